@@ -1,0 +1,134 @@
+# pysbx: build, test, install.
+#
+#   make            bin/pysbx-trace and bin/pysbx-scan
+#   make check      unit tests (cmocka), end-to-end tests, and the shared corpus when ../shared exists
+#   make deps       install the Debian build dependencies (apt-get)
+#   make demo       build, then run pysbx-trace on an example job
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make bench      performance comparison (perf/run); never part of check
+#   SANITIZE=1      build everything with ASan+UBSan into build-san/ (make check SANITIZE=1)
+
+CC      ?= gcc
+PREFIX  ?= /usr/local
+DESTDIR ?=
+PYTHON  ?= /usr/bin/python3
+
+PKGS        := libelf inih libseccomp libunwind-ptrace
+DEB_DEPS    := build-essential pkg-config libelf-dev libunwind-dev libinih-dev libcmocka-dev \
+               libseccomp-dev libcapstone-dev python3 python3-dev
+PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -fno-strict-aliasing $(PKG_CFLAGS)
+CPPFLAGS += -D_GNU_SOURCE -I.
+LDLIBS   += $(PKG_LIBS)
+
+ifeq ($(SANITIZE),1)
+B        := build-san
+CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS  += -fsanitize=address,undefined
+else
+B        := build
+endif
+BIN := $(if $(filter 1,$(SANITIZE)),$(B)/bin,bin)
+
+# Each folder is one library; a program is a thin main linked against them.
+ELFSCAN_SRC := $(filter-out elfscan/scan_main.c,$(wildcard elfscan/*.c))
+INJECT_SRC  := $(wildcard inject/*.c) $(wildcard inject/*.S)
+MONITOR_SRC := $(filter-out monitor/main.c,$(wildcard monitor/*.c)) $(wildcard monitor/*.S)
+obj = $(patsubst %.S,$(B)/%.o,$(patsubst %.c,$(B)/%.o,$(1)))
+
+LIBS := $(B)/libmonitor.a $(B)/libinject.a $(B)/libelfscan.a
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
+
+.PHONY: all check unit e2e corpus deps demo install clean bench bench-smoke
+all: $(BIN)/pysbx-trace $(BIN)/pysbx-scan
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+# The built-in default policy is policy.ini itself, assembled in with .incbin.
+$(B)/monitor/policy_blob.o: policy.ini
+
+$(B)/libelfscan.a: $(call obj,$(ELFSCAN_SRC))
+$(B)/libinject.a:  $(call obj,$(INJECT_SRC))
+$(B)/libmonitor.a: $(call obj,$(MONITOR_SRC))
+$(B)/lib%.a:
+	@mkdir -p $(dir $@)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(BIN)/pysbx-trace: $(B)/monitor/main.o $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BIN)/pysbx-scan: $(B)/elfscan/scan_main.o $(B)/libelfscan.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# A unit test links what it names in TEST_OBJS_<module> (so one module's test does
+# not wait on the others), or all libraries when it names nothing.
+TEST_OBJS_elfscan := $(B)/libelfscan.a
+TEST_OBJS_shsplit := $(B)/monitor/shsplit.o
+test_objs = $(if $(TEST_OBJS_$(1)),$(TEST_OBJS_$(1)),$(LIBS))
+.SECONDEXPANSION:
+$(B)/tests/test_%: tests/unit/test_%.c $$(call test_objs,$$*) | fixtures
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(call test_objs,$*) $(LDLIBS) $(CMOCKA_LIBS)
+
+# Test fixtures (small ELF files and the like) are built by tests/fixtures/fixtures.mk.
+FIXTURES :=
+-include tests/fixtures/fixtures.mk
+.PHONY: fixtures
+fixtures: $(FIXTURES)
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do \
+	  echo "== $$t"; FIXTURES=$(B)/fixtures PYSBX_POLICY_INI=$(CURDIR)/policy.ini $$t; done
+
+e2e: all fixtures
+	PYSBX_TRACE=$(CURDIR)/$(BIN)/pysbx-trace PYSBX_SCAN=$(CURDIR)/$(BIN)/pysbx-scan \
+	  FIXTURES=$(CURDIR)/$(B)/fixtures tests/e2e/run-e2e
+
+# The shared corpus is optional: the project's own tests never need it.
+corpus: all
+	@if [ -x ../shared/corpus/run-corpus ]; then \
+	  ../shared/corpus/run-corpus ../shared/corpus/cases -- $(CURDIR)/$(BIN)/pysbx-trace; \
+	else echo "corpus: ../shared/corpus not present, skipped"; fi
+
+check: unit e2e corpus
+
+deps:
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y $(DEB_DEPS)
+
+demo: all
+	@echo '== pysbx-trace $(PYTHON) tests/e2e/jobs/demo.py'
+	$(BIN)/pysbx-trace $(PYTHON) tests/e2e/jobs/demo.py
+
+bench: all
+	perf/run
+
+bench-smoke: all
+	perf/run --smoke
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
+	  $(DESTDIR)$(PREFIX)/share/pysbx
+	install -m 755 $(BIN)/pysbx-trace $(BIN)/pysbx-scan $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 policy.ini $(DESTDIR)$(PREFIX)/share/pysbx/policy.ini
+	for m in man/*.1; do [ -e "$$m" ] && install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/ || true; done
+	for m in man/*.5; do [ -e "$$m" ] && install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man5/ || true; done
+
+clean:
+	rm -rf build build-san bin
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
