@@ -61,10 +61,20 @@ struct elfscan_segment {  /* one PT_LOAD */
 	uint32_t flags;           /* PF_R | PF_W | PF_X */
 };
 
+enum elfscan_syscall_insn {
+	ELFSCAN_SYSCALL,   /* syscall: the native x86-64 system call */
+	ELFSCAN_INT80,     /* int 0x80: an i386 system call (i386 numbers) from 64-bit code */
+	ELFSCAN_SYSENTER,  /* sysenter */
+};
+
 /* A raw system call instruction found in executable code. */
 struct elfscan_syscall_site {
 	uint64_t vaddr;  /* address of the instruction (relative to the load bias) */
-	long nr;         /* system call number when it can be determined, else -1 */
+	long nr;         /* system call number when it can be determined, else -1:
+	                    the value a `mov eax/rax, imm` (or `xor eax, eax`, or
+	                    a copy of a register holding a constant) earlier in
+	                    the same straight-line block puts in rax */
+	enum elfscan_syscall_insn insn;
 };
 
 enum elfscan_flag {
@@ -109,7 +119,10 @@ struct elfscan_report {
 
 	/* Constructors: DT_INIT and the resolved entries of DT_INIT_ARRAY (the
 	 * array's words after R_X86_64_RELATIVE relocation, relative to the load
-	 * bias); and the destructors likewise. */
+	 * bias); and the destructors likewise.  A word relocated against a symbol
+	 * this object does not define (an imported function as a constructor) is
+	 * 0 here and appears in `slots`; a word with no relocation is reported as
+	 * it is in the file (the loader calls it as an absolute address). */
 	uint64_t init;                 /* 0 if none */
 	uint64_t *init_array;
 	size_t n_init_array;
@@ -122,6 +135,7 @@ struct elfscan_report {
 
 	struct elfscan_syscall_site *syscalls;
 	size_t n_syscalls;
+	bool syscalls_truncated;       /* more sites than were collected (100000) */
 };
 
 /* Scans the file at path (opened O_RDONLY|O_CLOEXEC).  Returns 0 with *out set

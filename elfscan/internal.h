@@ -1,0 +1,105 @@
+/* elfscan internals shared by the scanner's files; not part of the interface.
+ *
+ * A scan reads the whole file into memory once (never mmap: a job could
+ * truncate a mapped file under us and turn every read into SIGBUS), then parses
+ * it with explicit bounds checks.  The dynamic tables are found the way the
+ * loader finds them, through PT_DYNAMIC and virtual addresses mapped back to
+ * file offsets by the PT_LOAD segments, so section headers that lie about
+ * .rela.plt cannot hide a GOT slot.  Section headers are used only where the
+ * loader's view has nothing (the number of .dynsym entries, which code to
+ * disassemble).
+ */
+#ifndef PYSBX_ELFSCAN_INTERNAL_H
+#define PYSBX_ELFSCAN_INTERNAL_H
+
+#include <inttypes.h>
+
+#include <gelf.h>
+#include <libelf.h>
+
+#include "elfscan/elfscan.h"
+
+/* Largest file we read into memory (libLLVM is ~120 MiB). */
+#define SCAN_MAX_FILE  (1ull << 30)
+/* Stop collecting raw system call sites after this many. */
+#define SCAN_MAX_SYSCALLS  100000
+/* Highest symbol version index (versym is 15 bits plus the hidden bit). */
+#define SCAN_MAX_VERSION  0x7fff
+
+/* A report plus what it owns behind the public pointers: every name and
+ * version in it points into `strtab`, a private copy of DT_STRTAB. */
+struct report_box {
+	struct elfscan_report pub;
+	char *strtab;
+};
+
+/* A range of the file (offset, size) that has been checked to lie inside it. */
+struct span {
+	uint64_t off, size;
+	uint64_t avail;  /* bytes from off to the end of the segment's file image */
+	bool present;
+};
+
+/* The DT_* values the scan uses (d_ptr values are unrelocated vaddrs). */
+struct dyninfo {
+	bool present;
+	uint64_t strtab, strsz, symtab, syment;
+	uint64_t rela, relasz, relaent, jmprel, pltrelsz, pltrel;
+	uint64_t relr, relrsz;
+	uint64_t hash, gnu_hash;
+	uint64_t versym, verdef, verdefnum, verneed, verneednum;
+	uint64_t init, fini, init_array, init_arraysz, fini_array, fini_arraysz;
+	uint64_t flags, flags_1;
+	bool has_strtab, has_symtab, has_rela, has_jmprel, has_relr;
+	bool has_hash, has_gnu_hash, has_versym, has_verdef, has_verneed;
+	bool has_init_array, has_fini_array, has_textrel, has_bind_now;
+	bool has_pltrel;
+	size_t n_needed;  /* counted in the first pass, filled in the second */
+};
+
+struct scan {
+	struct elfscan_report *r;
+	struct report_box *box;
+	unsigned char *img;   /* the whole file */
+	size_t size;
+	Elf *elf;
+	size_t shnum, shstrndx, phnum;
+
+	struct span dynamic;  /* PT_DYNAMIC, through its vaddr */
+	struct dyninfo dt;
+	size_t strsz;         /* box->strtab holds strsz bytes + a NUL */
+
+	struct span dynsym_sec;  /* SHT_DYNSYM matching DT_SYMTAB, when there is one */
+	size_t nsyms;            /* entries of the dynamic symbol table */
+	struct span symtab, versym;
+
+	/* Version index -> name, from .gnu.version_d and .gnu.version_r. */
+	const char **vername;
+	size_t n_vername;
+};
+
+/* elfscan.c */
+int scan_fail(struct scan *s, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+const char *scan_str(const struct scan *s, uint64_t off);
+int scan_vaddr(struct scan *s, uint64_t vaddr, uint64_t size, const char *what,
+               struct span *out);
+int scan_read(const struct scan *s, uint64_t off, void *dst, size_t n);
+int scan_grow(void *arrp, size_t *cap, size_t n, size_t elem);
+
+/* dynamic.c */
+int scan_dynamic(struct scan *s);
+int scan_init_fini(struct scan *s);
+
+/* syms.c */
+int scan_symbols(struct scan *s);
+int scan_sym(struct scan *s, uint64_t idx, Elf64_Sym *out);
+int scan_symver(struct scan *s, uint64_t idx, const char **ver, bool *hidden);
+
+/* relocs.c */
+int scan_relocs(struct scan *s);
+
+/* syscalls.c */
+int scan_syscalls(struct scan *s);
+
+#endif

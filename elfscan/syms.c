@@ -1,0 +1,314 @@
+/* Dynamic symbols and their versions (.gnu.version, .gnu.version_d,
+ * .gnu.version_r), and lookup of a defined symbol by name and version. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "elfscan/internal.h"
+
+static int read_u32(const struct scan *s, uint64_t off, uint32_t *v)
+{
+	return scan_read(s, off, v, sizeof(*v));
+}
+
+/* DT_GNU_HASH: the highest symbol index is the end of the longest chain. */
+static int count_gnu_hash(struct scan *s, size_t *n)
+{
+	struct span sp;
+	uint32_t hdr[4], v, maxsym = 0;
+	uint64_t buckets, chain, end;
+	int rc;
+
+	rc = scan_vaddr(s, s->dt.gnu_hash, sizeof(hdr), "DT_GNU_HASH", &sp);
+	if (rc)
+		return rc;
+	end = sp.off + sp.avail;
+	memcpy(hdr, s->img + sp.off, sizeof(hdr));
+	buckets = sp.off + 16 + (uint64_t)hdr[2] * 8;
+	if ((uint64_t)hdr[2] * 8 > sp.avail - 16 ||
+	    (uint64_t)hdr[0] * 4 > end - buckets)
+		return scan_fail(s, -EINVAL, "truncated: DT_GNU_HASH tables");
+	for (uint32_t b = 0; b < hdr[0]; b++) {
+		read_u32(s, buckets + b * 4ull, &v);
+		if (v > maxsym)
+			maxsym = v;
+	}
+	*n = 0;
+	if (maxsym == 0)
+		return 0;
+	if (maxsym < hdr[1])
+		return scan_fail(s, -EINVAL, "DT_GNU_HASH bucket below symoffset");
+	chain = buckets + hdr[0] * 4ull;
+	/* Each step moves forward inside the segment, so this ends. */
+	for (;;) {
+		uint64_t at = chain + (uint64_t)(maxsym - hdr[1]) * 4;
+		if (at + 4 > end || read_u32(s, at, &v))
+			return scan_fail(s, -EINVAL, "truncated: DT_GNU_HASH chain");
+		if (v & 1)
+			break;
+		maxsym++;
+	}
+	*n = (size_t)maxsym + 1;
+	return 0;
+}
+
+/* How many .dynsym entries there are: the loader never needs to know, so this
+ * comes from the section header when it agrees with DT_SYMTAB, else from the
+ * hash tables. */
+static int count_symbols(struct scan *s)
+{
+	struct span sp;
+	uint32_t hdr[2];
+	int rc;
+
+	s->nsyms = 0;
+	if (!s->dt.has_symtab)
+		return 0;
+	if (s->dynsym_sec.present) {
+		s->nsyms = s->dynsym_sec.size / sizeof(Elf64_Sym);
+	} else if (s->dt.has_hash) {
+		rc = scan_vaddr(s, s->dt.hash, sizeof(hdr), "DT_HASH", &sp);
+		if (rc)
+			return rc;
+		memcpy(hdr, s->img + sp.off, sizeof(hdr));
+		s->nsyms = hdr[1];
+	} else if (s->dt.has_gnu_hash) {
+		rc = count_gnu_hash(s, &s->nsyms);
+		if (rc)
+			return rc;
+	}
+	if (s->nsyms > s->size / sizeof(Elf64_Sym))
+		return scan_fail(s, -EINVAL, "truncated: %zu dynamic symbols do not "
+		                 "fit in the file", s->nsyms);
+	return scan_vaddr(s, s->dt.symtab, s->nsyms * sizeof(Elf64_Sym),
+	                  "DT_SYMTAB", &s->symtab);
+}
+
+int scan_sym(struct scan *s, uint64_t idx, Elf64_Sym *out)
+{
+	if (idx >= s->nsyms)
+		return scan_fail(s, -EINVAL, "symbol index %" PRIu64 " out of range "
+		                 "(%zu symbols)", idx, s->nsyms);
+	memcpy(out, s->img + s->symtab.off + idx * sizeof(*out), sizeof(*out));
+	if (out->st_name >= s->strsz)
+		return scan_fail(s, -EINVAL, "symbol %" PRIu64 ": name offset 0x%x "
+		                 "outside DT_STRTAB", idx, out->st_name);
+	return 0;
+}
+
+static int set_vername(struct scan *s, unsigned ndx, uint32_t name, const char *what)
+{
+	const char *str = scan_str(s, name);
+
+	if (!str)
+		return scan_fail(s, -EINVAL, "%s: name offset 0x%x outside DT_STRTAB",
+		                 what, name);
+	s->vername[ndx & SCAN_MAX_VERSION] = str;
+	return 0;
+}
+
+/* Walks DT_VERDEF.  Entries are linked by forward offsets (vd_next); each
+ * step is checked to stay inside the segment, so the walk ends. */
+static int walk_verdef(struct scan *s)
+{
+	struct span sp;
+	Elf64_Verdef vd;
+	Elf64_Verdaux va;
+	uint64_t at, end;
+	int rc;
+
+	rc = scan_vaddr(s, s->dt.verdef, sizeof(vd), "DT_VERDEF", &sp);
+	if (rc)
+		return rc;
+	at = sp.off;
+	end = sp.off + sp.avail;
+	for (uint64_t i = 0; !s->dt.verdefnum || i < s->dt.verdefnum; i++) {
+		if (at + sizeof(vd) > end || scan_read(s, at, &vd, sizeof(vd)))
+			return scan_fail(s, -EINVAL, "truncated: DT_VERDEF entry %" PRIu64, i);
+		if (vd.vd_cnt) {
+			if (vd.vd_aux > end - at || end - at - vd.vd_aux < sizeof(va))
+				return scan_fail(s, -EINVAL, "truncated: DT_VERDEF aux");
+			memcpy(&va, s->img + at + vd.vd_aux, sizeof(va));
+			if ((rc = set_vername(s, vd.vd_ndx, va.vda_name, "DT_VERDEF")))
+				return rc;
+		}
+		if (vd.vd_next == 0)
+			break;
+		at += vd.vd_next;
+	}
+	return 0;
+}
+
+static int walk_vernaux(struct scan *s, uint64_t at, uint64_t end,
+                        const Elf64_Verneed *vn)
+{
+	Elf64_Vernaux va;
+	int rc;
+
+	if (vn->vn_aux > end - at)
+		return scan_fail(s, -EINVAL, "truncated: DT_VERNEED aux");
+	at += vn->vn_aux;
+	for (unsigned j = 0; j < vn->vn_cnt; j++) {
+		if (at + sizeof(va) > end || scan_read(s, at, &va, sizeof(va)))
+			return scan_fail(s, -EINVAL, "truncated: DT_VERNEED aux %u", j);
+		if ((rc = set_vername(s, va.vna_other, va.vna_name, "DT_VERNEED")))
+			return rc;
+		if (va.vna_next == 0)
+			break;
+		at += va.vna_next;
+	}
+	return 0;
+}
+
+static int walk_verneed(struct scan *s)
+{
+	struct span sp;
+	Elf64_Verneed vn;
+	uint64_t at, end;
+	int rc;
+
+	rc = scan_vaddr(s, s->dt.verneed, sizeof(vn), "DT_VERNEED", &sp);
+	if (rc)
+		return rc;
+	at = sp.off;
+	end = sp.off + sp.avail;
+	for (uint64_t i = 0; !s->dt.verneednum || i < s->dt.verneednum; i++) {
+		if (at + sizeof(vn) > end || scan_read(s, at, &vn, sizeof(vn)))
+			return scan_fail(s, -EINVAL, "truncated: DT_VERNEED entry %" PRIu64, i);
+		if ((rc = walk_vernaux(s, at, end, &vn)))
+			return rc;
+		if (vn.vn_next == 0)
+			break;
+		at += vn.vn_next;
+	}
+	return 0;
+}
+
+static int scan_versions(struct scan *s)
+{
+	int rc;
+
+	if (!s->dt.has_versym)
+		return 0;
+	rc = scan_vaddr(s, s->dt.versym, s->nsyms * sizeof(uint16_t),
+	                "DT_VERSYM", &s->versym);
+	if (rc)
+		return rc;
+	s->n_vername = SCAN_MAX_VERSION + 1;
+	s->vername = calloc(s->n_vername, sizeof(*s->vername));
+	if (!s->vername)
+		return -ENOMEM;
+	if (s->dt.has_verdef && (rc = walk_verdef(s)))
+		return rc;
+	if (s->dt.has_verneed && (rc = walk_verneed(s)))
+		return rc;
+	return 0;
+}
+
+/* The version of symbol idx: NULL for local (0) and unversioned (1). */
+int scan_symver(struct scan *s, uint64_t idx, const char **ver, bool *hidden)
+{
+	uint16_t v;
+
+	*ver = NULL;
+	*hidden = false;
+	if (!s->versym.present)
+		return 0;
+	if (idx >= s->nsyms)
+		return scan_fail(s, -EINVAL, "versym index %" PRIu64 " out of range", idx);
+	memcpy(&v, s->img + s->versym.off + idx * sizeof(v), sizeof(v));
+	*hidden = (v & 0x8000) != 0;
+	if ((v & SCAN_MAX_VERSION) <= VER_NDX_GLOBAL)
+		return 0;
+	*ver = s->vername[v & SCAN_MAX_VERSION];
+	if (!*ver)
+		return scan_fail(s, -EINVAL, "symbol %" PRIu64 ": version index %u "
+		                 "is not defined", idx, v & SCAN_MAX_VERSION);
+	return 0;
+}
+
+static int cmp_ver(const char *a, const char *b)
+{
+	if (!a || !b)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+static int cmp_sym(const void *pa, const void *pb)
+{
+	const struct elfscan_symbol *a = pa, *b = pb;
+	int c = strcmp(a->name, b->name);
+
+	return c ? c : cmp_ver(a->version, b->version);
+}
+
+static int add_symbol(struct scan *s, uint64_t idx, const Elf64_Sym *sym)
+{
+	struct elfscan_report *r = s->r;
+	struct elfscan_symbol *o = &r->syms[r->n_syms];
+	int rc;
+
+	rc = scan_symver(s, idx, &o->version, &o->hidden);
+	if (rc)
+		return rc;
+	o->name = scan_str(s, sym->st_name);
+	o->value = sym->st_value;
+	o->size = sym->st_size;
+	o->type = ELF64_ST_TYPE(sym->st_info);
+	o->bind = ELF64_ST_BIND(sym->st_info);
+	if (o->type == STT_GNU_IFUNC)
+		r->n_ifunc++;
+	r->n_syms++;
+	return 0;
+}
+
+/* Collects the defined, non-local, named symbols: what another object can
+ * bind to. */
+int scan_symbols(struct scan *s)
+{
+	struct elfscan_report *r = s->r;
+	Elf64_Sym sym;
+	int rc;
+
+	if ((rc = count_symbols(s)) || (rc = scan_versions(s)))
+		return rc;
+	r->syms = calloc(s->nsyms ? s->nsyms : 1, sizeof(*r->syms));
+	if (!r->syms)
+		return -ENOMEM;
+	for (uint64_t i = 1; i < s->nsyms; i++) {
+		if ((rc = scan_sym(s, i, &sym)))
+			return rc;
+		if (sym.st_shndx == SHN_UNDEF || sym.st_name == 0 ||
+		    ELF64_ST_BIND(sym.st_info) == STB_LOCAL)
+			continue;
+		if ((rc = add_symbol(s, i, &sym)))
+			return rc;
+	}
+	qsort(r->syms, r->n_syms, sizeof(*r->syms), cmp_sym);
+	return 0;
+}
+
+static int cmp_name(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct elfscan_symbol *)elem)->name);
+}
+
+const struct elfscan_symbol *elfscan_find(const struct elfscan_report *r,
+                                          const char *name, const char *version)
+{
+	const struct elfscan_symbol *hit, *end;
+
+	if (!r || r->error || !name || !r->n_syms)
+		return NULL;
+	hit = bsearch(name, r->syms, r->n_syms, sizeof(*r->syms), cmp_name);
+	if (!hit)
+		return NULL;
+	while (hit > r->syms && !strcmp(hit[-1].name, name))
+		hit--;
+	end = r->syms + r->n_syms;
+	for (; hit < end && !strcmp(hit->name, name); hit++) {
+		if (version ? cmp_ver(hit->version, version) == 0 : !hit->hidden)
+			return hit;
+	}
+	return NULL;
+}
