@@ -1,0 +1,183 @@
+/* arch for x86-64 (System V calling convention, Linux system calls). */
+#include "inject/arch.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+
+const long arch_nr_mmap = SYS_mmap, arch_nr_munmap = SYS_munmap,
+	   arch_nr_mprotect = SYS_mprotect;
+
+const unsigned char arch_gadget_bytes[ARCH_GADGET_LEN] = {0x0f, 0x05, 0xcc};
+
+/* The code page's fixed part.  It is data in the monitor (never run here) and
+ * position independent, so it can be copied anywhere in the job.  The deny
+ * routine is entered in place of a denied function, with the caller's return
+ * address on the stack; it calls __errno_location so errno is set in the
+ * calling thread whatever its TLS layout, then returns to the caller.
+ * Stack at entry is 8 mod 16; two pushes and 8 bytes keep the call aligned. */
+__asm__(".pushsection .rodata.pysbx_stub,\"a\"\n"
+	".balign 16\n"
+	"pysbx_stub_begin:\n"
+	"pysbx_stub_gadget:\n"
+	"  syscall\n"
+	"  int3\n"
+	"pysbx_stub_ret_trap:\n"
+	"  int3\n"
+	".balign 8\n"
+	"pysbx_stub_errno_fn:\n"
+	"  .quad 0\n"
+	".balign 16\n"
+	"pysbx_stub_deny:\n"
+	"  push %rbx\n"
+	"  push %r12\n"
+	"  sub $8, %rsp\n"
+	"  mov %r11, %rbx\n"          /* return value */
+	"  mov %r10, %r12\n"          /* errno value */
+	"  call *pysbx_stub_errno_fn(%rip)\n"
+	"  mov %r12d, (%rax)\n"
+	"  mov %rbx, %rax\n"
+	"  add $8, %rsp\n"
+	"  pop %r12\n"
+	"  pop %rbx\n"
+	"  ret\n"
+	"  int3\n"
+	"pysbx_stub_end:\n"
+	".popsection\n");
+
+extern const unsigned char pysbx_stub_begin[], pysbx_stub_end[], pysbx_stub_gadget[],
+	pysbx_stub_errno_fn[], pysbx_stub_deny[], pysbx_stub_ret_trap[];
+
+const struct arch_stub *arch_stub(void)
+{
+	static struct arch_stub s;
+	if (!s.code) {
+		s.len = (size_t)(pysbx_stub_end - pysbx_stub_begin);
+		s.off_gadget = (size_t)(pysbx_stub_gadget - pysbx_stub_begin);
+		s.off_errno_fn = (size_t)(pysbx_stub_errno_fn - pysbx_stub_begin);
+		s.off_deny = (size_t)(pysbx_stub_deny - pysbx_stub_begin);
+		s.off_ret_trap = (size_t)(pysbx_stub_ret_trap - pysbx_stub_begin);
+		s.code = pysbx_stub_begin;
+	}
+	return &s;
+}
+
+int arch_get_regs(pid_t tid, arch_regs *r)
+{
+	return ptrace(PTRACE_GETREGS, tid, 0, r) == 0 ? 0 : -errno;
+}
+
+int arch_set_regs(pid_t tid, const arch_regs *r)
+{
+	return ptrace(PTRACE_SETREGS, tid, 0, r) == 0 ? 0 : -errno;
+}
+
+uint64_t arch_pc(const arch_regs *r) { return r->rip; }
+void arch_set_pc(arch_regs *r, uint64_t pc) { r->rip = pc; }
+uint64_t arch_sp(const arch_regs *r) { return r->rsp; }
+void arch_set_sp(arch_regs *r, uint64_t sp) { r->rsp = sp; }
+uint64_t arch_retval(const arch_regs *r) { return r->rax; }
+void arch_set_retval(arch_regs *r, uint64_t v) { r->rax = v; }
+
+uint64_t arch_call_arg(const arch_regs *r, unsigned i)
+{
+	switch (i) {
+	case 0: return r->rdi;
+	case 1: return r->rsi;
+	case 2: return r->rdx;
+	case 3: return r->rcx;
+	case 4: return r->r8;
+	case 5: return r->r9;
+	default: return 0;
+	}
+}
+
+void arch_set_call_arg(arch_regs *r, unsigned i, uint64_t v)
+{
+	switch (i) {
+	case 0: r->rdi = v; break;
+	case 1: r->rsi = v; break;
+	case 2: r->rdx = v; break;
+	case 3: r->rcx = v; break;
+	case 4: r->r8 = v; break;
+	case 5: r->r9 = v; break;
+	default: break;
+	}
+}
+
+/* At the first instruction [rsp] is the return address, stack arguments follow. */
+uint64_t arch_call_stack_arg_addr(const arch_regs *r, unsigned i)
+{
+	return r->rsp + 8 + 8 * (uint64_t)(i - 6);
+}
+
+uint64_t arch_return_slot(const arch_regs *r) { return r->rsp; }
+
+long arch_syscall_nr(const arch_regs *r) { return (long)r->orig_rax; }
+void arch_set_syscall_nr(arch_regs *r, long nr) { r->orig_rax = (unsigned long long)nr; }
+
+uint64_t arch_syscall_arg(const arch_regs *r, unsigned i)
+{
+	switch (i) {
+	case 0: return r->rdi;
+	case 1: return r->rsi;
+	case 2: return r->rdx;
+	case 3: return r->r10;
+	case 4: return r->r8;
+	case 5: return r->r9;
+	default: return 0;
+	}
+}
+
+void arch_setup_syscall(arch_regs *r, uint64_t gadget, long nr, const uint64_t a[6])
+{
+	r->rip = gadget;
+	r->rax = (unsigned long long)nr;
+	/* No system call is being restarted: keep the kernel from rewinding. */
+	r->orig_rax = (unsigned long long)-1;
+	r->rdi = a[0];
+	r->rsi = a[1];
+	r->rdx = a[2];
+	r->r10 = a[3];
+	r->r8 = a[4];
+	r->r9 = a[5];
+}
+
+void arch_return_to(arch_regs *r, uint64_t ret_addr, uint64_t retval)
+{
+	r->rax = retval;
+	r->rsp += 8;
+	r->rip = ret_addr;
+}
+
+void arch_deny_with_errno(arch_regs *r, uint64_t deny_entry, uint64_t retval, int err)
+{
+	r->r11 = retval;
+	r->r10 = (unsigned long long)err;
+	r->rip = deny_entry;
+}
+
+int arch_clone_flags(const arch_regs *r, uint64_t *flags, uint64_t *args_addr)
+{
+	*args_addr = 0;
+	switch (r->orig_rax) {
+	case SYS_clone:
+		*flags = r->rdi;
+		return 0;
+	case SYS_fork:
+		*flags = 0;
+		return 0;
+	case SYS_vfork:
+		*flags = CLONE_VM | CLONE_VFORK;
+		return 0;
+#ifdef SYS_clone3
+	case SYS_clone3:
+		*flags = 0;
+		*args_addr = r->rdi;
+		return 0;
+#endif
+	default:
+		return -1;
+	}
+}

@@ -1,0 +1,80 @@
+/* codepage: mapping and layout of the job's code page (see codepage.h). */
+#include "inject/codepage.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "inject/arch.h"
+#include "inject/mem.h"
+
+static int fill(int memfd, uint64_t base)
+{
+	const struct arch_stub *s = arch_stub();
+	unsigned char *img = malloc(CODEPAGE_SIZE);
+	if (!img)
+		return -ENOMEM;
+	memset(img, ARCH_TRAP_BYTE, CODEPAGE_SIZE);
+	memcpy(img, s->code, s->len);
+	int rc = mem_write(memfd, base, img, CODEPAGE_SIZE);
+	free(img);
+	return rc;
+}
+
+int codepage_create(pid_t tid, pid_t tgid, int memfd, struct codepage *cp,
+                    struct remote_result *res)
+{
+	const uint64_t args[6] = {0, CODEPAGE_SIZE, PROT_READ | PROT_EXEC,
+	                          MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0};
+	int rc = remote_syscall_at_pc(tid, tgid, memfd, arch_nr_mmap, args, res);
+	if (rc < 0 || res->died)
+		return rc;
+	if (res->ret < 0 && res->ret > -4096)
+		return (int)res->ret;
+	cp->base = (uint64_t)res->ret;
+	cp->n_used = 0;
+	return fill(memfd, cp->base);
+}
+
+int codepage_set_errno_fn(int memfd, const struct codepage *cp, uint64_t fn)
+{
+	return mem_write_word(memfd, cp->base + arch_stub()->off_errno_fn, fn);
+}
+
+uint64_t codepage_gadget(const struct codepage *cp)
+{
+	return cp->base + arch_stub()->off_gadget;
+}
+
+uint64_t codepage_deny(const struct codepage *cp)
+{
+	return cp->base + arch_stub()->off_deny;
+}
+
+uint64_t codepage_ret_trap(const struct codepage *cp)
+{
+	return cp->base + arch_stub()->off_ret_trap;
+}
+
+long codepage_alloc_trap(struct codepage *cp)
+{
+	if (CODEPAGE_STUBS0 + cp->n_used >= CODEPAGE_SIZE)
+		return -ENOSPC;
+	return cp->n_used++;
+}
+
+uint64_t codepage_trap_addr(const struct codepage *cp, uint32_t index)
+{
+	return cp->base + CODEPAGE_STUBS0 + index;
+}
+
+long codepage_trap_index(const struct codepage *cp, uint64_t pc)
+{
+	if (!cp->base)
+		return -1;
+	uint64_t at = pc - ARCH_TRAP_LEN;
+	if (at < cp->base + CODEPAGE_STUBS0 || at >= cp->base + CODEPAGE_STUBS0 + cp->n_used)
+		return -1;
+	return (long)(at - cp->base - CODEPAGE_STUBS0);
+}

@@ -1,0 +1,51 @@
+/* codepage: the code the monitor maps into a job.
+ *
+ * One read+execute mapping per address space, written from outside:
+ *
+ *   base +------------------------------+
+ *        | stub: syscall gadget, return |  fixed code (arch_stub)
+ *        | trap, errno_fn word, deny    |
+ *   +4K  +------------------------------+
+ *        | trap trap trap trap ...      |  one trap byte per redirected slot:
+ *        |                              |  the address that traps says which
+ *        +------------------------------+  slot, so which object and function
+ *
+ * The job cannot write it (read+execute only); the monitor writes through
+ * /proc/<pid>/mem.
+ */
+#ifndef PYSBX_CODEPAGE_H
+#define PYSBX_CODEPAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "inject/remote.h"
+
+#define CODEPAGE_SIZE   (64u * 1024u)
+#define CODEPAGE_STUBS0 4096u           /* first trap byte */
+
+struct codepage {
+	uint64_t base;     /* 0 until mapped */
+	uint32_t n_used;   /* trap bytes handed out */
+};
+
+/* Maps and fills the code page in a thread stopped where the first injection
+ * may run (see remote_syscall_at_pc).  res reports a thread that died. */
+int codepage_create(pid_t tid, pid_t tgid, int memfd, struct codepage *cp,
+                    struct remote_result *res);
+
+/* Writes the address of __errno_location into the page (for the deny routine). */
+int codepage_set_errno_fn(int memfd, const struct codepage *cp, uint64_t fn);
+
+uint64_t codepage_gadget(const struct codepage *cp);
+uint64_t codepage_deny(const struct codepage *cp);
+uint64_t codepage_ret_trap(const struct codepage *cp);
+
+/* Hands out the next trap byte; returns its index or -ENOSPC. */
+long codepage_alloc_trap(struct codepage *cp);
+uint64_t codepage_trap_addr(const struct codepage *cp, uint32_t index);
+/* Index of the trap byte whose trap left the thread at pc, or -1. */
+long codepage_trap_index(const struct codepage *cp, uint64_t pc);
+
+#endif

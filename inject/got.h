@@ -1,0 +1,39 @@
+/* got: redirected GOT slots of one address space.
+ *
+ * Each redirected slot gets its own trap byte in the code page; the slot's
+ * index in the table is the trap's index, so a trap names its slot in O(1).
+ * The original word stays beside the patch (to check or undo it), and the real
+ * target -- where an allowed call continues -- is kept with it.
+ */
+#ifndef PYSBX_GOT_H
+#define PYSBX_GOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "inject/codepage.h"
+
+struct got_slot {
+	uint64_t addr;      /* the slot in the job */
+	uint64_t original;  /* the word the loader left there */
+	uint64_t target;    /* the real function; 0 when it could not be resolved */
+	uint32_t func;      /* the monitor's function id */
+	uint32_t object;    /* the monitor's object id */
+	bool dead;          /* its object was unloaded */
+};
+
+struct got_table {
+	struct got_slot *v;
+	size_t n, cap;
+};
+
+/* Writes a fresh trap's address into s->addr and records s. */
+int got_redirect(int memfd, struct codepage *cp, struct got_table *t, const struct got_slot *s);
+/* The slot whose trap left a thread at pc, or NULL. */
+const struct got_slot *got_by_trap(const struct got_table *t, const struct codepage *cp,
+                                   uint64_t pc);
+int got_copy(struct got_table *dst, const struct got_table *src);
+void got_free(struct got_table *t);
+
+#endif

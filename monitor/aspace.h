@@ -1,0 +1,57 @@
+/* aspace: the monitor's model of one address space of the job.
+ *
+ * Threads of a process share one; a vfork child shares its parent's until it
+ * execs; a fork child gets a copy (its memory is a copy: same code page, same
+ * patched slots, same breakpoints).  Reference counted.
+ */
+#ifndef PYSBX_ASPACE_H
+#define PYSBX_ASPACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "elfscan/elfscan.h"
+#include "inject/bkpt.h"
+#include "inject/codepage.h"
+#include "inject/got.h"
+
+struct object {
+	uint64_t lm;          /* its struct link_map in the job */
+	uint64_t bias;        /* l_addr */
+	uint64_t lo, hi;      /* mapped range of its PT_LOAD segments */
+	char *path;           /* the file mapped (the executable's real path for "") */
+	const struct elfscan_report *scan;  /* cached, shared; NULL when there is no file */
+	bool live;            /* in the link map at the last walk */
+};
+
+struct aspace {
+	int refs;
+	int memfd;            /* /proc/<pid>/mem of this address space, opened when first needed */
+	bool python;          /* the loader is hooked and slots are redirected */
+	struct codepage cp;
+	struct bkpt r_brk;    /* on _dl_debug_state */
+	uint64_t r_debug;     /* &_r_debug */
+	uint64_t errno_fn;    /* __errno_location, once known */
+	struct object *objs;  /* in link-map order of first sight */
+	size_t n_objs, cap_objs;
+	struct got_table got;
+};
+
+/* A fresh model for a new image (after exec); NULL when out of memory. */
+struct aspace *aspace_new(void);
+/* The model of a fork child's copied memory; NULL when out of memory. */
+struct aspace *aspace_copy(const struct aspace *parent);
+/* The write descriptor, opened through thread tid (any thread using this
+ * address space) the first time; a negative errno when it cannot be opened. */
+int aspace_memfd(struct aspace *as, pid_t tid);
+struct aspace *aspace_get(struct aspace *as);
+void aspace_put(struct aspace *as);
+
+/* Adds an object (takes ownership of path); returns its id or -ENOMEM. */
+long aspace_add_object(struct aspace *as, const struct object *o);
+/* The object with this link_map address and bias, or -1. */
+long aspace_find_object(const struct aspace *as, uint64_t lm, uint64_t bias);
+
+#endif

@@ -1,0 +1,59 @@
+/* call: one intercepted call, its arguments read from outside and decoded.
+ *
+ * The layers (GOT trap, system-call stop, exec stop) fill one of these; the
+ * decision code and the log only ever look at this, never at the tracee.
+ */
+#ifndef PYSBX_CALL_H
+#define PYSBX_CALL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum layer { LAYER_GOT, LAYER_SYSCALL, LAYER_EXEC };
+
+/* Bounds on what is read from the tracee.  Longer is a deny, not a truncation. */
+#define CALL_MAX_STR   (128u * 1024u)  /* MAX_ARG_STRLEN: no exec takes a longer string */
+#define CALL_MAX_PATH  4096u
+#define CALL_MAX_VEC   (256u * 1024u)  /* strings in one vector */
+#define CALL_MAX_VEC_BYTES (4u << 20)
+#define CALL_MAX_ARGS  8
+
+struct call_arg {
+	char fmt;        /* format character (funcs.h) */
+	uint64_t raw;    /* the register or stack word */
+	int err;         /* 0, or the negative errno met while reading it */
+	char *str;       /* c, P, s: the string */
+	char **vec;      /* v, l: NULL-terminated copy */
+	size_t n;        /* number of strings in vec */
+	int64_t num;     /* i, u, x, f: the value; T: the timex modes field */
+};
+
+/* The program an exec-like call or an exec would run, seen from the caller. */
+struct program {
+	char *given;       /* as the call named it (path, file name, /dev/fd/N) */
+	char *resolved;    /* absolute path of the file, symlinks resolved; NULL if none */
+	char **argv;       /* not owned */
+	size_t argc;
+	bool interpreter;  /* the same file as the job's Python interpreter */
+	char *image;       /* exec stop: the image actually loaded, if it differs
+	                      from resolved (a script's interpreter) */
+};
+
+struct call {
+	enum layer layer;
+	int func;             /* funcs[] index */
+	int outer;            /* reached through syscall(): that entry's index, else -1 */
+	pid_t pid, tid;
+	const char *object;   /* calling object (GOT layer), or NULL */
+	uint64_t ret_addr;
+	size_t nargs;
+	struct call_arg a[CALL_MAX_ARGS];
+	struct program prog;  /* exec-like calls and exec stops */
+	bool has_prog;
+};
+
+void call_release(struct call *c);
+
+#endif

@@ -1,0 +1,477 @@
+/* decide: the decisions of every layer (see decide.h).
+ *
+ * Everything here fails closed: an argument that could not be read, a
+ * command that cannot be split, nesting too deep, a target that cannot be
+ * identified -- each is a deny with a reason. */
+#include "monitor/decide.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wordexp.h>
+
+#include "monitor/funcs.h"
+#include "monitor/shsplit.h"
+
+#define MAX_DEPTH 8   /* sh -c "sh -c '...'" and eval nesting */
+
+static const struct rule builtin_rule = {"pysbx", 0, "built-in check"};
+
+__attribute__((format(printf, 4, 5)))
+static bool verdict(struct decision *d, enum verdict v, const struct rule *r,
+                    const char *fmt, ...)
+{
+	va_list ap;
+	d->verdict = v;
+	if (r)
+		d->rule = r;
+	va_start(ap, fmt);
+	vsnprintf(d->why, sizeof d->why, fmt, ap);
+	va_end(ap);
+	return v == V_ALLOW;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = path ? strrchr(path, '/') : NULL;
+	return s ? s + 1 : path;
+}
+
+static bool read_error(struct decision *d, const struct call_arg *a, const char *what)
+{
+	const char *why = a->err == -ENAMETOOLONG ? "too long"
+	                : a->err == -E2BIG        ? "too many or too large"
+	                : a->err == -ENOMEM       ? "too large to copy"
+	                                          : "unreadable";
+	return verdict(d, V_DENY, NULL, "%s %s", what, why);
+}
+
+/* --- programs ---------------------------------------------------------- */
+
+static bool check_shell_cmd(const struct policy *p, const char *cmd, size_t len,
+                            const struct job_view *v, pid_t caller, struct decision *d,
+                            unsigned depth);
+
+/* How a shell was asked to read commands: sh [-abCefhimnuvx] [-o opt] ... */
+struct sh_mode {
+	bool cmd, stdin_, interactive;
+	const char *operand;  /* command string (cmd) or script file */
+};
+
+static void sh_parse(const struct program *prog, struct sh_mode *m)
+{
+	size_t i = 1;
+	memset(m, 0, sizeof *m);
+	for (; i < prog->argc; i++) {
+		const char *a = prog->argv[i];
+		if (strcmp(a, "--") == 0 || strcmp(a, "-") == 0) {
+			i++;
+			break;
+		}
+		if ((a[0] != '-' && a[0] != '+') || a[1] == 0)
+			break;
+		for (const char *c = a + 1; *c; c++) {
+			if (*c == 'c')
+				m->cmd = true;
+			else if (*c == 's')
+				m->stdin_ = true;
+			else if (*c == 'i')
+				m->interactive = true;
+			else if (*c == 'o' && c[1] == 0 && i + 1 < prog->argc)
+				i++;  /* -o OPTION takes the next word */
+		}
+	}
+	m->operand = i < prog->argc ? prog->argv[i] : NULL;
+}
+
+static bool check_shell_program(const struct policy *p, const struct program *prog,
+                                const struct rule_word *w, const struct job_view *v,
+                                pid_t caller, struct decision *d, unsigned depth)
+{
+	struct sh_mode m;
+	sh_parse(prog, &m);
+	if (m.interactive)
+		return verdict(d, V_DENY, &w->rule, "%s -i is an interactive shell", w->word);
+	if (m.cmd) {
+		if (!m.operand)
+			return verdict(d, V_DENY, &w->rule, "%s -c without a command", w->word);
+		return check_shell_cmd(p, m.operand, strlen(m.operand), v, caller, d, depth + 1);
+	}
+	if (m.stdin_ || !m.operand)
+		return verdict(d, V_DENY, &w->rule, "%s would read commands from its input",
+		               w->word);
+	if (!v->is_script(v->ctx, caller, m.operand))
+		return verdict(d, V_DENY, &w->rule, "%s script '%s' is not a regular file",
+		               w->word, m.operand);
+	return verdict(d, V_ALLOW, &w->rule, "%s runs the script %s", w->word, m.operand);
+}
+
+static const struct rule_word *under_dir(const struct rule_list *dirs, const char *path)
+{
+	for (size_t i = 0; path && i < dirs->n; i++) {
+		const char *dir = dirs->v[i].word;
+		size_t n = strlen(dir);
+		while (n > 1 && dir[n - 1] == '/')
+			n--;
+		if (strncmp(path, dir, n) == 0 && (path[n] == '/' || n == 1))
+			return &dirs->v[i];
+	}
+	return NULL;
+}
+
+static const struct rule_word *denied_name(const struct policy *p, const struct program *prog)
+{
+	const char *names[] = {base_name(prog->given), base_name(prog->resolved),
+	                       base_name(prog->image)};
+	for (size_t i = 0; i < 3; i++) {
+		const struct rule_word *w = names[i] ? policy_list_find(&p->deny_programs, names[i])
+		                                     : NULL;
+		if (w)
+			return w;
+	}
+	return NULL;
+}
+
+static const struct rule_word *shell_name(const struct policy *p, const struct program *prog)
+{
+	const struct rule_word *w = policy_list_find(&p->shells, base_name(prog->resolved) ?
+	                                             base_name(prog->resolved) : "");
+	if (!w && prog->given)
+		w = policy_list_find(&p->shells, base_name(prog->given));
+	return w;
+}
+
+/* A file must be allowed where it lives: under an allow-dir, or the interpreter. */
+static bool check_location(const struct policy *p, const char *path, bool interpreter,
+                           struct decision *d)
+{
+	const struct rule_word *dir;
+	if (interpreter && p->allow_interpreter)
+		return verdict(d, V_ALLOW, &p->interpreter_rule, "%s is the job's interpreter",
+		               path);
+	dir = under_dir(&p->allow_dirs, path);
+	if (dir)
+		return verdict(d, V_ALLOW, &dir->rule, "%s is under %s", path, dir->word);
+	return verdict(d, V_DENY, &p->outside_rule, "%s is not under an allowed directory",
+	               path);
+}
+
+static bool program_at(const struct policy *p, const struct program *prog,
+                       const struct job_view *v, pid_t caller, struct decision *d,
+                       unsigned depth)
+{
+	const struct rule_word *w;
+	if (depth > MAX_DEPTH)
+		return verdict(d, V_DENY, &builtin_rule, "commands nested too deeply");
+	w = denied_name(p, prog);
+	if (w)
+		return verdict(d, V_DENY, &w->rule, "%s is a denied program", w->word);
+	if (!prog->resolved)
+		return verdict(d, V_ALLOW, &builtin_rule,
+		               "%s not found (checked again if it is ever run)", prog->given);
+	if (prog->image && !check_location(p, prog->image, prog->interpreter, d))
+		return false;
+	if (!check_location(p, prog->resolved, prog->interpreter && !prog->image, d))
+		return false;
+	w = shell_name(p, prog);
+	if (w && prog->argc > 0)
+		return check_shell_program(p, prog, w, v, caller, d, depth);
+	return true;
+}
+
+bool decide_program(const struct policy *p, const struct program *prog,
+                    const struct job_view *v, pid_t caller, struct decision *d)
+{
+	d->rule = &builtin_rule;
+	return program_at(p, prog, v, caller, d, 0);
+}
+
+/* --- shell commands ---------------------------------------------------- */
+
+struct shell_ctx {
+	const struct policy *p;
+	const struct job_view *v;
+	pid_t caller;
+	struct decision *d;
+	unsigned depth;
+	bool denied;
+};
+
+/* Shell words that are not programs: builtins and keywords that never exec. */
+static bool is_builtin(const char *w)
+{
+	static const char *const b[] = {
+		":", ".", "source", "cd", "echo", "printf", "true", "false", "test", "[",
+		"export", "set", "unset", "read", "readonly", "local", "shift", "trap",
+		"wait", "umask", "ulimit", "alias", "unalias", "type", "hash", "getopts",
+		"exit", "return", "break", "continue", "times", "jobs", "fg", "bg", "pwd",
+		NULL};
+	for (size_t i = 0; b[i]; i++)
+		if (strcmp(w, b[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Wrappers run their operand as a program: returns the index of the operand
+ * (the wrapped command), or 0 when w is not a wrapper, or -1 when it runs no
+ * program.  Option parsing is deliberately simple: anything the wrapper runs is
+ * checked again at its exec. */
+static long unwrap(char **argv, size_t argc)
+{
+	const char *w = base_name(argv[0]);
+	size_t i = 1;
+	if (!strcmp(w, "exec") || !strcmp(w, "nohup") || !strcmp(w, "builtin")) {
+		/* exec and builtin are the shell's own; nohup takes no options */
+	} else if (!strcmp(w, "command")) {
+		for (; i < argc && argv[i][0] == '-'; i++)
+			if (strchr(argv[i], 'v') || strchr(argv[i], 'V'))
+				return -1;
+	} else if (!strcmp(w, "env")) {
+		for (; i < argc; i++) {
+			const char *a = argv[i];
+			if (!strcmp(a, "-u") || !strcmp(a, "-C") || !strcmp(a, "--unset") ||
+			    !strcmp(a, "--chdir"))
+				i++;
+			else if (!strcmp(a, "--")) {
+				i++;
+				break;
+			} else if (a[0] != '-' && !strchr(a, '='))
+				break;
+		}
+	} else if (!strcmp(w, "nice") || !strcmp(w, "time") || !strcmp(w, "setsid") ||
+	           !strcmp(w, "stdbuf") || !strcmp(w, "ionice")) {
+		for (; i < argc && argv[i][0] == '-'; i++)
+			if (!strcmp(argv[i], "-n") || !strcmp(argv[i], "-c") ||
+			    ((!strcmp(argv[i], "-i") || !strcmp(argv[i], "-o") ||
+			      !strcmp(argv[i], "-e")) && !strcmp(w, "stdbuf")))
+				i++;
+	} else if (!strcmp(w, "timeout")) {
+		for (; i < argc && argv[i][0] == '-'; i++)
+			if (!strcmp(argv[i], "-s") || !strcmp(argv[i], "-k"))
+				i++;
+		i++;  /* the duration */
+	} else
+		return 0;
+	return i < argc ? (long)i : -1;
+}
+
+static int shell_word_cb(void *vctx, const struct shsplit_cmd *cmd);
+
+static bool check_shell_cmd(const struct policy *p, const char *cmd, size_t len,
+                            const struct job_view *v, pid_t caller, struct decision *d,
+                            unsigned depth)
+{
+	struct shell_ctx ctx = {p, v, caller, d, depth, false};
+	if (depth > MAX_DEPTH)
+		return verdict(d, V_DENY, &builtin_rule, "commands nested too deeply");
+	verdict(d, V_ALLOW, NULL, "every program the command runs is allowed");
+	int rc = shsplit_run(cmd, len, shell_word_cb, &ctx);
+	if (ctx.denied)
+		return false;
+	if (rc == -EINVAL)
+		return verdict(d, V_DENY, &builtin_rule, "the shell would reject the command");
+	if (rc < 0)
+		return verdict(d, V_DENY, &builtin_rule, "command too complex to judge");
+	return true;
+}
+
+/* eval's words are joined with spaces and read again as a command. */
+static int check_eval(struct shell_ctx *s, char **argv, size_t argc)
+{
+	size_t len = 0;
+	for (size_t i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	char *joined = malloc(len + 1);
+	if (!joined) {
+		s->denied = !verdict(s->d, V_DENY, &builtin_rule, "out of memory");
+		return 1;
+	}
+	joined[0] = 0;
+	for (size_t i = 0; i < argc; i++) {
+		strcat(joined, argv[i]);
+		strcat(joined, " ");
+	}
+	bool ok = check_shell_cmd(s->p, joined, strlen(joined), s->v, s->caller, s->d,
+	                          s->depth + 1);
+	free(joined);
+	s->denied = !ok;
+	return ok ? 0 : 1;
+}
+
+static int check_simple(struct shell_ctx *s, char **argv, const unsigned *flags, size_t argc)
+{
+	while (argc > 0) {
+		if (flags[0] & SHSPLIT_DYNAMIC)
+			return 0;  /* known only when the shell runs: checked at its exec */
+		if (!strcmp(argv[0], "eval"))
+			return check_eval(s, argv + 1, argc - 1);
+		long next = unwrap(argv, argc);
+		bool shell_own = !strcmp(argv[0], "exec") || !strcmp(argv[0], "command") ||
+		                 !strcmp(argv[0], "builtin");
+		if (next == 0 && is_builtin(argv[0]))
+			return 0;
+		if (!shell_own) {
+			struct program prog = {.given = argv[0], .argv = argv, .argc = argc};
+			int rc = s->v->resolve(s->v->ctx, s->caller, argv[0], true, &prog);
+			bool ok = rc == 0 || rc == -ENOENT
+			        ? program_at(s->p, &prog, s->v, s->caller, s->d, s->depth)
+			        : verdict(s->d, V_DENY, &builtin_rule, "cannot resolve %s", argv[0]);
+			free(prog.resolved);
+			if (!ok) {
+				s->denied = true;
+				return 1;
+			}
+		}
+		if (next <= 0)
+			return 0;
+		argv += next;
+		flags += next;
+		argc -= (size_t)next;
+	}
+	return 0;
+}
+
+static int shell_word_cb(void *vctx, const struct shsplit_cmd *cmd)
+{
+	struct shell_ctx *s = vctx;
+	return check_simple(s, cmd->argv, cmd->flags, cmd->argc);
+}
+
+/* --- signals and other targets ------------------------------------------ */
+
+static bool check_target(const struct job_view *v, pid_t pid, struct decision *d)
+{
+	if (pid > 0 && v->in_job(v->ctx, pid))
+		return verdict(d, V_ALLOW, NULL, "process %d is in the job", (int)pid);
+	return verdict(d, V_DENY, NULL, "process %d is outside the job", (int)pid);
+}
+
+static bool check_group(const struct job_view *v, pid_t caller, pid_t pgid,
+                        struct decision *d)
+{
+	if (pgid == 0)
+		pgid = v->pgrp_of(v->ctx, caller);
+	if (pgid > 0 && v->pgrp_in_job(v->ctx, pgid))
+		return verdict(d, V_ALLOW, NULL, "process group %d is the job's", (int)pgid);
+	return verdict(d, V_DENY, NULL, "process group %d reaches outside the job", (int)pgid);
+}
+
+static bool check_signal(const struct call *c, const struct job_view *v, struct decision *d)
+{
+	pid_t pid = (pid_t)c->a[0].num;
+	if (strcmp(funcs[c->func].name, "kill") != 0)
+		return check_target(v, pid, d);
+	if (pid == -1)
+		return verdict(d, V_DENY, NULL, "kill(-1) signals every process");
+	if (pid <= 0)
+		return check_group(v, c->pid, -pid, d);
+	return check_target(v, pid, d);
+}
+
+static const struct call_arg *arg_of(const struct call *c, char fmt)
+{
+	for (size_t i = 0; i < c->nargs; i++)
+		if (c->a[i].fmt == fmt)
+			return &c->a[i];
+	return NULL;
+}
+
+static bool check_exec(const struct policy *p, const struct call *c, const struct job_view *v,
+                       struct decision *d)
+{
+	const struct func *f = &funcs[c->func];
+	if (f->prog_arg >= 0 && c->a[f->prog_arg].err)
+		return read_error(d, &c->a[f->prog_arg], "program name");
+	if (f->argv_arg >= 0 && c->a[f->argv_arg].err)
+		return read_error(d, &c->a[f->argv_arg], "argument vector");
+	if (!c->has_prog)
+		return verdict(d, V_DENY, &builtin_rule, "program could not be identified");
+	return decide_program(p, &c->prog, v, c->pid, d);
+}
+
+static bool check_args(const struct policy *p, const struct call *c, const struct job_view *v,
+                       struct decision *d)
+{
+	const struct call_arg *a;
+	switch (funcs[c->func].check) {
+	case CK_SHELL:
+		if (c->a[0].err)
+			return read_error(d, &c->a[0], "command");
+		return check_shell_cmd(p, c->a[0].str, strlen(c->a[0].str), v, c->pid, d, 0);
+	case CK_EXEC:
+	case CK_SPAWN:
+		return check_exec(p, c, v, d);
+	case CK_SIGNAL:
+		return check_signal(c, v, d);
+	case CK_PGRP:
+		if ((pid_t)c->a[0].num < 0)
+			return verdict(d, V_DENY, NULL, "negative process group");
+		return check_group(v, c->pid, (pid_t)c->a[0].num, d);
+	case CK_PIDFD:
+		return check_target(v, v->pidfd_pid(v->ctx, c->pid, (int)c->a[0].num), d);
+	case CK_TIMEX:
+		a = arg_of(c, 'T');
+		if (!a || a->err)
+			return read_error(d, a ? a : &c->a[0], "timex");
+		if (a->num == 0)
+			return verdict(d, V_ALLOW, NULL, "only reads the clock (modes 0)");
+		return verdict(d, V_DENY, NULL, "changes the clock (modes %#llx)",
+		               (unsigned long long)a->num);
+	case CK_WORDEXP:
+		if (c->a[2].num & WRDE_NOCMD)
+			return verdict(d, V_ALLOW, NULL, "WRDE_NOCMD: no command substitution");
+		return verdict(d, V_DENY, NULL, "command substitution without WRDE_NOCMD");
+	case CK_CLONE:
+		/* clone(fn, stack, flags, ...); clone3's flags are read into its arg 0 */
+		a = &c->a[strcmp(funcs[c->func].name, "clone3") == 0 ? 0 : 2];
+		if (a->err)
+			return read_error(d, a, "clone flags");
+		if ((uint64_t)a->num & CLONE_UNTRACED)
+			return verdict(d, V_DENY, NULL, "CLONE_UNTRACED would escape the monitor");
+		return verdict(d, V_ALLOW, NULL, "the child is traced");
+	case CK_SYSCALL:
+		return verdict(d, V_ALLOW, NULL, "system call %lld is not a dangerous one",
+		               (long long)c->a[0].num);
+	case CK_NONE:
+		break;
+	}
+	return verdict(d, V_DENY, &builtin_rule, "no argument check for %s", funcs[c->func].name);
+}
+
+void decide_call(const struct policy *p, const struct call *c, const struct job_view *v,
+                 struct decision *d)
+{
+	const struct fn_rule *fr;
+	d->why[0] = 0;
+	if (c->func < 0 || (size_t)c->func >= funcs_count) {
+		verdict(d, V_DENY, &builtin_rule, "unknown function");
+		return;
+	}
+	/* syscall(): the rule for syscall itself first, then the call it makes */
+	fr = c->outer >= 0 && p->fn[c->outer].action != ACT_CHECK ? &p->fn[c->outer]
+	                                                            : &p->fn[c->func];
+	d->rule = &fr->rule;
+	switch (fr->action) {
+	case ACT_ALLOW:
+		verdict(d, V_ALLOW, NULL, "allowed by policy");
+		return;
+	case ACT_DENY:
+		verdict(d, V_DENY, NULL, "denied by policy");
+		return;
+	case ACT_KILL:
+		verdict(d, V_KILL, NULL, "the policy ends the job");
+		return;
+	case ACT_CHECK:
+		if (!check_args(p, c, v, d))
+			d->verdict = V_DENY;
+		return;
+	}
+}
+
+const char *verdict_name(enum verdict v)
+{
+	return v == V_ALLOW ? "allow" : v == V_DENY ? "deny" : "kill";
+}

@@ -1,0 +1,55 @@
+/* decide: every decision, for every layer, in one place.
+ *
+ * Pure code over a decoded call, the policy, and a narrow view of the job's
+ * world (which processes are the job's, how a program name resolves), so the
+ * same function judges a GOT trap, a system call and an exec stop, and unit
+ * tests can judge made-up calls.
+ */
+#ifndef PYSBX_DECIDE_H
+#define PYSBX_DECIDE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "monitor/call.h"
+#include "monitor/policy.h"
+
+enum verdict { V_ALLOW, V_DENY, V_KILL };
+
+struct decision {
+	enum verdict verdict;
+	const struct rule *rule;   /* the policy line that decided */
+	char why[256];             /* a short reason, for people */
+};
+
+/* What a decision may ask about the world.  All callbacks are required. */
+struct job_view {
+	void *ctx;
+	/* pid (a process or thread id) belongs to the job's tree */
+	bool (*in_job)(void *ctx, pid_t pid);
+	/* every member of process group pgid belongs to the job (pgid > 0) */
+	bool (*pgrp_in_job)(void *ctx, pid_t pgid);
+	/* process group of the caller (for kill(0, ...)) */
+	pid_t (*pgrp_of)(void *ctx, pid_t pid);
+	/* the process a pidfd of the caller refers to, or -1 */
+	pid_t (*pidfd_pid)(void *ctx, pid_t caller, int fd);
+	/* resolves a program word as the caller's exec would (PATH search when it
+	 * has no slash), filling prog->resolved / prog->interpreter; 0 or -ENOENT */
+	int (*resolve)(void *ctx, pid_t caller, const char *word, bool path_search,
+	               struct program *prog);
+	/* a shell's script operand names a regular file (relative to the caller's cwd) */
+	bool (*is_script)(void *ctx, pid_t caller, const char *path);
+};
+
+/* Decides a call.  Always fills d; denies when anything needed is missing. */
+void decide_call(const struct policy *p, const struct call *c, const struct job_view *v,
+                 struct decision *d);
+
+/* Decides a program (exec-like calls and exec stops): deny list, shells,
+ * allowed directories, the interpreter.  Returns true when allowed. */
+bool decide_program(const struct policy *p, const struct program *prog,
+                    const struct job_view *v, pid_t caller, struct decision *d);
+
+const char *verdict_name(enum verdict v);
+
+#endif

@@ -1,0 +1,175 @@
+/* funcs: the table of dangerous functions and system calls (see funcs.h).
+ *
+ * The paper's Table 3, the process-creating and program-running functions, the
+ * calls that reach other processes, and the loader functions that hand out code.
+ * System call numbers come from <sys/syscall.h>, so the table follows the
+ * architecture it is built for; a call the architecture lacks gets -1. */
+#include "monitor/funcs.h"
+
+#include <string.h>
+#include <sys/syscall.h>
+
+#define NR(x) SYSNR_##x
+
+/* A system call that does not exist on this architecture is -1. */
+#ifdef SYS_fork
+#define SYSNR_fork SYS_fork
+#else
+#define SYSNR_fork -1
+#endif
+#ifdef SYS_vfork
+#define SYSNR_vfork SYS_vfork
+#else
+#define SYSNR_vfork -1
+#endif
+#ifdef SYS_iopl
+#define SYSNR_iopl SYS_iopl
+#else
+#define SYSNR_iopl -1
+#endif
+#ifdef SYS_ioperm
+#define SYSNR_ioperm SYS_ioperm
+#else
+#define SYSNR_ioperm -1
+#endif
+#ifdef SYS_clone3
+#define SYSNR_clone3 SYS_clone3
+#else
+#define SYSNR_clone3 -1
+#endif
+
+/* Shorthands for the common shapes of entries. */
+#define LIBC(n, f, ck, e, nr) {n, f, ck, e, nr, true, -1, -1, EX_PATH}
+#define SYSONLY(n, f, ck, nr) {n, f, ck, ERR_M1, nr, false, -1, -1, EX_PATH}
+#define EXEC(n, f, e, nr, pa, aa, how, lib) {n, f, CK_EXEC, e, nr, lib, pa, aa, how}
+
+const struct func funcs[] = {
+	/* Programs and shells */
+	LIBC("system", "c", CK_SHELL, ERR_M1, -1),
+	LIBC("__libc_system", "c", CK_SHELL, ERR_M1, -1),
+	LIBC("popen", "cs", CK_SHELL, ERR_NULL, -1),
+	LIBC("wordexp", "spx", CK_WORDEXP, ERR_WRDE, -1),
+	EXEC("execve", "Pvp", ERR_M1, SYS_execve, 0, 1, EX_PATH, true),
+	EXEC("execv", "Pv", ERR_M1, -1, 0, 1, EX_PATH, true),
+	EXEC("execvp", "Pv", ERR_M1, -1, 0, 1, EX_FILE, true),
+	EXEC("execvpe", "Pvp", ERR_M1, -1, 0, 1, EX_FILE, true),
+	EXEC("execl", "Pl", ERR_M1, -1, 0, 1, EX_PATH, true),
+	EXEC("execlp", "Pl", ERR_M1, -1, 0, 1, EX_FILE, true),
+	EXEC("execle", "Pl", ERR_M1, -1, 0, 1, EX_PATH, true),
+	EXEC("execveat", "fPvpx", ERR_M1, SYS_execveat, 1, 2, EX_AT, true),
+	EXEC("fexecve", "fvp", ERR_M1, -1, 0, 1, EX_FD, true),
+	{"posix_spawn", "pPppvp", CK_SPAWN, ERR_NUM, -1, true, 1, 4, EX_PATH},
+	{"posix_spawnp", "pPppvp", CK_SPAWN, ERR_NUM, -1, true, 1, 4, EX_FILE},
+
+	/* Process creation: children are traced; what they run is checked at exec. */
+	LIBC("fork", "", CK_NONE, ERR_M1, NR(fork)),
+	LIBC("__fork", "", CK_NONE, ERR_M1, -1),
+	LIBC("__libc_fork", "", CK_NONE, ERR_M1, -1),
+	LIBC("_Fork", "", CK_NONE, ERR_M1, -1),
+	LIBC("vfork", "", CK_NONE, ERR_M1, NR(vfork)),
+	LIBC("forkpty", "pppp", CK_NONE, ERR_M1, -1),
+	LIBC("clone", "ppxp", CK_CLONE, ERR_M1, SYS_clone),
+	SYSONLY("clone3", "pu", CK_CLONE, NR(clone3)),
+	LIBC("syscall", "n", CK_SYSCALL, ERR_M1, -1),
+
+	/* Reaching other processes */
+	LIBC("kill", "ii", CK_SIGNAL, ERR_M1, SYS_kill),
+	LIBC("killpg", "ii", CK_PGRP, ERR_M1, -1),
+	LIBC("tgkill", "iii", CK_SIGNAL, ERR_M1, SYS_tgkill),
+	SYSONLY("tkill", "ii", CK_SIGNAL, SYS_tkill),
+	LIBC("sigqueue", "iip", CK_SIGNAL, ERR_M1, -1),
+	SYSONLY("rt_sigqueueinfo", "iip", CK_SIGNAL, SYS_rt_sigqueueinfo),
+	SYSONLY("rt_tgsigqueueinfo", "iiip", CK_SIGNAL, SYS_rt_tgsigqueueinfo),
+	LIBC("pthread_kill", "pi", CK_NONE, ERR_NUM, -1),
+	LIBC("pidfd_open", "ix", CK_SIGNAL, ERR_M1, SYS_pidfd_open),
+	LIBC("pidfd_send_signal", "fipx", CK_PIDFD, ERR_M1, SYS_pidfd_send_signal),
+	LIBC("pidfd_getfd", "ffx", CK_PIDFD, ERR_M1, SYS_pidfd_getfd),
+	LIBC("ptrace", "ixpp", CK_NONE, ERR_M1, SYS_ptrace),
+	LIBC("process_vm_readv", "ipupux", CK_NONE, ERR_M1, SYS_process_vm_readv),
+	LIBC("process_vm_writev", "ipupux", CK_NONE, ERR_M1, SYS_process_vm_writev),
+
+	/* Time */
+	LIBC("settimeofday", "pp", CK_NONE, ERR_M1, SYS_settimeofday),
+	LIBC("clock_settime", "ip", CK_NONE, ERR_M1, SYS_clock_settime),
+	LIBC("stime", "p", CK_NONE, ERR_M1, -1),
+	LIBC("adjtime", "pp", CK_NONE, ERR_M1, -1),
+	LIBC("adjtimex", "T", CK_TIMEX, ERR_M1, SYS_adjtimex),
+	LIBC("ntp_adjtime", "T", CK_TIMEX, ERR_M1, -1),
+	LIBC("clock_adjtime", "iT", CK_TIMEX, ERR_M1, SYS_clock_adjtime),
+
+	/* Identity and privilege */
+	LIBC("setuid", "i", CK_NONE, ERR_M1, SYS_setuid),
+	LIBC("setgid", "i", CK_NONE, ERR_M1, SYS_setgid),
+	LIBC("seteuid", "i", CK_NONE, ERR_M1, -1),
+	LIBC("setegid", "i", CK_NONE, ERR_M1, -1),
+	LIBC("setreuid", "ii", CK_NONE, ERR_M1, SYS_setreuid),
+	LIBC("setregid", "ii", CK_NONE, ERR_M1, SYS_setregid),
+	LIBC("setresuid", "iii", CK_NONE, ERR_M1, SYS_setresuid),
+	LIBC("setresgid", "iii", CK_NONE, ERR_M1, SYS_setresgid),
+	LIBC("setfsuid", "i", CK_NONE, ERR_M1, SYS_setfsuid),
+	LIBC("setfsgid", "i", CK_NONE, ERR_M1, SYS_setfsgid),
+	LIBC("setgroups", "up", CK_NONE, ERR_M1, SYS_setgroups),
+	LIBC("capset", "pp", CK_NONE, ERR_M1, SYS_capset),
+	LIBC("iopl", "i", CK_NONE, ERR_M1, NR(iopl)),
+	LIBC("ioperm", "uui", CK_NONE, ERR_M1, NR(ioperm)),
+	LIBC("add_key", "sspuf", CK_NONE, ERR_M1, SYS_add_key),
+	SYSONLY("request_key", "sssi", CK_NONE, SYS_request_key),
+	SYSONLY("keyctl", "ixxxx", CK_NONE, SYS_keyctl),
+
+	/* File systems, namespaces, the machine */
+	LIBC("mount", "sssxp", CK_NONE, ERR_M1, SYS_mount),
+	LIBC("umount", "s", CK_NONE, ERR_M1, -1),
+	LIBC("umount2", "si", CK_NONE, ERR_M1, SYS_umount2),
+	LIBC("fsopen", "sx", CK_NONE, ERR_M1, SYS_fsopen),
+	LIBC("fsmount", "fxx", CK_NONE, ERR_M1, SYS_fsmount),
+	LIBC("move_mount", "fsfsx", CK_NONE, ERR_M1, SYS_move_mount),
+	LIBC("open_tree", "fsx", CK_NONE, ERR_M1, SYS_open_tree),
+	LIBC("pivot_root", "ss", CK_NONE, ERR_M1, SYS_pivot_root),
+	LIBC("chroot", "s", CK_NONE, ERR_M1, SYS_chroot),
+	LIBC("unshare", "x", CK_NONE, ERR_M1, SYS_unshare),
+	LIBC("setns", "fx", CK_NONE, ERR_M1, SYS_setns),
+	LIBC("acct", "s", CK_NONE, ERR_M1, SYS_acct),
+	LIBC("reboot", "x", CK_NONE, ERR_M1, SYS_reboot),
+	LIBC("quotactl", "sxip", CK_NONE, ERR_M1, SYS_quotactl),
+	LIBC("sethostname", "pu", CK_NONE, ERR_M1, SYS_sethostname),
+	LIBC("setdomainname", "pu", CK_NONE, ERR_M1, SYS_setdomainname),
+	LIBC("vhangup", "", CK_NONE, ERR_M1, SYS_vhangup),
+	LIBC("init_module", "pus", CK_NONE, ERR_M1, SYS_init_module),
+	LIBC("delete_module", "sx", CK_NONE, ERR_M1, SYS_delete_module),
+	SYSONLY("finit_module", "fsx", CK_NONE, SYS_finit_module),
+	SYSONLY("kexec_load", "uupx", CK_NONE, SYS_kexec_load),
+	SYSONLY("kexec_file_load", "ffusx", CK_NONE, SYS_kexec_file_load),
+	LIBC("swapon", "sx", CK_NONE, ERR_M1, SYS_swapon),
+	LIBC("swapoff", "s", CK_NONE, ERR_M1, SYS_swapoff),
+	SYSONLY("bpf", "ipu", CK_NONE, SYS_bpf),
+	SYSONLY("open_by_handle_at", "fpx", CK_NONE, SYS_open_by_handle_at),
+	SYSONLY("io_uring_setup", "up", CK_NONE, SYS_io_uring_setup),
+	SYSONLY("io_uring_enter", "fuuxpu", CK_NONE, SYS_io_uring_enter),
+	SYSONLY("io_uring_register", "fupu", CK_NONE, SYS_io_uring_register),
+
+	/* The loader: code handed out at run time (mediated by module isolation). */
+	LIBC("dlopen", "sx", CK_NONE, ERR_NULL, -1),
+	LIBC("dlmopen", "isx", CK_NONE, ERR_NULL, -1),
+	LIBC("dlsym", "ps", CK_NONE, ERR_NULL, -1),
+	LIBC("dlvsym", "pss", CK_NONE, ERR_NULL, -1),
+};
+
+const size_t funcs_count = sizeof funcs / sizeof funcs[0];
+
+int funcs_by_name(const char *name)
+{
+	for (size_t i = 0; i < funcs_count; i++)
+		if (strcmp(funcs[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int funcs_by_sysnr(long nr)
+{
+	if (nr < 0)
+		return -1;
+	for (size_t i = 0; i < funcs_count; i++)
+		if (funcs[i].sysnr == nr)
+			return (int)i;
+	return -1;
+}

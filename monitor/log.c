@@ -1,0 +1,377 @@
+/* log: stderr lines and JSON Lines (see log.h). */
+#include "monitor/log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "monitor/funcs.h"
+#include "monitor/jsonw.h"
+
+#define HUMAN_STR_MAX 160   /* characters of a string shown on stderr */
+#define HUMAN_VEC_MAX 12    /* elements of a vector shown on stderr */
+
+static struct {
+	int fd;               /* JSON Lines, or -1 */
+	bool audit;
+	int verbose;
+	bool write_failed;    /* reported once */
+	struct jw j;
+} lg = {.fd = -1};
+
+int log_init(const struct log_opts *o)
+{
+	lg.audit = o->audit;
+	lg.verbose = o->verbose;
+	jw_init(&lg.j);
+	if (!o->json_path)
+		return 0;
+	lg.fd = open(o->json_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+	return lg.fd < 0 ? -errno : 0;
+}
+
+void log_fini(void)
+{
+	if (lg.fd >= 0)
+		close(lg.fd);
+	lg.fd = -1;
+	jw_free(&lg.j);
+}
+
+void log_note(const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	dprintf(STDERR_FILENO, "pysbx: %s\n", buf);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Starts an event object with the fields every event has. */
+static struct jw *begin(const char *event, pid_t pid)
+{
+	if (lg.fd < 0)
+		return NULL;
+	jw_reset(&lg.j);
+	jw_obj_begin(&lg.j);
+	jw_key(&lg.j, "time");
+	jw_double(&lg.j, now());
+	jw_key(&lg.j, "event");
+	jw_str(&lg.j, event);
+	jw_key(&lg.j, "pid");
+	jw_int(&lg.j, pid);
+	return &lg.j;
+}
+
+/* One write per line: the event is either all in the file or not at all. */
+static void finish(struct jw *j)
+{
+	if (!j)
+		return;
+	jw_obj_end(j);
+	if (!j->failed) {
+		j->buf[j->len++] = '\n';
+		ssize_t n = write(lg.fd, j->buf, j->len);
+		j->len--;
+		if (n == (ssize_t)(j->len + 1))
+			return;
+	}
+	if (!lg.write_failed)
+		log_note("cannot write the event log: %s", j->failed ? "out of memory"
+		                                                    : strerror(errno));
+	lg.write_failed = true;
+}
+
+static void json_vec(struct jw *j, char *const v[], size_t n)
+{
+	jw_arr_begin(j);
+	for (size_t i = 0; v && i < n && v[i]; i++)
+		jw_str(j, v[i]);
+	jw_arr_end(j);
+}
+
+void log_start(pid_t pid, char *const argv[], const char *policy_file)
+{
+	struct jw *j = begin("start", pid);
+	if (!j)
+		return;
+	size_t n = 0;
+	while (argv[n])
+		n++;
+	jw_key(j, "argv");
+	json_vec(j, argv, n);
+	jw_key(j, "policy");
+	jw_str(j, policy_file);
+	jw_key(j, "audit");
+	jw_bool(j, lg.audit);
+	finish(j);
+}
+
+void log_exec(pid_t pid, const char *path, char *const argv[], size_t argc, bool judged,
+              bool python)
+{
+	struct jw *j = begin("exec", pid);
+	if (!j)
+		return;
+	jw_key(j, "program");
+	jw_str(j, path);
+	jw_key(j, "argv");
+	json_vec(j, argv, argc);
+	jw_key(j, "judged");
+	jw_bool(j, judged);
+	jw_key(j, "python");
+	jw_bool(j, python);
+	finish(j);
+}
+
+void log_fork(pid_t parent, pid_t child, bool thread)
+{
+	struct jw *j = begin(thread ? "thread" : "fork", child);
+	if (!j)
+		return;
+	jw_key(j, "parent");
+	jw_int(j, parent);
+	finish(j);
+}
+
+void log_exit(pid_t pid, int st)
+{
+	struct jw *j = begin("exit", pid);
+	if (!j)
+		return;
+	if (WIFEXITED(st)) {
+		jw_key(j, "status");
+		jw_int(j, WEXITSTATUS(st));
+	} else if (WIFSIGNALED(st)) {
+		jw_key(j, "signal");
+		jw_int(j, WTERMSIG(st));
+	}
+	finish(j);
+}
+
+void log_object(pid_t pid, const char *path, size_t n_slots, const char *error)
+{
+	struct jw *j = begin("object", pid);
+	if (!j)
+		return;
+	jw_key(j, "path");
+	jw_str(j, path);
+	jw_key(j, "redirected");
+	jw_uint(j, n_slots);
+	if (error) {
+		jw_key(j, "error");
+		jw_str(j, error);
+	}
+	finish(j);
+}
+
+static const char *layer_name(enum layer l)
+{
+	return l == LAYER_GOT ? "got" : l == LAYER_SYSCALL ? "syscall" : "exec";
+}
+
+static void json_arg(struct jw *j, const struct call_arg *a)
+{
+	if (a->err) {
+		jw_obj_begin(j);
+		jw_key(j, "error");
+		jw_str(j, strerror(-a->err));
+		jw_key(j, "raw");
+		jw_hex(j, a->raw);
+		jw_obj_end(j);
+		return;
+	}
+	switch (a->fmt) {
+	case 'c': case 'P': case 's':
+		jw_str(j, a->str);
+		break;
+	case 'v': case 'l':
+		json_vec(j, a->vec, a->n);
+		break;
+	case 'i': case 'f': case 'n':
+		jw_int(j, a->num);
+		break;
+	case 'u':
+		jw_uint(j, (unsigned long long)a->num);
+		break;
+	case 'T':
+		jw_obj_begin(j);
+		jw_key(j, "modes");
+		jw_uint(j, (unsigned long long)a->num);
+		jw_obj_end(j);
+		break;
+	default:
+		jw_hex(j, a->raw);
+	}
+}
+
+static void json_call(const struct call *c, const struct decision *d, bool enforced)
+{
+	struct jw *j = begin("call", c->pid);
+	if (!j)
+		return;
+	jw_key(j, "tid");
+	jw_int(j, c->tid);
+	jw_key(j, "layer");
+	jw_str(j, layer_name(c->layer));
+	jw_key(j, "function");
+	jw_str(j, funcs[c->func].name);
+	if (c->outer >= 0) {
+		jw_key(j, "via");
+		jw_str(j, funcs[c->outer].name);
+	}
+	jw_key(j, "args");
+	jw_arr_begin(j);
+	for (size_t i = 0; i < c->nargs; i++)
+		json_arg(j, &c->a[i]);
+	jw_arr_end(j);
+	if (c->has_prog) {
+		jw_key(j, "program");
+		jw_str(j, c->prog.resolved ? c->prog.resolved : c->prog.given);
+	}
+	jw_key(j, "object");
+	jw_str(j, c->object);
+	jw_key(j, "decision");
+	jw_str(j, verdict_name(d->verdict));
+	jw_key(j, "enforced");
+	jw_bool(j, enforced);
+	jw_key(j, "rule");
+	if (d->rule && d->rule->line) {
+		char where[512];
+		snprintf(where, sizeof where, "%s:%d", d->rule->file, d->rule->line);
+		jw_str(j, where);
+	} else
+		jw_str(j, d->rule ? d->rule->file : NULL);
+	jw_key(j, "rule_text");
+	jw_str(j, d->rule ? d->rule->text : NULL);
+	jw_key(j, "reason");
+	jw_str(j, d->why);
+	finish(j);
+}
+
+/* Human form of a string: quoted, escaped, shortened. */
+static void human_str(struct jw *h, const char *s)
+{
+	size_t n = strlen(s);
+	jw_escape(h, "\"", 1);
+	jw_escape(h, s, n > HUMAN_STR_MAX ? HUMAN_STR_MAX : n);
+	if (n > HUMAN_STR_MAX) {
+		char more[48];
+		snprintf(more, sizeof more, "...(%zu bytes)", n);
+		jw_escape(h, more, strlen(more));
+	}
+	jw_escape(h, "\"", 1);
+}
+
+static void human_printf(struct jw *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void human_printf(struct jw *h, const char *fmt, ...)
+{
+	char tmp[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	jw_escape(h, tmp, strlen(tmp));
+}
+
+static void human_arg(struct jw *h, const struct call_arg *a)
+{
+	if (a->err) {
+		human_printf(h, "<%s %#llx>", a->err == -ENAMETOOLONG ? "too long" : "unreadable",
+		             (unsigned long long)a->raw);
+		return;
+	}
+	switch (a->fmt) {
+	case 'c': case 'P': case 's':
+		human_str(h, a->str);
+		break;
+	case 'v': case 'l':
+		human_printf(h, "[");
+		for (size_t i = 0; i < a->n && i < HUMAN_VEC_MAX; i++) {
+			if (i)
+				human_printf(h, ", ");
+			human_str(h, a->vec[i]);
+		}
+		human_printf(h, a->n > HUMAN_VEC_MAX ? ", ...]" : "]");
+		break;
+	case 'i': case 'f': case 'n':
+		human_printf(h, "%lld", (long long)a->num);
+		break;
+	case 'u':
+		human_printf(h, "%llu", (unsigned long long)a->num);
+		break;
+	case 'T':
+		human_printf(h, "{modes=%#llx}", (unsigned long long)a->num);
+		break;
+	default:
+		human_printf(h, "%#llx", (unsigned long long)a->raw);
+	}
+}
+
+/* The control characters of hostile arguments are escaped on stderr too. */
+static void human_call(const struct call *c, const struct decision *d, bool enforced)
+{
+	struct jw h;
+	jw_init(&h);
+	const char *what = !enforced ? "would deny" : d->verdict == V_KILL ? "killed job at"
+	                 : d->verdict == V_DENY ? "denied" : "allowed";
+	human_printf(&h, "pysbx: %s ", what);
+	if (c->layer == LAYER_EXEC)
+		human_printf(&h, "exec of ");
+	if (c->outer >= 0)
+		human_printf(&h, "%s(SYS_%s, ", funcs[c->outer].name, funcs[c->func].name);
+	else if (c->layer != LAYER_EXEC)
+		human_printf(&h, "%s(", funcs[c->func].name);
+	for (size_t i = 0; i < c->nargs; i++) {
+		if (i)
+			human_printf(&h, ", ");
+		human_arg(&h, &c->a[i]);
+	}
+	if (c->layer != LAYER_EXEC)
+		human_printf(&h, ")");
+	if (c->object)
+		human_printf(&h, " from %s", c->object);
+	human_printf(&h, " (pid %d)", (int)c->pid);
+	if (d->why[0])
+		human_printf(&h, ": %s", d->why);
+	if (d->rule && d->rule->line)
+		human_printf(&h, " [%s:%d]", d->rule->file, d->rule->line);
+	human_printf(&h, "\n");
+	if (!h.failed)
+		(void)!write(STDERR_FILENO, h.buf, h.len);
+	jw_free(&h);
+}
+
+void log_call(const struct call *c, const struct decision *d, bool enforced)
+{
+	json_call(c, d, enforced);
+	if (d->verdict != V_ALLOW || lg.verbose)
+		human_call(c, d, enforced);
+}
+
+void log_summary(int exit_code, unsigned long calls, unsigned long denied)
+{
+	struct jw *j = begin("summary", 0);
+	if (!j)
+		return;
+	jw_key(j, "exit_code");
+	jw_int(j, exit_code);
+	jw_key(j, "calls");
+	jw_uint(j, calls);
+	jw_key(j, "denied");
+	jw_uint(j, denied);
+	finish(j);
+}

@@ -1,0 +1,63 @@
+/* tracee: the table of the job's threads and processes.
+ *
+ * State is kept by lifetime: per thread (struct thread: its id, whether it is
+ * held), per process (struct proc: judged or not, its executable, its parent),
+ * per address space (struct aspace, shared by CLONE_VM threads and a vfork
+ * child).  Lookups by id are hashed: the trap path looks a thread up on every
+ * intercepted call.
+ */
+#ifndef PYSBX_TRACEE_H
+#define PYSBX_TRACEE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "monitor/aspace.h"
+
+struct proc {
+	pid_t tgid;
+	pid_t parent;          /* tgid of its parent in the job; 0 for the launched process */
+	unsigned nthreads;
+	bool judged;           /* from the first Python interpreter on */
+	bool main;             /* the process pysbx-trace launched */
+	struct aspace *as;
+	char *exe;             /* the current image, from /proc/<pid>/exe */
+	struct proc *hnext;
+};
+
+struct thread {
+	pid_t tid;
+	struct proc *proc;     /* NULL while held (see below) */
+	/* A new child's first stop can arrive before its parent's fork event, which
+	 * says whether it shares memory.  Until then it is held: kept stopped. */
+	bool held;
+	struct thread *hnext;
+};
+
+#define TRACEE_BUCKETS 4096
+
+struct tracees {
+	struct thread *threads[TRACEE_BUCKETS];
+	struct proc *procs[TRACEE_BUCKETS];
+	size_t n_threads, n_procs;
+};
+
+struct thread *tracee_thread(struct tracees *t, pid_t tid);
+struct proc *tracee_proc(struct tracees *t, pid_t tgid);
+
+/* Creation and removal; the add functions return NULL when out of memory. */
+struct thread *tracee_add_thread(struct tracees *t, pid_t tid, struct proc *p);
+void tracee_del_thread(struct tracees *t, struct thread *th);
+struct proc *tracee_add_proc(struct tracees *t, pid_t tgid, pid_t parent);
+void tracee_del_proc(struct tracees *t, struct proc *p);
+/* Binds a held thread to its process. */
+void tracee_bind(struct thread *th, struct proc *p);
+/* Gives a thread a new id (an exec by a non-leader thread takes the leader's id). */
+void tracee_rekey(struct tracees *t, struct thread *th, pid_t tid);
+
+/* Calls fn for every thread; fn may delete the thread it is given. */
+void tracee_each_thread(struct tracees *t, void (*fn)(void *ctx, struct thread *th), void *ctx);
+void tracee_each_proc(struct tracees *t, void (*fn)(void *ctx, struct proc *p), void *ctx);
+
+#endif
