@@ -173,11 +173,39 @@ static int load_file(struct scan *s, int fd)
 	return rc;
 }
 
-/* What libelf would reject anyway, checked first for a message that says why. */
+/* Section and program header counts, with the extended numbering that keeps
+ * the real counts in section header 0 when they do not fit in 16 bits. */
+static int header_counts(struct scan *s, const Elf64_Ehdr *eh, size_t *shnum,
+                         size_t *phnum)
+{
+	Elf64_Shdr sh0;
+
+	*shnum = eh->e_shnum;
+	*phnum = eh->e_phnum;
+	if (!eh->e_shoff)
+		return *phnum == PN_XNUM ? scan_fail(s, -EINVAL, "extended e_phnum "
+		                                     "without section headers") : 0;
+	if (eh->e_shentsize != sizeof(Elf64_Shdr))
+		return scan_fail(s, -EINVAL, "bad e_shentsize %u", eh->e_shentsize);
+	if (scan_read(s, eh->e_shoff, &sh0, sizeof(sh0)))
+		return scan_fail(s, -EINVAL, "truncated: section headers (at 0x%"
+		                 PRIx64 ") extend past end of file", eh->e_shoff);
+	if (*shnum == 0)
+		*shnum = sh0.sh_size;
+	if (*phnum == PN_XNUM)
+		*phnum = sh0.sh_info;
+	return 0;
+}
+
+/* libelf quietly drops header tables that do not fit in the file (it reports
+ * no sections at all), so the ranges are checked here first, and give a
+ * message that says why. */
 static int check_ident(struct scan *s)
 {
 	const unsigned char *e = s->img;
 	Elf64_Ehdr eh;
+	size_t shnum, phnum;
+	int rc;
 
 	if (s->size < SELFMAG || memcmp(e, ELFMAG, SELFMAG) != 0)
 		return scan_fail(s, -ENOEXEC, "not an ELF file");
@@ -195,40 +223,34 @@ static int check_ident(struct scan *s)
 		                 eh.e_machine);
 	if (eh.e_phnum && eh.e_phentsize != sizeof(Elf64_Phdr))
 		return scan_fail(s, -EINVAL, "bad e_phentsize %u", eh.e_phentsize);
-	if (eh.e_shoff && eh.e_shentsize != sizeof(Elf64_Shdr))
-		return scan_fail(s, -EINVAL, "bad e_shentsize %u", eh.e_shentsize);
-	if (eh.e_shoff && (eh.e_shoff > s->size ||
-	                   s->size - eh.e_shoff < sizeof(Elf64_Shdr)))
+	if ((rc = header_counts(s, &eh, &shnum, &phnum)))
+		return rc;
+	if (shnum && (s->size - eh.e_shoff) / sizeof(Elf64_Shdr) < shnum)
 		return scan_fail(s, -EINVAL, "truncated: section headers (at 0x%"
 		                 PRIx64 ") extend past end of file", eh.e_shoff);
-	if (eh.e_phnum && eh.e_phnum != PN_XNUM &&
-	    (eh.e_phoff > s->size ||
-	     (s->size - eh.e_phoff) / sizeof(Elf64_Phdr) < eh.e_phnum))
+	if (phnum && (eh.e_phoff > s->size ||
+	              (s->size - eh.e_phoff) / sizeof(Elf64_Phdr) < phnum))
 		return scan_fail(s, -EINVAL, "truncated: program headers extend past "
 		                 "end of file");
+	s->shnum = shnum;
+	s->phnum = phnum;
 	return 0;
 }
 
 static int open_elf(struct scan *s)
 {
 	struct elfscan_report *r = s->r;
+	size_t phnum, shnum;
 	GElf_Ehdr eh;
 
 	s->elf = elf_memory((char *)s->img, s->size);
 	if (!s->elf || elf_kind(s->elf) != ELF_K_ELF || !gelf_getehdr(s->elf, &eh))
 		return scan_fail(s, -EINVAL, "corrupt ELF header: %s", elf_errmsg(-1));
-	if (elf_getphdrnum(s->elf, &s->phnum) != 0 ||
-	    elf_getshdrnum(s->elf, &s->shnum) != 0)
-		return scan_fail(s, -EINVAL, "corrupt header counts: %s",
-		                 elf_errmsg(-1));
-	if (s->phnum && (eh.e_phoff > s->size ||
-	                 (s->size - eh.e_phoff) / sizeof(Elf64_Phdr) < s->phnum))
-		return scan_fail(s, -EINVAL, "truncated: program headers extend past "
-		                 "end of file");
-	if (s->shnum && (eh.e_shoff > s->size ||
-	                 (s->size - eh.e_shoff) / sizeof(Elf64_Shdr) < s->shnum))
-		return scan_fail(s, -EINVAL, "truncated: section headers extend past "
-		                 "end of file");
+	if (elf_getphdrnum(s->elf, &phnum) != 0 ||
+	    elf_getshdrnum(s->elf, &shnum) != 0 ||
+	    phnum != s->phnum || shnum != s->shnum)
+		return scan_fail(s, -EINVAL, "corrupt header tables: %s",
+		                 elf_errmsg(-1) ? elf_errmsg(-1) : "counts disagree");
 	r->e_type = eh.e_type;
 	r->e_machine = eh.e_machine;
 	r->entry = eh.e_entry;

@@ -1,0 +1,583 @@
+/* elfscan unit tests over the fixtures in $FIXTURES (tests/fixtures/) and the
+ * system libc. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <elf.h>
+
+#include "elfscan/elfscan.h"
+
+#define LIBC "/lib/x86_64-linux-gnu/libc.so.6"
+
+static const char *fixtures(void)
+{
+	const char *d = getenv("FIXTURES");
+	return d ? d : "build/fixtures";
+}
+
+static struct elfscan_report *scan(const char *name)
+{
+	char path[PATH_MAX];
+	struct elfscan_report *r = NULL;
+
+	snprintf(path, sizeof(path), "%s/%s", fixtures(), name);
+	assert_int_equal(elfscan_path(path, &r), 0);
+	assert_non_null(r);
+	if (r->error)
+		fail_msg("%s: %s", path, r->error_msg);
+	return r;
+}
+
+/* Number of slots with this name, version (NULL: unversioned) and kind. */
+static size_t count_slots(const struct elfscan_report *r, const char *name,
+                          const char *version, enum elfscan_slot_kind kind)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->n_slots; i++) {
+		const struct elfscan_slot *s = &r->slots[i];
+		if (strcmp(s->name, name) || s->kind != kind)
+			continue;
+		if (version ? (s->version && !strcmp(s->version, version)) : !s->version)
+			n++;
+	}
+	return n;
+}
+
+static size_t count_named(const struct elfscan_report *r, const char *name)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->n_slots; i++)
+		n += !strcmp(r->slots[i].name, name);
+	return n;
+}
+
+static uint64_t sym_value(const struct elfscan_report *r, const char *name)
+{
+	const struct elfscan_symbol *s = elfscan_find(r, name, NULL);
+
+	if (!s)
+		fail_msg("%s not defined", name);
+	return s->value;
+}
+
+static bool in_object(const struct elfscan_report *r, uint64_t v)
+{
+	return v >= r->load_lo && v < r->load_hi;
+}
+
+static void test_imports_jump_slots(void **state)
+{
+	struct elfscan_report *r = scan("imports.so");
+
+	(void)state;
+	assert_int_equal(r->e_type, ET_DYN);
+	assert_int_equal(r->e_machine, EM_X86_64);
+	assert_int_equal(count_slots(r, "system", "GLIBC_2.2.5", ELFSCAN_JUMP_SLOT), 1);
+	assert_int_equal(count_slots(r, "execve", "GLIBC_2.2.5", ELFSCAN_JUMP_SLOT), 1);
+	assert_int_equal(count_slots(r, "popen", "GLIBC_2.2.5", ELFSCAN_JUMP_SLOT), 1);
+	assert_int_equal(count_named(r, "system"), 1);
+	assert_string_equal(r->soname, "imports.so");
+	assert_int_equal(r->n_needed, 1);
+	assert_string_equal(r->needed[0], "libc.so.6");
+	assert_null(r->rpath);
+	assert_null(r->interp);
+	/* Built lazy, non-executable stack, no text relocations. */
+	assert_int_equal(r->flags, 0);
+	assert_int_equal(r->n_syscalls, 0);
+	assert_non_null(elfscan_find(r, "fixture_run", NULL));
+	assert_null(elfscan_find(r, "system", NULL));  /* imported, not defined */
+	for (size_t i = 0; i < r->n_slots; i++)
+		assert_true(in_object(r, r->slots[i].offset));
+	elfscan_free(r);
+}
+
+static void test_globdat(void **state)
+{
+	struct elfscan_report *r = scan("globdat.so");
+
+	(void)state;
+	assert_int_equal(count_slots(r, "system", "GLIBC_2.2.5", ELFSCAN_GLOB_DAT), 1);
+	assert_int_equal(count_slots(r, "execve", "GLIBC_2.2.5", ELFSCAN_GLOB_DAT), 1);
+	assert_int_equal(count_named(r, "system") + count_named(r, "execve"), 2);
+	elfscan_free(r);
+}
+
+static void test_fptable_abs64(void **state)
+{
+	struct elfscan_report *r = scan("fptable.so");
+	const struct elfscan_symbol *t;
+
+	(void)state;
+	assert_int_equal(count_slots(r, "system", "GLIBC_2.2.5", ELFSCAN_ABS64), 1);
+	/* The slot is the table's word. */
+	t = elfscan_find(r, "fixture_table", NULL);
+	assert_non_null(t);
+	for (size_t i = 0; i < r->n_slots; i++)
+		if (!strcmp(r->slots[i].name, "system"))
+			assert_int_equal(r->slots[i].offset, t->value);
+	elfscan_free(r);
+}
+
+static void test_ctors(void **state)
+{
+	struct elfscan_report *r = scan("ctors.so");
+	bool ctor = false, dtor = false;
+
+	(void)state;
+	/* -Wl,-init / -Wl,-fini replace _init/_fini in DT_INIT/DT_FINI. */
+	assert_int_equal(r->init, sym_value(r, "fixture_init"));
+	assert_int_equal(r->fini, sym_value(r, "fixture_fini"));
+	assert_int_equal(r->n_init_array, 2);  /* frame_dummy, fixture_ctor */
+	assert_int_equal(r->n_fini_array, 2);
+	for (size_t i = 0; i < r->n_init_array; i++) {
+		assert_true(r->init_array[i] != 0);
+		assert_true(in_object(r, r->init_array[i]));
+		ctor |= r->init_array[i] == sym_value(r, "fixture_ctor");
+	}
+	for (size_t i = 0; i < r->n_fini_array; i++) {
+		assert_true(in_object(r, r->fini_array[i]));
+		dtor |= r->fini_array[i] == sym_value(r, "fixture_dtor");
+	}
+	assert_true(ctor);
+	assert_true(dtor);
+	elfscan_free(r);
+}
+
+/* Plain objects: the init array word comes from a RELATIVE addend (the file
+ * holds 0 there), and it is frame_dummy, inside the object's code. */
+static void test_init_array_relative(void **state)
+{
+	struct elfscan_report *r = scan("imports.so");
+
+	(void)state;
+	assert_int_equal(r->n_init_array, 1);
+	assert_true(r->init_array[0] != 0);
+	assert_true(in_object(r, r->init_array[0]));
+	assert_true(r->init != 0 && in_object(r, r->init));
+	elfscan_free(r);
+}
+
+static void test_ifunc(void **state)
+{
+	struct elfscan_report *r = scan("ifunc.so");
+	const struct elfscan_symbol *s;
+
+	(void)state;
+	assert_true(r->flags & ELFSCAN_IFUNC);
+	assert_int_equal(r->n_ifunc, 1);
+	assert_int_equal(r->n_irelative, 2);  /* the call's PLT slot, the pointer */
+	s = elfscan_find(r, "fixture_ifunc", NULL);
+	assert_non_null(s);
+	assert_int_equal(s->type, STT_GNU_IFUNC);
+	elfscan_free(r);
+}
+
+static void test_textrel(void **state)
+{
+	struct elfscan_report *r = scan("textrel.so");
+	const struct elfscan_symbol *f;
+
+	(void)state;
+	assert_true(r->flags & ELFSCAN_TEXTREL);
+	assert_int_equal(count_slots(r, "fixture_var", NULL, ELFSCAN_ABS64), 1);
+	/* The relocated word is the movabs immediate, inside the function. */
+	f = elfscan_find(r, "fixture_abs", NULL);
+	assert_non_null(f);
+	for (size_t i = 0; i < r->n_slots; i++)
+		if (!strcmp(r->slots[i].name, "fixture_var"))
+			assert_int_equal(r->slots[i].offset, f->value + 2);
+	elfscan_free(r);
+}
+
+static void test_stack_and_segments(void **state)
+{
+	struct elfscan_report *x = scan("execstack.so");
+	struct elfscan_report *w = scan("wx.so");
+	struct elfscan_report *p = scan("imports.so");
+
+	(void)state;
+	assert_int_equal(x->flags & (ELFSCAN_EXECSTACK | ELFSCAN_WX), ELFSCAN_EXECSTACK);
+	assert_int_equal(w->flags & (ELFSCAN_EXECSTACK | ELFSCAN_WX), ELFSCAN_WX);
+	assert_int_equal(p->flags & (ELFSCAN_EXECSTACK | ELFSCAN_WX), 0);
+	assert_true(p->n_segs >= 4);
+	assert_int_equal(p->load_lo, 0);
+	for (size_t i = 0; i < p->n_segs; i++)
+		assert_true(p->segs[i].vaddr + p->segs[i].memsz <= p->load_hi);
+	elfscan_free(x);
+	elfscan_free(w);
+	elfscan_free(p);
+}
+
+static void test_bind_now(void **state)
+{
+	struct elfscan_report *r = scan("bindnow.so");
+
+	(void)state;
+	assert_true(r->flags & ELFSCAN_BIND_NOW);
+	assert_int_equal(count_slots(r, "system", "GLIBC_2.2.5", ELFSCAN_JUMP_SLOT), 1);
+	elfscan_free(r);
+}
+
+static void check_rawsys(const struct elfscan_report *r)
+{
+	assert_int_equal(r->n_syscalls, 3);
+	assert_false(r->syscalls_truncated);
+	assert_int_equal(r->syscalls[0].insn, ELFSCAN_SYSCALL);
+	assert_int_equal(r->syscalls[0].nr, 59);
+	assert_int_equal(r->syscalls[0].vaddr, sym_value(r, "fixture_execve") + 5);
+	assert_int_equal(r->syscalls[1].insn, ELFSCAN_SYSCALL);
+	assert_int_equal(r->syscalls[1].nr, -1);
+	assert_int_equal(r->syscalls[1].vaddr, sym_value(r, "fixture_anysys") + 2);
+	assert_int_equal(r->syscalls[2].insn, ELFSCAN_INT80);
+	assert_int_equal(r->syscalls[2].nr, 11);
+}
+
+static void test_raw_syscalls(void **state)
+{
+	struct elfscan_report *r = scan("rawsys.so");
+
+	(void)state;
+	check_rawsys(r);
+	elfscan_free(r);
+}
+
+/* Without section headers the scan works from PT_DYNAMIC and the executable
+ * segments, and finds the same things. */
+static void test_no_section_headers(void **state)
+{
+	struct elfscan_report *a = scan("imports.so"), *b = scan("noshdr.so");
+	struct elfscan_report *s = scan("rawsys-noshdr.so");
+
+	(void)state;
+	assert_int_equal(a->n_slots, b->n_slots);
+	for (size_t i = 0; i < a->n_slots; i++) {
+		assert_string_equal(a->slots[i].name, b->slots[i].name);
+		assert_int_equal(a->slots[i].kind, b->slots[i].kind);
+		assert_int_equal(a->slots[i].offset, b->slots[i].offset);
+		assert_true(!a->slots[i].version == !b->slots[i].version);
+	}
+	assert_int_equal(a->n_syms, b->n_syms);
+	assert_int_equal(a->init_array[0], b->init_array[0]);
+	assert_string_equal(b->needed[0], "libc.so.6");
+	check_rawsys(s);
+	elfscan_free(a);
+	elfscan_free(b);
+	elfscan_free(s);
+}
+
+static void test_versioned_refs(void **state)
+{
+	struct elfscan_report *r = scan("versioned.so");
+
+	(void)state;
+	assert_int_equal(count_slots(r, "posix_spawn", "GLIBC_2.15", ELFSCAN_JUMP_SLOT), 1);
+	assert_int_equal(count_slots(r, "posix_spawn", "GLIBC_2.2.5", ELFSCAN_JUMP_SLOT), 1);
+	assert_int_equal(count_named(r, "posix_spawn"), 2);
+	elfscan_free(r);
+}
+
+static void test_python_flags(void **state)
+{
+	struct elfscan_report *e = scan("pyext.so"), *p = scan("pyrt.so");
+
+	(void)state;
+	assert_int_equal(e->flags & (ELFSCAN_PYEXT | ELFSCAN_PYTHON), ELFSCAN_PYEXT);
+	assert_int_equal(p->flags & (ELFSCAN_PYEXT | ELFSCAN_PYTHON), ELFSCAN_PYTHON);
+	elfscan_free(e);
+	elfscan_free(p);
+}
+
+static void test_libc_versions(void **state)
+{
+	struct elfscan_report *r = NULL;
+	const struct elfscan_symbol *def, *old, *v215;
+
+	(void)state;
+	assert_int_equal(elfscan_path(LIBC, &r), 0);
+	assert_int_equal(r->error, 0);
+	def = elfscan_find(r, "posix_spawn", NULL);
+	old = elfscan_find(r, "posix_spawn", "GLIBC_2.2.5");
+	v215 = elfscan_find(r, "posix_spawn", "GLIBC_2.15");
+	assert_non_null(def);
+	assert_non_null(old);
+	assert_string_equal(def->version, "GLIBC_2.15");
+	assert_false(def->hidden);
+	assert_ptr_equal(def, v215);
+	assert_string_equal(old->version, "GLIBC_2.2.5");
+	assert_true(old->hidden);
+	assert_true(def->value != old->value);
+	assert_int_equal(def->type, STT_FUNC);
+	assert_null(elfscan_find(r, "posix_spawn", "GLIBC_9.99"));
+	assert_null(elfscan_find(r, "no_such_function_here", NULL));
+	assert_non_null(elfscan_find(r, "system", NULL));
+	assert_string_equal(r->soname, "libc.so.6");
+	assert_true(r->flags & ELFSCAN_IFUNC);
+	assert_true(r->n_syscalls > 100);
+	for (size_t i = 1; i < r->n_syms; i++)
+		assert_true(strcmp(r->syms[i - 1].name, r->syms[i].name) <= 0);
+	elfscan_free(r);
+}
+
+/* Every bad-* fixture is refused with a reason, and nothing else is left. */
+static void test_corrupt_files(void **state)
+{
+	DIR *d = opendir(fixtures());
+	struct dirent *e;
+	size_t n = 0;
+
+	(void)state;
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL) {
+		char path[PATH_MAX];
+		struct elfscan_report *r = NULL;
+		if (strncmp(e->d_name, "bad-", 4))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", fixtures(), e->d_name);
+		assert_int_equal(elfscan_path(path, &r), 0);
+		if (r->error >= 0)
+			fail_msg("%s: no error verdict", path);
+		assert_true(r->error_msg[0] != 0);
+		assert_int_equal(r->n_slots, 0);
+		assert_null(r->slots);
+		assert_int_equal(r->n_syms, 0);
+		assert_null(r->needed);
+		assert_string_equal(r->path, path);
+		elfscan_free(r);
+		n++;
+	}
+	closedir(d);
+	assert_true(n >= 28);
+}
+
+static void expect_error(const char *name, int err, const char *msg_part)
+{
+	char path[PATH_MAX];
+	struct elfscan_report *r = NULL;
+
+	snprintf(path, sizeof(path), "%s/%s", fixtures(), name);
+	assert_int_equal(elfscan_path(path, &r), 0);
+	assert_int_equal(r->error, err);
+	if (!strstr(r->error_msg, msg_part))
+		fail_msg("%s: \"%s\" lacks \"%s\"", name, r->error_msg, msg_part);
+	elfscan_free(r);
+}
+
+static void test_corrupt_reasons(void **state)
+{
+	(void)state;
+	expect_error("bad-empty.bin", -ENOEXEC, "empty file");
+	expect_error("bad-text.txt", -ENOEXEC, "not an ELF file");
+	expect_error("bad-elf32.bin", -ENOEXEC, "64-bit");
+	expect_error("bad-magic.bin", -EINVAL, "truncated: ELF header");
+	expect_error("bad-trunc-end1.so", -EINVAL, "truncated: section headers");
+	expect_error("bad-shnum.so", -EINVAL, "truncated: section headers");
+	expect_error("bad-shoff.so", -EINVAL, "truncated: section headers");
+	expect_error("bad-phnum.so", -EINVAL, "truncated: program headers");
+	expect_error("bad-shlink.so", -EINVAL, "sh_link");
+	expect_error("bad-shname.so", -EINVAL, "name offset");
+	expect_error("bad-strsz.so", -EINVAL, "DT_STRTAB");
+	expect_error("bad-symidx.so", -EINVAL, "symbol index 16777215 out of range");
+	expect_error("bad-versym.so", -EINVAL, "version index");
+	expect_error("bad-dynvaddr.so", -EINVAL, "PT_DYNAMIC");
+	expect_error("bad-initarraysz.so", -EINVAL, "DT_INIT_ARRAY");
+	expect_error("bad-init.so", -EINVAL, "DT_INIT");
+	expect_error("bad-relasz.so", -EINVAL, "DT_RELA");
+	expect_error("bad-vnaux.so", -EINVAL, "DT_VERNEED");
+	expect_error("bad-vnnext.so", -EINVAL, "DT_VERNEED");
+	expect_error("bad-gnuhash.so", -EINVAL, "DT_GNU_HASH");
+}
+
+static void test_open_errors(void **state)
+{
+	struct elfscan_report *r = (void *)1;
+	const struct elfscan_report *c = (void *)1;
+
+	(void)state;
+	assert_int_equal(elfscan_path("/nonexistent/x.so", &r), -ENOENT);
+	assert_null(r);
+	assert_int_equal(elfscan_cached("/nonexistent/x.so", &c), -ENOENT);
+	assert_null(c);
+	/* A directory opens but is not a regular file: a verdict, not a crash. */
+	assert_int_equal(elfscan_path("/", &r), 0);
+	assert_int_equal(r->error, -ENOEXEC);
+	elfscan_free(r);
+	elfscan_free(NULL);
+}
+
+static int copy_file(const char *from, const char *to)
+{
+	char buf[8192];
+	ssize_t n;
+	int in = open(from, O_RDONLY), out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int rc = (in < 0 || out < 0) ? -1 : 0;
+
+	while (rc == 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			rc = -1;
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	return rc;
+}
+
+static void tmp_copy(char *path, size_t size, const char *name, const char *fixture)
+{
+	char from[PATH_MAX];
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(path, size, "%s/%s.%d", tmp ? tmp : "/tmp", name, (int)getpid());
+	snprintf(from, sizeof(from), "%s/%s", fixtures(), fixture);
+	assert_int_equal(copy_file(from, path), 0);
+}
+
+static void test_cache(void **state)
+{
+	char path[PATH_MAX];
+	const struct elfscan_report *a, *b, *c, *d;
+	struct timespec ts[2] = { { 1000000, 0 }, { 1000000, 0 } };
+	int fd;
+
+	(void)state;
+	tmp_copy(path, sizeof(path), "elfscan-cache", "imports.so");
+	assert_int_equal(elfscan_cached(path, &a), 0);
+	assert_int_equal(elfscan_cached(path, &b), 0);
+	assert_ptr_equal(a, b);
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(elfscan_cached_fd(fd, "other name", &c), 0);
+	assert_ptr_equal(a, c);
+	close(fd);
+	/* A new mtime is a new identity: a new scan, and the old one stays valid. */
+	assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+	assert_int_equal(elfscan_cached(path, &d), 0);
+	assert_ptr_not_equal(a, d);
+	assert_int_equal(d->id.mtime.tv_sec, 1000000);
+	assert_int_equal(a->n_slots, d->n_slots);
+	assert_string_equal(a->path, path);
+	assert_int_equal(elfscan_cached(path, &b), 0);
+	assert_ptr_equal(b, d);
+	unlink(path);
+	elfscan_cache_clear();
+}
+
+/* Many files through the cache: the table grows and finds them all again. */
+static void test_cache_many(void **state)
+{
+	const char *names[] = { "imports.so", "globdat.so", "fptable.so", "ctors.so",
+	                        "ifunc.so", "textrel.so", "rawsys.so", "pyext.so",
+	                        "bad-text.txt", "bad-trunc-half.so" };
+	const struct elfscan_report *first[10], *again;
+	char path[PATH_MAX];
+
+	(void)state;
+	for (int round = 0; round < 2; round++) {
+		for (size_t i = 0; i < 10; i++) {
+			snprintf(path, sizeof(path), "%s/%s", fixtures(), names[i]);
+			assert_int_equal(elfscan_cached(path, &again), 0);
+			if (round == 0)
+				first[i] = again;
+			assert_ptr_equal(first[i], again);
+		}
+	}
+	assert_true(first[8]->error < 0);
+	elfscan_cache_clear();
+}
+
+static char *print_to_string(const struct elfscan_report *r, bool json)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	if (json)
+		elfscan_print_json(r, f);
+	else
+		elfscan_print_text(r, f);
+	fclose(f);
+	return buf;
+}
+
+/* A hostile file name reaches the output escaped. */
+static void test_print_escaping(void **state)
+{
+	char path[PATH_MAX], *json, *text;
+	struct elfscan_report *r;
+
+	(void)state;
+	tmp_copy(path, sizeof(path), "esc\x01\x1b[31m\xff\xc3\xa9\"\\", "imports.so");
+	assert_int_equal(elfscan_path(path, &r), 0);
+	assert_int_equal(r->error, 0);
+	json = print_to_string(r, true);
+	text = print_to_string(r, false);
+	assert_non_null(strstr(json, "esc\\u0001\\u001b[31m\\u00ff\xc3\xa9\\\"\\\\"));
+	assert_non_null(strstr(json, "\"name\":\"system\",\"version\":\"GLIBC_2.2.5\","
+	                       "\"kind\":\"JUMP_SLOT\""));
+	assert_non_null(strstr(json, "\"needed\":[\"libc.so.6\"]"));
+	assert_int_equal(json[strlen(json) - 1], '\n');
+	assert_null(strchr(json, '\x1b'));
+	assert_non_null(strstr(text, "esc\\x01\\x1b[31m\\xff\xc3\xa9"));
+	assert_null(strchr(text, '\x1b'));
+	assert_non_null(strstr(text, "system@GLIBC_2.2.5  JUMP_SLOT"));
+	free(json);
+	free(text);
+	elfscan_free(r);
+	unlink(path);
+}
+
+static void test_print_error(void **state)
+{
+	char path[PATH_MAX], *json;
+	struct elfscan_report *r;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/bad-text.txt", fixtures());
+	assert_int_equal(elfscan_path(path, &r), 0);
+	json = print_to_string(r, true);
+	assert_non_null(strstr(json, "\"error\":-8,\"error_msg\":\"not an ELF file\"}\n"));
+	free(json);
+	elfscan_free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_imports_jump_slots),
+		cmocka_unit_test(test_globdat),
+		cmocka_unit_test(test_fptable_abs64),
+		cmocka_unit_test(test_ctors),
+		cmocka_unit_test(test_init_array_relative),
+		cmocka_unit_test(test_ifunc),
+		cmocka_unit_test(test_textrel),
+		cmocka_unit_test(test_stack_and_segments),
+		cmocka_unit_test(test_bind_now),
+		cmocka_unit_test(test_raw_syscalls),
+		cmocka_unit_test(test_no_section_headers),
+		cmocka_unit_test(test_versioned_refs),
+		cmocka_unit_test(test_python_flags),
+		cmocka_unit_test(test_libc_versions),
+		cmocka_unit_test(test_corrupt_files),
+		cmocka_unit_test(test_corrupt_reasons),
+		cmocka_unit_test(test_open_errors),
+		cmocka_unit_test(test_cache),
+		cmocka_unit_test(test_cache_many),
+		cmocka_unit_test(test_print_escaping),
+		cmocka_unit_test(test_print_error),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
