@@ -13,7 +13,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 PYTHON  ?= /usr/bin/python3
 
-PKGS        := libelf inih libseccomp libunwind-ptrace
+PKGS        := libelf inih libseccomp libunwind-ptrace capstone
 DEB_DEPS    := build-essential pkg-config libelf-dev libunwind-dev libinih-dev libcmocka-dev \
                libseccomp-dev libcapstone-dev python3 python3-dev
 PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

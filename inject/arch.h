@@ -61,10 +61,13 @@ struct arch_stub {
 };
 const struct arch_stub *arch_stub(void);
 
-/* Bytes to write at an address to make an injected system call without the
- * code page (before it exists): "syscall; trap". */
+/* The code page's gadget is "syscall; trap": this long. */
 #define ARCH_GADGET_LEN 3
-extern const unsigned char arch_gadget_bytes[ARCH_GADGET_LEN];
+/* Code for an injected system call written over a thread's code before the
+ * code page exists: "load nr; syscall; trap".  It loads the number itself
+ * because at an exec stop the kernel has yet to store execve's return value in
+ * the register that holds the number.  Returns its length (<= 16). */
+size_t arch_gadget_with_nr(long nr, unsigned char buf[16]);
 
 /* Numbers the injector needs. */
 extern const long arch_nr_mmap, arch_nr_munmap, arch_nr_mprotect;

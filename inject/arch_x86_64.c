@@ -3,13 +3,23 @@
 
 #include <errno.h>
 #include <sched.h>
+#include <string.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 
 const long arch_nr_mmap = SYS_mmap, arch_nr_munmap = SYS_munmap,
 	   arch_nr_mprotect = SYS_mprotect;
 
-const unsigned char arch_gadget_bytes[ARCH_GADGET_LEN] = {0x0f, 0x05, 0xcc};
+size_t arch_gadget_with_nr(long nr, unsigned char buf[16])
+{
+	uint32_t n = (uint32_t)nr;
+	buf[0] = 0xb8;  /* mov $nr, %eax */
+	memcpy(buf + 1, &n, 4);
+	buf[5] = 0x0f;  /* syscall */
+	buf[6] = 0x05;
+	buf[7] = 0xcc;  /* int3 */
+	return 8;
+}
 
 /* The code page's fixed part.  It is data in the monitor (never run here) and
  * position independent, so it can be copied anywhere in the job.  The deny

@@ -68,8 +68,8 @@ static int run_to_trap(pid_t tid, uint64_t trap_pc, struct held *h, struct remot
 	}
 }
 
-int remote_syscall(pid_t tid, pid_t tgid, uint64_t gadget, long nr,
-                   const uint64_t args[6], struct remote_result *res)
+static int run_syscall(pid_t tid, pid_t tgid, uint64_t gadget, uint64_t trap_pc, long nr,
+                       const uint64_t args[6], struct remote_result *res)
 {
 	arch_regs saved, r;
 	struct held h = {.n = 0};
@@ -82,7 +82,7 @@ int remote_syscall(pid_t tid, pid_t tgid, uint64_t gadget, long nr,
 	rc = arch_set_regs(tid, &r);
 	if (rc < 0)
 		return rc;
-	rc = run_to_trap(tid, gadget + ARCH_GADGET_LEN, &h, res);
+	rc = run_to_trap(tid, trap_pc, &h, res);
 	if (rc < 0 || res->died)
 		return rc;
 	rc = arch_get_regs(tid, &r);
@@ -94,24 +94,31 @@ int remote_syscall(pid_t tid, pid_t tgid, uint64_t gadget, long nr,
 	return rc;
 }
 
+int remote_syscall(pid_t tid, pid_t tgid, uint64_t gadget, long nr,
+                   const uint64_t args[6], struct remote_result *res)
+{
+	return run_syscall(tid, tgid, gadget, gadget + ARCH_GADGET_LEN, nr, args, res);
+}
+
 int remote_syscall_at_pc(pid_t tid, pid_t tgid, int memfd, long nr,
                          const uint64_t args[6], struct remote_result *res)
 {
 	arch_regs r;
-	unsigned char orig[ARCH_GADGET_LEN];
+	unsigned char orig[16], code[16];
+	size_t len = arch_gadget_with_nr(nr, code);
 	int rc = arch_get_regs(tid, &r);
 	if (rc < 0)
 		return rc;
 	uint64_t pc = arch_pc(&r);
-	rc = mem_read(tid, pc, orig, sizeof orig);
+	rc = mem_read(tid, pc, orig, len);
 	if (rc < 0)
 		return rc;
-	rc = mem_write(memfd, pc, arch_gadget_bytes, ARCH_GADGET_LEN);
+	rc = mem_write(memfd, pc, code, len);
 	if (rc < 0)
 		return rc;
-	rc = remote_syscall(tid, tgid, pc, nr, args, res);
+	rc = run_syscall(tid, tgid, pc, pc + len, nr, args, res);
 	if (!res->died) {
-		int wrc = mem_write(memfd, pc, orig, sizeof orig);
+		int wrc = mem_write(memfd, pc, orig, len);
 		if (rc == 0)
 			rc = wrc;
 	}

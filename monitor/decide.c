@@ -425,8 +425,10 @@ static bool check_args(const struct policy *p, const struct call *c, const struc
 			return verdict(d, V_ALLOW, NULL, "WRDE_NOCMD: no command substitution");
 		return verdict(d, V_DENY, NULL, "command substitution without WRDE_NOCMD");
 	case CK_CLONE:
-		/* clone(fn, stack, flags, ...); clone3's flags are read into its arg 0 */
-		a = &c->a[strcmp(funcs[c->func].name, "clone3") == 0 ? 0 : 2];
+		/* clone(fn, stack, flags, ...); clone3(struct clone_args *, size) */
+		a = arg_of(c, 'K');
+		if (!a)
+			a = &c->a[2];
 		if (a->err)
 			return read_error(d, a, "clone flags");
 		if ((uint64_t)a->num & CLONE_UNTRACED)

@@ -69,7 +69,7 @@ const struct func funcs[] = {
 	LIBC("vfork", "", CK_NONE, ERR_M1, NR(vfork)),
 	LIBC("forkpty", "pppp", CK_NONE, ERR_M1, -1),
 	LIBC("clone", "ppxp", CK_CLONE, ERR_M1, SYS_clone),
-	SYSONLY("clone3", "pu", CK_CLONE, NR(clone3)),
+	SYSONLY("clone3", "Ku", CK_CLONE, NR(clone3)),
 	LIBC("syscall", "n", CK_SYSCALL, ERR_M1, -1),
 
 	/* Reaching other processes */

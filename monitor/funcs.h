@@ -12,6 +12,7 @@
  *   i  int   u  unsigned   x  flags/hex   p  pointer   f  file descriptor
  *   n  system call number (syscall(): the rest is read as that call's)
  *   T  struct timex pointer (its modes field is read)
+ *   K  struct clone_args pointer (its flags field is read)
  */
 #ifndef PYSBX_FUNCS_H
 #define PYSBX_FUNCS_H

@@ -45,6 +45,11 @@ static void put(struct jw *j, const char *s, size_t n)
 	j->buf[j->len] = 0;
 }
 
+void jw_raw(struct jw *j, const char *s, size_t n)
+{
+	put(j, s, n);
+}
+
 static void putc_(struct jw *j, char c)
 {
 	put(j, &c, 1);

@@ -34,6 +34,8 @@ void jw_double(struct jw *j, double v);
 void jw_bool(struct jw *j, bool v);
 void jw_null(struct jw *j);
 
+/* Appends bytes as they are (for text that is not JSON). */
+void jw_raw(struct jw *j, const char *s, size_t n);
 /* Appends the escaped form of s[0..n) without quotes (also used for stderr). */
 void jw_escape(struct jw *j, const char *s, size_t n);
 

@@ -262,29 +262,42 @@ static void json_call(const struct call *c, const struct decision *d, bool enfor
 	finish(j);
 }
 
-/* Human form of a string: quoted, escaped, shortened. */
+/* Human form of a string: quoted, shortened, with quotes, backslashes and
+ * control bytes escaped C-style so a hostile argument cannot forge a line. */
 static void human_str(struct jw *h, const char *s)
 {
-	size_t n = strlen(s);
-	jw_escape(h, "\"", 1);
-	jw_escape(h, s, n > HUMAN_STR_MAX ? HUMAN_STR_MAX : n);
-	if (n > HUMAN_STR_MAX) {
+	size_t n = strlen(s), shown = n > HUMAN_STR_MAX ? HUMAN_STR_MAX : n;
+	jw_raw(h, "\"", 1);
+	for (size_t i = 0; i < shown; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[8];
+		if (c == '"' || c == '\\')
+			snprintf(esc, sizeof esc, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			snprintf(esc, sizeof esc, "\\x%02x", c);
+		else {
+			esc[0] = (char)c;
+			esc[1] = 0;
+		}
+		jw_raw(h, esc, strlen(esc));
+	}
+	jw_raw(h, "\"", 1);
+	if (n > shown) {
 		char more[48];
 		snprintf(more, sizeof more, "...(%zu bytes)", n);
-		jw_escape(h, more, strlen(more));
+		jw_raw(h, more, strlen(more));
 	}
-	jw_escape(h, "\"", 1);
 }
 
 static void human_printf(struct jw *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void human_printf(struct jw *h, const char *fmt, ...)
 {
-	char tmp[256];
+	char tmp[512];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(tmp, sizeof tmp, fmt, ap);
 	va_end(ap);
-	jw_escape(h, tmp, strlen(tmp));
+	jw_raw(h, tmp, strlen(tmp));
 }
 
 static void human_arg(struct jw *h, const struct call_arg *a)

@@ -1,0 +1,94 @@
+/* calls: GOT-layer traps (see calls.h). */
+#include "monitor/calls.h"
+
+#include <errno.h>
+#include <string.h>
+#include <wordexp.h>
+
+#include "inject/mem.h"
+#include "monitor/args.h"
+#include "monitor/funcs.h"
+#include "monitor/log.h"
+
+bool calls_is_trap(const struct thread *th, uint64_t pc)
+{
+	return th->proc && th->proc->as && codepage_trap_index(&th->proc->as->cp, pc) >= 0;
+}
+
+/* Makes the call fail the way the function reports failure. */
+static int deny(const struct aspace *as, pid_t tid, arch_regs *r, const struct func *f)
+{
+	uint64_t ret;
+	uint64_t value = f->err == ERR_NULL ? 0 : f->err == ERR_NUM ? EPERM
+	               : f->err == ERR_WRDE ? WRDE_CMDSUB : (uint64_t)-1;
+	if ((f->err == ERR_M1 || f->err == ERR_NULL) && as->errno_fn) {
+		arch_deny_with_errno(r, codepage_deny(&as->cp), value, EPERM);
+		return 0;
+	}
+	int rc = mem_read_word(tid, arch_return_slot(r), &ret);
+	if (rc < 0)
+		return rc;
+	arch_return_to(r, ret, value);
+	return 0;
+}
+
+static void fill_call(struct call *c, const struct thread *th, const struct got_slot *s,
+                      const arch_regs *r)
+{
+	const struct aspace *as = th->proc->as;
+	memset(c, 0, sizeof *c);
+	c->layer = LAYER_GOT;
+	c->func = (int)s->func;
+	c->outer = -1;
+	c->pid = th->proc->tgid;
+	c->tid = th->tid;
+	c->object = s->object < as->n_objs ? as->objs[s->object].path : NULL;
+	mem_read_word(th->tid, arch_return_slot(r), &c->ret_addr);
+}
+
+static int apply(struct monitor *m, struct thread *th, arch_regs *r, const struct got_slot *s,
+                 const struct call *c, struct decision *d)
+{
+	bool enforce = !m->opt->audit;
+	if (d->verdict == V_ALLOW && !s->target) {
+		d->verdict = V_DENY;
+		strcpy(d->why, "the real function could not be resolved");
+	}
+	if (d->verdict == V_ALLOW || !enforce) {
+		if (!s->target)
+			return deny(th->proc->as, th->tid, r, &funcs[c->outer >= 0 ? c->outer : c->func]);
+		arch_set_pc(r, s->target);
+		return 0;
+	}
+	m->n_denied++;
+	if (d->verdict == V_KILL) {
+		monitor_end_job(m, "the policy ended the job");
+		return 0;
+	}
+	/* syscall() fails the way syscall() does, whatever call it made */
+	return deny(th->proc->as, th->tid, r, &funcs[c->outer >= 0 ? c->outer : c->func]);
+}
+
+int calls_trap(struct monitor *m, struct thread *th, arch_regs *r)
+{
+	const struct got_slot *s = got_by_trap(&th->proc->as->got, &th->proc->as->cp, arch_pc(r));
+	struct call c;
+	struct decision d = {0};
+	if (!s)
+		return -EINVAL;
+	fill_call(&c, th, s, r);
+	int rc = args_decode(&c, th->tid, r);
+	if (rc == 0)
+		rc = args_program(m, &c);
+	if (rc < 0 || s->dead) {
+		d.verdict = V_DENY;
+		d.rule = NULL;
+		strcpy(d.why, rc < 0 ? "out of memory reading the arguments" : "its object was unloaded");
+	} else
+		decide_call(m->policy, &c, &m->view, &d);
+	m->n_calls++;
+	rc = apply(m, th, r, s, &c, &d);
+	log_call(&c, &d, !m->opt->audit);
+	call_release(&c);
+	return rc;
+}

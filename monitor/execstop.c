@@ -1,0 +1,181 @@
+/* execstop: judging and hooking a new image (see execstop.h). */
+#include "monitor/execstop.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "inject/mem.h"
+#include "monitor/funcs.h"
+#include "monitor/loader.h"
+#include "monitor/log.h"
+#include "monitor/procfs.h"
+#include "monitor/world.h"
+
+#define MAX_CMDLINE (4u << 20)
+
+/* A Python interpreter: it defines the CPython runtime or links libpython. */
+static bool is_python(const struct elfscan_report *r)
+{
+	if (!r || r->error)
+		return false;
+	if (r->flags & ELFSCAN_PYTHON)
+		return true;
+	for (size_t i = 0; i < r->n_needed; i++)
+		if (strncmp(r->needed[i], "libpython", 9) == 0)
+			return true;
+	return false;
+}
+
+static const struct elfscan_report *scan_exe(pid_t pid, struct stat *st)
+{
+	char path[64];
+	const struct elfscan_report *r = NULL;
+	snprintf(path, sizeof path, "/proc/%d/exe", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, st) < 0 || elfscan_cached_fd(fd, path, &r) < 0)
+		r = NULL;
+	close(fd);
+	return r;
+}
+
+/* What the exec ran: the file named to execve (AT_EXECFN: a script for #!),
+ * and the image loaded (the script's interpreter, or the same file). */
+static int exec_program(struct monitor *m, struct proc *p, struct call *c, const struct stat *st)
+{
+	uint64_t fn_addr;
+	char fn[CALL_MAX_PATH];
+	struct program *prog = &c->prog;
+	c->has_prog = true;
+	if (procfs_auxv(p->tgid, AT_EXECFN, &fn_addr) == 0 &&
+	    mem_read_str(p->tgid, fn_addr, fn, sizeof fn) >= 0)
+		prog->given = strdup(fn);
+	else
+		prog->given = strdup(p->exe);
+	if (!prog->given)
+		return -ENOMEM;
+	prog->resolved = world_realpath(p->tgid, prog->given);
+	if (!prog->resolved || strcmp(prog->resolved, p->exe) != 0) {
+		/* a script, or a name that no longer resolves (/dev/fd/N closed on
+		 * exec): judge the image too, by where it lives */
+		prog->image = strdup(p->exe);
+		if (!prog->resolved)
+			prog->resolved = strdup(p->exe);
+	}
+	prog->interpreter = monitor_is_interpreter(m, st->st_dev, st->st_ino);
+	return prog->resolved ? 0 : -ENOMEM;
+}
+
+/* Fills a call as if execve(given, argv) had been trapped, from the new image. */
+static int exec_call(struct monitor *m, struct proc *p, struct call *c, const struct stat *st,
+                     char *cmdline, size_t len)
+{
+	memset(c, 0, sizeof *c);
+	c->layer = LAYER_EXEC;
+	c->func = funcs_by_name("execve");
+	c->outer = -1;
+	c->pid = c->tid = p->tgid;
+	int rc = exec_program(m, p, c, st);
+	if (rc < 0)
+		return rc;
+	size_t argc;
+	char **argv = procfs_split(cmdline, len, &argc);
+	if (!argv)
+		return -ENOMEM;
+	c->nargs = 2;
+	c->a[0] = (struct call_arg){.fmt = 'P', .str = strdup(c->prog.given)};
+	c->a[1] = (struct call_arg){.fmt = 'v', .n = argc};
+	c->a[1].vec = calloc(argc + 1, sizeof(char *));
+	for (size_t i = 0; c->a[1].vec && i < argc; i++)
+		c->a[1].vec[i] = strdup(argv[i]);
+	free(argv);
+	c->prog.argv = c->a[1].vec;
+	c->prog.argc = argc;
+	return c->a[0].str && c->a[1].vec ? 0 : -ENOMEM;
+}
+
+/* Returns true when the program may run. */
+static bool judge(struct monitor *m, struct proc *p, const struct stat *st, char *cmdline,
+                  size_t len)
+{
+	struct call c;
+	struct decision d = {0};
+	if (exec_call(m, p, &c, st, cmdline, len) < 0) {
+		d.verdict = V_DENY;
+		strcpy(d.why, "out of memory reading the program");
+	} else
+		decide_call(m->policy, &c, &m->view, &d);
+	m->n_calls++;
+	bool allowed = d.verdict == V_ALLOW || m->opt->audit;
+	if (!allowed)
+		m->n_denied++;
+	log_call(&c, &d, !m->opt->audit);
+	call_release(&c);
+	if (d.verdict == V_KILL && !m->opt->audit)
+		monitor_end_job(m, "the policy ended the job");
+	return allowed;
+}
+
+static void note_interpreter(struct monitor *m, const struct stat *st)
+{
+	if (monitor_is_interpreter(m, st->st_dev, st->st_ino) || m->n_interp >= MAX_INTERPRETERS)
+		return;
+	m->interp[m->n_interp++] = (struct file_id){st->st_dev, st->st_ino};
+}
+
+static int hook_python(struct monitor *m, struct thread *th)
+{
+	struct remote_result res;
+	int rc = loader_hook(m, th, &res);
+	if (res.died)
+		return 1;  /* its death is reported by the trace loop's next wait */
+	if (rc < 0)
+		log_note("pid %d: Python image not hooked (%s): its GOT layer is off",
+		         (int)th->tid, rc == -ENOEXEC ? "statically linked" : strerror(-rc));
+	return 0;
+}
+
+int execstop_handle(struct monitor *m, struct thread *th)
+{
+	struct proc *p = th->proc;
+	char exe[PATH_MAX], *cmdline = NULL;
+	size_t len = 0;
+	struct stat st;
+	aspace_put(p->as);
+	p->as = aspace_new();
+	if (!p->as)
+		return -ENOMEM;
+	free(p->exe);
+	p->exe = procfs_readlink(p->tgid, "exe", exe, sizeof exe) > 0 ? strdup(exe) : NULL;
+	if (!p->exe)
+		return -ENOMEM;
+	const struct elfscan_report *img = scan_exe(p->tgid, &st);
+	bool python = is_python(img);
+	if (procfs_read(p->tgid, "cmdline", &cmdline, &len, MAX_CMDLINE) < 0)
+		cmdline = NULL;
+	size_t argc = 0;
+	char **argv = cmdline ? procfs_split(cmdline, len, &argc) : NULL;
+	log_exec(p->tgid, p->exe, argv, argc, p->judged, python);
+	free(argv);
+	if (p->judged && !judge(m, p, &st, cmdline ? cmdline : (char *)"", cmdline ? len : 0)) {
+		free(cmdline);
+		kill(p->tgid, SIGKILL);  /* it has not run an instruction: it never will */
+		return 1;
+	}
+	free(cmdline);
+	if (!python)
+		return 0;
+	if (!p->judged) {
+		p->judged = true;  /* the first Python interpreter: the job starts here */
+		note_interpreter(m, &st);
+	}
+	return hook_python(m, th);
+}

@@ -1,0 +1,316 @@
+/* loader: the loader breakpoint and GOT redirection (see loader.h). */
+#include "monitor/loader.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <unistd.h>
+
+#include "inject/linkmap.h"
+#include "inject/mem.h"
+#include "monitor/funcs.h"
+#include "monitor/log.h"
+#include "monitor/procfs.h"
+
+#define MAX_NAMESPACES 16
+
+/* The scan of the file actually mapped at addr: opened through map_files, so a
+ * file renamed or replaced on disk after it was mapped cannot stand in for it. */
+static const struct elfscan_report *scan_mapping(pid_t pid, const struct procfs_map *map)
+{
+	char path[96];
+	const struct elfscan_report *r = NULL;
+	snprintf(path, sizeof path, "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, (int)pid,
+	         map->start, map->end);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		fd = open(map->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	if (elfscan_cached_fd(fd, map->path, &r) < 0)
+		r = NULL;
+	close(fd);
+	return r;
+}
+
+/* Looks a function up the way the loader binds it: the first object in link
+ * map order that defines it with the required version.  0 when not found or
+ * when it is an IFUNC (its resolver would have to run): the caller denies. */
+static uint64_t lookup(const struct aspace *as, const char *name, const char *version)
+{
+	for (size_t i = 0; i < as->n_objs; i++) {
+		const struct object *o = &as->objs[i];
+		if (!o->live || !o->scan || o->scan->error)
+			continue;
+		const struct elfscan_symbol *s = elfscan_find(o->scan, name, version);
+		if (!s || s->type == STT_TLS || (!s->value && s->type != STT_GNU_IFUNC))
+			continue;
+		return s->type == STT_GNU_IFUNC ? 0 : o->bias + s->value;
+	}
+	return 0;
+}
+
+/* Where an allowed call through this slot must go.  A lazily bound slot still
+ * points into its own object's PLT: resolve the function ourselves. */
+static uint64_t real_target(const struct aspace *as, const struct object *o,
+                            const struct elfscan_slot *s, uint64_t word)
+{
+	if (word >= o->lo && word < o->hi)
+		return lookup(as, s->name, s->version);
+	return word;
+}
+
+static bool in_codepage(const struct aspace *as, uint64_t word)
+{
+	return word >= as->cp.base && word < as->cp.base + CODEPAGE_SIZE;
+}
+
+static size_t redirect_object(struct thread *th, struct aspace *as, long oid, int memfd)
+{
+	size_t done = 0;
+	const struct object *o = &as->objs[oid];
+	const struct elfscan_report *r = o->scan;
+	for (size_t i = 0; i < r->n_slots; i++) {
+		const struct elfscan_slot *s = &r->slots[i];
+		int fid = funcs_by_name(s->name);
+		uint64_t word;
+		if (fid < 0 || !funcs[fid].libc || (s->kind == ELFSCAN_ABS64 && s->addend))
+			continue;
+		struct got_slot g = {.addr = o->bias + s->offset, .func = (uint32_t)fid,
+		                     .object = (uint32_t)oid};
+		if (mem_read_word(th->tid, g.addr, &word) < 0 || !word || in_codepage(as, word))
+			continue;  /* unmapped, an undefined weak reference, or done already */
+		g.original = word;
+		g.target = real_target(as, o, s, word);
+		int rc = got_redirect(memfd, &as->cp, &as->got, &g);
+		if (rc < 0) {
+			log_note("pid %d: cannot redirect %s in %s: %s", (int)th->tid, s->name,
+			         o->path, strerror(-rc));
+			continue;
+		}
+		done++;
+	}
+	return done;
+}
+
+struct walk {
+	struct thread *th;
+	struct aspace *as;
+	const struct procfs_maps *maps;
+	bool *seen;     /* second pass: which known objects are still listed */
+	int memfd;
+	int err;
+};
+
+static int add_object(struct walk *w, const struct lm_entry *e)
+{
+	const struct procfs_map *map = procfs_maps_find(w->maps, e->l_ld ? e->l_ld : e->l_addr);
+	struct object o = {.lm = e->self, .bias = e->l_addr, .live = true};
+	if (!map || map->path[0] != '/')
+		return 0;  /* the vDSO, or nothing mapped from a file: no GOT to redirect */
+	o.path = strdup(map->path);
+	if (!o.path)
+		return -ENOMEM;
+	o.scan = scan_mapping(w->th->proc->tgid, map);
+	if (o.scan && !o.scan->error) {
+		o.lo = o.bias + o.scan->load_lo;
+		o.hi = o.bias + o.scan->load_hi;
+	}
+	long oid = aspace_add_object(w->as, &o);
+	if (oid < 0) {
+		free(o.path);
+		return (int)oid;
+	}
+	return 0;
+}
+
+static int on_entry(void *ctx, const struct lm_entry *e)
+{
+	struct walk *w = ctx;
+	long oid = aspace_find_object(w->as, e->self, e->l_addr);
+	if (oid >= 0)
+		return 0;
+	int rc = add_object(w, e);
+	if (rc < 0)
+		w->err = rc;
+	return 0;
+}
+
+/* Redirects every object added since the last walk.  Objects are redirected
+ * only after all of them are known, so lookups see every definition. */
+static void redirect_new(struct walk *w, size_t first)
+{
+	struct aspace *as = w->as;
+	for (size_t i = first; i < as->n_objs; i++) {
+		const struct object *o = &as->objs[i];
+		if (!o->scan || o->scan->error) {
+			log_object(w->th->proc->tgid, o->path, 0,
+			           o->scan ? o->scan->error_msg : "cannot be scanned");
+			continue;
+		}
+		size_t n = redirect_object(w->th, as, (long)i, w->memfd);
+		log_object(w->th->proc->tgid, o->path, n, NULL);
+	}
+	if (!as->errno_fn) {
+		uint64_t fn = lookup(as, "__errno_location", NULL);
+		if (fn && codepage_set_errno_fn(w->memfd, &as->cp, fn) == 0)
+			as->errno_fn = fn;
+	}
+}
+
+/* Objects that left the link map: their slots are gone with them. */
+static void mark_unloaded(struct aspace *as, const bool *seen)
+{
+	for (size_t i = 0; i < as->n_objs; i++) {
+		if (!as->objs[i].live || seen[i])
+			continue;
+		as->objs[i].live = false;
+		for (size_t k = 0; k < as->got.n; k++)
+			if (as->got.v[k].object == i)
+				as->got.v[k].dead = true;
+	}
+}
+
+static int seen_entry(void *ctx, const struct lm_entry *e)
+{
+	struct walk *w = ctx;
+	long oid = aspace_find_object(w->as, e->self, e->l_addr);
+	if (oid >= 0)
+		w->seen[oid] = true;
+	return 0;
+}
+
+static int sync_link_map(struct thread *th, struct aspace *as, const uint64_t *heads, size_t n)
+{
+	struct procfs_maps maps;
+	int memfd = aspace_memfd(as, th->tid);
+	if (memfd < 0)
+		return memfd;
+	int rc = procfs_maps_read(th->tid, &maps);
+	if (rc < 0)
+		return rc;
+	size_t first = as->n_objs;
+	struct walk w = {.th = th, .as = as, .maps = &maps, .memfd = memfd};
+	for (size_t i = 0; i < n && rc >= 0; i++)
+		rc = linkmap_walk(th->tid, heads[i], on_entry, &w);
+	if (rc >= 0 && w.err < 0)
+		rc = w.err;
+	procfs_maps_free(&maps);
+	if (rc < 0)
+		return rc;
+	bool *seen = calloc(as->n_objs + 1, sizeof *seen);
+	if (!seen)
+		return -ENOMEM;
+	struct walk sw = {.th = th, .as = as, .seen = seen, .memfd = memfd};
+	for (size_t i = 0; i < n; i++)
+		linkmap_walk(th->tid, heads[i], seen_entry, &sw);
+	mark_unloaded(as, seen);
+	free(seen);
+	redirect_new(&w, first);
+	return 0;
+}
+
+bool loader_is_event(const struct thread *th, uint64_t pc)
+{
+	return th->proc && th->proc->as && bkpt_hit(&th->proc->as->r_brk, pc);
+}
+
+/* _dl_debug_state is an empty function: returning from it in place of running
+ * it leaves the breakpoint in place for every other thread. */
+static int return_from_brk(pid_t tid, arch_regs *r)
+{
+	uint64_t ret;
+	int rc = mem_read_word(tid, arch_return_slot(r), &ret);
+	if (rc < 0)
+		return rc;
+	arch_return_to(r, ret, arch_retval(r));
+	return 0;
+}
+
+int loader_event(struct monitor *m, struct thread *th, arch_regs *r)
+{
+	struct aspace *as = th->proc->as;
+	uint64_t heads[MAX_NAMESPACES], at = as->r_debug;
+	size_t n = 0;
+	bool consistent = true;
+	(void)m;
+	int rc = return_from_brk(th->tid, r);
+	if (rc < 0)
+		return rc;
+	while (at && n < MAX_NAMESPACES) {
+		struct lm_debug d;
+		rc = linkmap_read_debug(th->tid, at, &d);
+		if (rc < 0)
+			return rc;
+		consistent &= d.state == LM_CONSISTENT;
+		heads[n++] = d.map;
+		at = d.next;
+	}
+	if (!consistent)
+		return 0;  /* objects are being added or removed: wait for RT_CONSISTENT */
+	return sync_link_map(th, as, heads, n);
+}
+
+/* --- hooking a new image --------------------------------------------------- */
+
+/* Bytes _dl_debug_state may start with: "ret", or "endbr64; ret". */
+static bool is_empty_function(pid_t tid, uint64_t addr)
+{
+	static const unsigned char endbr_ret[5] = {0xf3, 0x0f, 0x1e, 0xfa, 0xc3};
+	unsigned char b[5];
+	if (mem_read(tid, addr, b, sizeof b) < 0)
+		return false;
+	return b[0] == 0xc3 || memcmp(b, endbr_ret, 5) == 0;
+}
+
+static int find_loader(pid_t pid, uint64_t *brk, uint64_t *rdebug)
+{
+	uint64_t base;
+	struct procfs_maps maps;
+	int rc = procfs_auxv(pid, AT_BASE, &base);
+	if (rc < 0 || !base)
+		return -ENOEXEC;  /* no program interpreter: a static executable */
+	rc = procfs_maps_read(pid, &maps);
+	if (rc < 0)
+		return rc;
+	const struct procfs_map *map = procfs_maps_find(&maps, base);
+	const struct elfscan_report *ld = map ? scan_mapping(pid, map) : NULL;
+	const struct elfscan_symbol *sb = ld ? elfscan_find(ld, "_dl_debug_state", NULL) : NULL;
+	const struct elfscan_symbol *sr = ld ? elfscan_find(ld, "_r_debug", NULL) : NULL;
+	procfs_maps_free(&maps);
+	if (!sb || !sr)
+		return -ENOENT;
+	*brk = base + sb->value;
+	*rdebug = base + sr->value;
+	return 0;
+}
+
+int loader_hook(struct monitor *m, struct thread *th, struct remote_result *res)
+{
+	struct aspace *as = th->proc->as;
+	uint64_t brk, rdebug;
+	(void)m;
+	memset(res, 0, sizeof *res);
+	int rc = find_loader(th->tid, &brk, &rdebug);
+	if (rc < 0)
+		return rc;
+	if (!is_empty_function(th->tid, brk))
+		return -ENOTSUP;
+	int memfd = aspace_memfd(as, th->tid);
+	if (memfd < 0)
+		return memfd;
+	rc = codepage_create(th->tid, th->proc->tgid, memfd, &as->cp, res);
+	if (rc < 0 || res->died)
+		return rc;
+	rc = bkpt_insert(th->tid, memfd, &as->r_brk, brk);
+	if (rc < 0)
+		return rc;
+	as->r_debug = rdebug;
+	as->python = true;
+	return 0;
+}

@@ -1,0 +1,102 @@
+/* pysbx-trace: runs a Python job under the pysbx monitor. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "monitor/launch.h"
+#include "monitor/log.h"
+#include "monitor/monitor.h"
+#include "monitor/options.h"
+#include "monitor/trace.h"
+#include "monitor/world.h"
+
+static volatile pid_t job_pid;
+
+/* Signals meant for the job that reach pysbx-trace are passed on to it. */
+static void forward(int sig)
+{
+	if (job_pid > 0)
+		kill(job_pid, sig);
+}
+
+static void install_forwarding(void)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+	struct sigaction sa = {.sa_handler = forward, .sa_flags = SA_RESTART};
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);   /* a closed log or stderr is an error, not a death */
+	signal(SIGTTOU, SIG_IGN);   /* reporting from the background after the tty handover */
+}
+
+static int load_policy(const struct options *o, struct policy **p)
+{
+	char err[512];
+	int rc = o->policy_path ? policy_load(o->policy_path, p, err, sizeof err)
+	                        : policy_builtin(p, err, sizeof err);
+	if (rc < 0)
+		fprintf(stderr, "pysbx-trace: %s\n", err);
+	return rc;
+}
+
+static int run(struct monitor *m)
+{
+	struct launch l;
+	int rc = launch_job(m->opt->argv, trace_options(), &l);
+	if (rc < 0) {
+		fprintf(stderr, "pysbx-trace: cannot start the job: %s\n", strerror(-rc));
+		return 125;
+	}
+	job_pid = l.pid;
+	install_forwarding();
+	if (l.exec_errno)
+		fprintf(stderr, "pysbx-trace: cannot run %s: %s\n", m->opt->argv[0],
+		        strerror(l.exec_errno));
+	m->main_pid = l.pid;
+	struct proc *p = tracee_add_proc(&m->t, l.pid, 0);
+	if (!p || !tracee_add_thread(&m->t, l.pid, p) || !(p->as = aspace_new())) {
+		fprintf(stderr, "pysbx-trace: out of memory\n");
+		kill(l.pid, SIGKILL);
+		return 125;
+	}
+	p->main = true;
+	log_start(l.pid, m->opt->argv, m->policy->file);
+	rc = trace_run(m);
+	launch_restore_tty(&l);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	struct monitor m = {.opt = &o};
+	int rc = options_parse(argc, argv, &o);
+	if (rc < 0)
+		return 125;
+	if (rc > 0 && o.print_policy) {
+		size_t len;
+		const char *text = policy_builtin_text(&len);
+		fwrite(text, 1, len, stdout);
+		return 0;
+	}
+	if (rc > 0)
+		return 0;
+	if (load_policy(&o, &m.policy) < 0)
+		return 125;
+	struct log_opts lo = {.json_path = o.log_path, .audit = o.audit, .verbose = o.verbose};
+	rc = log_init(&lo);
+	if (rc < 0) {
+		fprintf(stderr, "pysbx-trace: cannot open %s: %s\n", o.log_path, strerror(-rc));
+		policy_free(m.policy);
+		return 125;
+	}
+	m.own_pgrp = getpgrp();
+	world_init(&m);
+	rc = run(&m);
+	log_fini();
+	policy_free(m.policy);
+	return rc;
+}

@@ -1,0 +1,44 @@
+/* monitor: the state of one pysbx-trace run, shared by the event handlers. */
+#ifndef PYSBX_MONITOR_H
+#define PYSBX_MONITOR_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "monitor/decide.h"
+#include "monitor/options.h"
+#include "monitor/policy.h"
+#include "monitor/tracee.h"
+
+#define MAX_INTERPRETERS 16
+
+struct file_id {
+	dev_t dev;
+	ino_t ino;
+};
+
+struct monitor {
+	const struct options *opt;
+	struct policy *policy;
+	struct tracees t;
+	struct job_view view;
+
+	pid_t main_pid;          /* the process launched */
+	int main_status;         /* its wait status, once main_done */
+	bool main_done;
+	pid_t own_pgrp;          /* pysbx-trace's process group: never the job's */
+
+	/* the Python interpreters that started the job (policy: interpreter = yes) */
+	struct file_id interp[MAX_INTERPRETERS];
+	size_t n_interp;
+
+	unsigned long n_calls, n_denied;
+	bool ending;             /* the job is being ended: by policy or a fatal error */
+};
+
+/* Ends the whole job now (SIGKILL to every process). */
+void monitor_end_job(struct monitor *m, const char *why);
+/* Whether a file is one of the job's interpreters. */
+bool monitor_is_interpreter(const struct monitor *m, dev_t dev, ino_t ino);
+
+#endif

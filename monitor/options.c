@@ -1,0 +1,66 @@
+/* options: pysbx-trace's command line (keep in step with man/pysbx-trace.1). */
+#include "monitor/options.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#define VERSION "0.1"
+
+static const char usage[] =
+	"usage: pysbx-trace [options] [--] PROGRAM [ARGS...]\n"
+	"\n"
+	"Runs PROGRAM (a Python job) under the pysbx monitor: dangerous calls made\n"
+	"by the job (system, exec*, kill, setuid, mount, ...) are checked against a\n"
+	"policy from outside the job's address space.\n"
+	"\n"
+	"options:\n"
+	"  -c, --policy FILE   use the policy in FILE (default: the built-in policy.ini)\n"
+	"  -o, --output FILE   write every event as JSON Lines to FILE\n"
+	"      --audit         decide and record everything, deny nothing\n"
+	"  -v, --verbose       also report allowed calls on stderr\n"
+	"      --print-policy  print the built-in policy and exit\n"
+	"  -h, --help          show this help and exit\n"
+	"      --version       show the version and exit\n"
+	"\n"
+	"Exit status: the job's own (128+N if it was killed by signal N); 125 when\n"
+	"pysbx-trace fails, 126 when PROGRAM cannot be executed, 127 when it is not found.\n";
+
+enum { OPT_AUDIT = 256, OPT_VERSION, OPT_PRINT_POLICY };
+
+int options_parse(int argc, char **argv, struct options *o)
+{
+	static const struct option longs[] = {
+		{"policy", required_argument, NULL, 'c'},
+		{"output", required_argument, NULL, 'o'},
+		{"audit", no_argument, NULL, OPT_AUDIT},
+		{"verbose", no_argument, NULL, 'v'},
+		{"print-policy", no_argument, NULL, OPT_PRINT_POLICY},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, OPT_VERSION},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+	memset(o, 0, sizeof *o);
+	/* "+": options end at PROGRAM; its own options are its own */
+	while ((c = getopt_long(argc, argv, "+c:o:vh", longs, NULL)) != -1) {
+		switch (c) {
+		case 'c': o->policy_path = optarg; break;
+		case 'o': o->log_path = optarg; break;
+		case 'v': o->verbose++; break;
+		case OPT_AUDIT: o->audit = true; break;
+		case OPT_PRINT_POLICY: o->print_policy = true; return 1;
+		case 'h': fputs(usage, stdout); return 1;
+		case OPT_VERSION: printf("pysbx-trace %s\n", VERSION); return 1;
+		default:
+			fputs("Try 'pysbx-trace --help'.\n", stderr);
+			return -1;
+		}
+	}
+	if (optind >= argc) {
+		fputs("pysbx-trace: no program given\nTry 'pysbx-trace --help'.\n", stderr);
+		return -1;
+	}
+	o->argv = argv + optind;
+	return 0;
+}

@@ -1,0 +1,184 @@
+/* procfs: bounded readers of /proc (see procfs.h). */
+#include "monitor/procfs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+ssize_t procfs_readlink(pid_t pid, const char *what, char *buf, size_t cap)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, what);
+	ssize_t n = readlink(path, buf, cap - 1);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= cap - 1)
+		return -ENAMETOOLONG;
+	buf[n] = 0;
+	return n;
+}
+
+int procfs_read(pid_t pid, const char *what, char **out, size_t *len, size_t max)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, what);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap + 1);
+	int rc = 0;
+	while (buf) {
+		if (n == cap) {
+			if (cap >= max) {
+				rc = -E2BIG;
+				break;
+			}
+			cap = cap * 2 > max ? max : cap * 2;
+			char *b = realloc(buf, cap + 1);
+			if (!b)
+				break;
+			buf = b;
+		}
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = -errno;
+			break;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	if (!buf)
+		return -ENOMEM;
+	if (rc < 0) {
+		free(buf);
+		return rc;
+	}
+	buf[n] = 0;
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+int procfs_auxv(pid_t pid, unsigned long type, uint64_t *val)
+{
+	char *buf;
+	size_t len;
+	int rc = procfs_read(pid, "auxv", &buf, &len, 64 * 1024);
+	if (rc < 0)
+		return rc;
+	rc = -ENOENT;
+	for (size_t i = 0; i + 16 <= len; i += 16) {
+		uint64_t t, v;
+		memcpy(&t, buf + i, 8);
+		memcpy(&v, buf + i + 8, 8);
+		if (t == type) {
+			*val = v;
+			rc = 0;
+			break;
+		}
+	}
+	free(buf);
+	return rc;
+}
+
+/* /proc/<pid>/stat: "pid (comm) state ppid pgrp ..."; comm may hold spaces
+ * and parentheses, so parse from the last ')'. */
+pid_t procfs_pgrp(pid_t pid)
+{
+	char *buf;
+	size_t len;
+	if (procfs_read(pid, "stat", &buf, &len, 4096) < 0)
+		return -1;
+	pid_t pgrp = -1;
+	char *rp = strrchr(buf, ')');
+	int ppid, pg;
+	char state;
+	if (rp && sscanf(rp + 1, " %c %d %d", &state, &ppid, &pg) == 3)
+		pgrp = pg;
+	free(buf);
+	return pgrp;
+}
+
+char **procfs_split(char *buf, size_t len, size_t *n)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < len; i++)
+		if (buf[i] == 0)
+			count++;
+	if (len && buf[len - 1] != 0)
+		count++;  /* the last string lacks its terminator: buf[len] is 0 */
+	char **v = calloc(count + 1, sizeof *v);
+	if (!v)
+		return NULL;
+	size_t k = 0;
+	for (size_t i = 0; i < len && k < count; k++) {
+		v[k] = buf + i;
+		i += strlen(buf + i) + 1;
+	}
+	*n = k;
+	return v;
+}
+
+static int parse_map_line(char *line, struct procfs_map *m)
+{
+	unsigned long long start, end, off, ino;
+	unsigned maj, min;
+	int pos = 0;
+	if (sscanf(line, "%llx-%llx %*s %llx %x:%x %llu %n", &start, &end, &off, &maj, &min,
+	           &ino, &pos) < 6)
+		return -1;
+	m->start = start;
+	m->end = end;
+	m->offset = off;
+	m->dev = makedev(maj, min);
+	m->ino = (ino_t)ino;
+	m->path = line + pos;
+	return 0;
+}
+
+int procfs_maps_read(pid_t pid, struct procfs_maps *m)
+{
+	size_t len;
+	memset(m, 0, sizeof *m);
+	int rc = procfs_read(pid, "maps", &m->text, &len, 64u << 20);
+	if (rc < 0)
+		return rc;
+	size_t lines = 0;
+	for (size_t i = 0; i < len; i++)
+		lines += m->text[i] == '\n';
+	m->v = calloc(lines + 1, sizeof *m->v);
+	if (!m->v) {
+		procfs_maps_free(m);
+		return -ENOMEM;
+	}
+	char *save = NULL;
+	for (char *l = strtok_r(m->text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		if (m->n <= lines && parse_map_line(l, &m->v[m->n]) == 0)
+			m->n++;
+	return 0;
+}
+
+const struct procfs_map *procfs_maps_find(const struct procfs_maps *m, uint64_t addr)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (addr >= m->v[i].start && addr < m->v[i].end)
+			return &m->v[i];
+	return NULL;
+}
+
+void procfs_maps_free(struct procfs_maps *m)
+{
+	free(m->v);
+	free(m->text);
+	memset(m, 0, sizeof *m);
+}

@@ -1,0 +1,38 @@
+/* procfs: bounded readers of /proc/<pid>/... for the monitor. */
+#ifndef PYSBX_PROCFS_H
+#define PYSBX_PROCFS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* readlink of /proc/<pid>/<what> (exe, cwd, root, fd/N), NUL-terminated. */
+ssize_t procfs_readlink(pid_t pid, const char *what, char *buf, size_t cap);
+/* Whole file /proc/<pid>/<what>, at most max bytes (-E2BIG beyond); caller frees. */
+int procfs_read(pid_t pid, const char *what, char **buf, size_t *len, size_t max);
+/* Value of auxiliary vector entry type (AT_BASE, AT_EXECFN ...), or -ENOENT. */
+int procfs_auxv(pid_t pid, unsigned long type, uint64_t *val);
+/* Process group of pid, or -1. */
+pid_t procfs_pgrp(pid_t pid);
+/* Splits a NUL-separated buffer (cmdline, environ) into a NULL-terminated vector
+ * pointing into buf; caller frees the vector. */
+char **procfs_split(char *buf, size_t len, size_t *n);
+
+struct procfs_map {
+	uint64_t start, end, offset;
+	dev_t dev;
+	ino_t ino;
+	char *path;   /* points into the owning buffer; "" for anonymous */
+};
+
+struct procfs_maps {
+	struct procfs_map *v;
+	size_t n;
+	char *text;
+};
+
+int procfs_maps_read(pid_t pid, struct procfs_maps *m);
+const struct procfs_map *procfs_maps_find(const struct procfs_maps *m, uint64_t addr);
+void procfs_maps_free(struct procfs_maps *m);
+
+#endif

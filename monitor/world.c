@@ -1,0 +1,189 @@
+/* world: answers to the questions decisions ask about the job (see decide.h). */
+#include "monitor/world.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "monitor/procfs.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+static bool in_job(void *ctx, pid_t pid)
+{
+	struct monitor *m = ctx;
+	return pid > 0 && (tracee_thread(&m->t, pid) || tracee_proc(&m->t, pid));
+}
+
+/* Every process in the group must be the job's: a group holding anything else
+ * (pysbx-trace itself above all) is out of reach. */
+static bool pgrp_in_job(void *ctx, pid_t pgid)
+{
+	struct monitor *m = ctx;
+	if (pgid <= 0 || pgid == m->own_pgrp)
+		return false;
+	DIR *d = opendir("/proc");
+	if (!d)
+		return false;
+	bool ok = true;
+	struct dirent *e;
+	while (ok && (e = readdir(d))) {
+		if (!isdigit((unsigned char)e->d_name[0]))
+			continue;
+		pid_t pid = (pid_t)atoi(e->d_name);
+		if (procfs_pgrp(pid) == pgid && !in_job(m, pid))
+			ok = false;
+	}
+	closedir(d);
+	return ok;
+}
+
+static pid_t pgrp_of(void *ctx, pid_t pid)
+{
+	(void)ctx;
+	return procfs_pgrp(pid);
+}
+
+static pid_t pidfd_pid(void *ctx, pid_t caller, int fd)
+{
+	char what[48], *buf, *line;
+	size_t len;
+	pid_t pid = -1;
+	(void)ctx;
+	if (fd < 0)
+		return -1;
+	snprintf(what, sizeof what, "fdinfo/%d", fd);
+	if (procfs_read(caller, what, &buf, &len, 16384) < 0)
+		return -1;
+	line = strstr(buf, "\nPid:");
+	if (line)
+		pid = (pid_t)strtol(line + 5, NULL, 10);
+	free(buf);
+	return pid > 0 ? pid : -1;
+}
+
+/* Joins a relative path to the process's cwd. */
+static char *absolute(pid_t pid, const char *path)
+{
+	char cwd[PATH_MAX];
+	char *out;
+	if (path[0] == '/')
+		return strdup(path);
+	if (procfs_readlink(pid, "cwd", cwd, sizeof cwd) < 0)
+		return NULL;
+	if (asprintf(&out, "%s/%s", cwd, path) < 0)
+		return NULL;
+	return out;
+}
+
+char *world_realpath(pid_t pid, const char *path)
+{
+	char *abs = absolute(pid, path);
+	if (!abs)
+		return NULL;
+	char *r = realpath(abs, NULL);
+	int e = errno;
+	free(abs);
+	errno = e;
+	return r;
+}
+
+static char *env_path(pid_t pid)
+{
+	char *buf, **v, *out = NULL;
+	size_t len, n;
+	if (procfs_read(pid, "environ", &buf, &len, 4u << 20) < 0)
+		return strdup(DEFAULT_PATH);
+	v = procfs_split(buf, len, &n);
+	for (size_t i = 0; v && i < n; i++)
+		if (strncmp(v[i], "PATH=", 5) == 0) {
+			out = strdup(v[i] + 5);
+			break;
+		}
+	free(v);
+	free(buf);
+	return out ? out : strdup(DEFAULT_PATH);
+}
+
+static bool is_exec_file(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+/* The first PATH entry holding an executable file of that name, as execvp does. */
+static char *search_path(pid_t pid, const char *word)
+{
+	char *path = env_path(pid), *found = NULL;
+	if (!path)
+		return NULL;
+	char *save = NULL, *p = path;
+	for (char *dir = p; dir && !found; dir = save) {
+		save = strchr(dir, ':');
+		if (save)
+			*save++ = 0;
+		char *cand;
+		if (asprintf(&cand, "%s/%s", *dir ? dir : ".", word) < 0)
+			break;
+		char *abs = absolute(pid, cand);
+		free(cand);
+		if (abs && is_exec_file(abs))
+			found = realpath(abs, NULL);
+		free(abs);
+	}
+	free(path);
+	return found;
+}
+
+static void mark_interpreter(struct monitor *m, struct program *prog)
+{
+	struct stat st;
+	prog->interpreter = prog->resolved && stat(prog->resolved, &st) == 0 &&
+	                    monitor_is_interpreter(m, st.st_dev, st.st_ino);
+}
+
+static int resolve(void *ctx, pid_t caller, const char *word, bool path_search,
+                   struct program *prog)
+{
+	struct monitor *m = ctx;
+	prog->resolved = NULL;
+	if (!*word)
+		return -ENOENT;
+	if (path_search && !strchr(word, '/'))
+		prog->resolved = search_path(caller, word);
+	else
+		prog->resolved = world_realpath(caller, word);
+	if (!prog->resolved)
+		return errno == ENOMEM ? -ENOMEM : -ENOENT;
+	mark_interpreter(m, prog);
+	return 0;
+}
+
+static bool is_script(void *ctx, pid_t caller, const char *path)
+{
+	struct stat st;
+	(void)ctx;
+	char *abs = absolute(caller, path);
+	bool ok = abs && stat(abs, &st) == 0 && S_ISREG(st.st_mode);
+	free(abs);
+	return ok;
+}
+
+void world_init(struct monitor *m)
+{
+	m->view = (struct job_view){
+		.ctx = m,
+		.in_job = in_job,
+		.pgrp_in_job = pgrp_in_job,
+		.pgrp_of = pgrp_of,
+		.pidfd_pid = pidfd_pid,
+		.resolve = resolve,
+		.is_script = is_script,
+	};
+}
