@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "inject/mem.h"
+#include "inject/remote.h"
 #include "monitor/funcs.h"
 #include "monitor/loader.h"
 #include "monitor/log.h"
@@ -131,19 +132,37 @@ static void note_interpreter(struct monitor *m, const struct stat *st)
 	m->interp[m->n_interp++] = (struct file_id){st->st_dev, st->st_ino};
 }
 
-static int hook_python(struct monitor *m, struct thread *th)
+/* The new image has run nothing: make it exit before its first instruction. */
+static int refuse(struct thread *th, int *wait_status)
+{
+	struct remote_result res;
+	const uint64_t args[6] = {EXECSTOP_DENIED_STATUS};
+	int memfd = aspace_memfd(th->proc->as, th->tid);
+	int rc = memfd < 0 ? memfd
+	       : remote_syscall_at_pc(th->tid, th->proc->tgid, memfd, arch_nr_exit_group, args, &res);
+	if (rc == 0 && res.died) {
+		*wait_status = res.wait_status;
+		return 1;
+	}
+	kill(th->proc->tgid, SIGKILL);
+	return 1;
+}
+
+static int hook_python(struct monitor *m, struct thread *th, int *wait_status)
 {
 	struct remote_result res;
 	int rc = loader_hook(m, th, &res);
-	if (res.died)
-		return 1;  /* its death is reported by the trace loop's next wait */
+	if (res.died) {
+		*wait_status = res.wait_status;
+		return 1;
+	}
 	if (rc < 0)
 		log_note("pid %d: Python image not hooked (%s): its GOT layer is off",
 		         (int)th->tid, rc == -ENOEXEC ? "statically linked" : strerror(-rc));
 	return 0;
 }
 
-int execstop_handle(struct monitor *m, struct thread *th)
+int execstop_handle(struct monitor *m, struct thread *th, int *wait_status)
 {
 	struct proc *p = th->proc;
 	char exe[PATH_MAX], *cmdline = NULL;
@@ -165,10 +184,10 @@ int execstop_handle(struct monitor *m, struct thread *th)
 	char **argv = cmdline ? procfs_split(cmdline, len, &argc) : NULL;
 	log_exec(p->tgid, p->exe, argv, argc, p->judged, python);
 	free(argv);
+	*wait_status = 0;
 	if (p->judged && !judge(m, p, &st, cmdline ? cmdline : (char *)"", cmdline ? len : 0)) {
 		free(cmdline);
-		kill(p->tgid, SIGKILL);  /* it has not run an instruction: it never will */
-		return 1;
+		return refuse(th, wait_status);
 	}
 	free(cmdline);
 	if (!python)
@@ -177,5 +196,5 @@ int execstop_handle(struct monitor *m, struct thread *th)
 		p->judged = true;  /* the first Python interpreter: the job starts here */
 		note_interpreter(m, &st);
 	}
-	return hook_python(m, th);
+	return hook_python(m, th, wait_status);
 }

@@ -12,8 +12,14 @@
 
 #include "monitor/monitor.h"
 
-/* th is the thread that exec'd, already carrying the process id.  Returns 0,
- * 1 when the process was killed or died, or a negative errno. */
-int execstop_handle(struct monitor *m, struct thread *th);
+/* A denied program never starts: the process is made to exit with this
+ * status from its exec stop (as a shell reports a command it cannot run), or
+ * killed when even that fails. */
+#define EXECSTOP_DENIED_STATUS 126
+
+/* th is the thread that exec'd, already carrying the process id.  Returns 0
+ * (resume it), 1 when it is gone or going (*wait_status is nonzero when its
+ * exit was already collected and must be processed), or a negative errno. */
+int execstop_handle(struct monitor *m, struct thread *th, int *wait_status);
 
 #endif

@@ -197,11 +197,14 @@ static void on_exec(struct monitor *m, pid_t pid)
 		kill(pid, SIGKILL);
 		return;
 	}
-	int rc = execstop_handle(m, th);
+	int st = 0;
+	int rc = execstop_handle(m, th, &st);
 	if (rc < 0)
 		fatal(m, th, "cannot inspect the new program", rc);
 	if (rc == 0)
 		resume(th, 0);
+	if (rc == 1 && st)
+		on_exit_status(m, pid, st);  /* collected during an injected system call */
 }
 
 /* --- signal-delivery stops ----------------------------------------------- */
