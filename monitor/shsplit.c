@@ -71,6 +71,16 @@ struct heredoc {
 	bool quoted;		/* body is literal: no expansion, no line joining */
 };
 
+/* The words of one simple command, handed to the callback.  Kept in the
+ * parser and reused, so a long string costs no allocation per command. */
+struct cmd {
+	struct buf text;	/* the words, each NUL-terminated */
+	size_t *off;		/* where each word starts in text */
+	unsigned *flags;
+	char **argv;		/* pointers into text, made when reported */
+	size_t argc, cap;
+};
+
 /* One parser over one text: the command string, a $( ) inside it (same text,
  * another end), a `...` (its unescaped copy) or a here-document body. */
 struct sp {
@@ -83,17 +93,11 @@ struct sp {
 	unsigned nest;		/* against MAX_NEST */
 	unsigned dparen;	/* inside ((: see parse_subshell() */
 
-	struct tok la;		/* one token of lookahead */
+	struct tok la;		/* one token of lookahead; its buffer is reused */
 	bool have_la;
+	struct cmd cmd;		/* parse_simple()'s, reused */
 	struct heredoc hd[MAX_HEREDOCS];	/* read at the next newline token */
 	size_t nhd;
-};
-
-/* The words of one simple command, handed to the callback. */
-struct cmd {
-	char **argv;
-	unsigned *flags;
-	size_t argc, cap;
 };
 
 static int parse_list(struct sp *sp);
@@ -162,6 +166,18 @@ static void word_free(struct word *w)
 	memset(w, 0, sizeof(*w));
 }
 
+/* Empties w but keeps its buffer for the next token. */
+static void word_reset(struct word *w)
+{
+	struct buf v = w->v;
+
+	memset(w, 0, sizeof(*w));
+	w->v = v;
+	w->v.n = 0;
+	if (v.p)
+		v.p[0] = '\0';
+}
+
 /* ---- the text ------------------------------------------------------- */
 
 static int cur(const struct sp *sp)
@@ -186,10 +202,32 @@ static bool is_blank(int c)
 	return c == ' ' || c == '\t';
 }
 
-/* Characters that end an unquoted word. */
+/* Character classes of unquoted text. */
+enum {
+	C_DELIM = 1,	/* ends a word */
+	C_SPECIAL = 2,	/* quotes, expands or globs inside a word */
+};
+
+static const unsigned char char_class[256] = {
+	[' '] = C_DELIM, ['\t'] = C_DELIM, ['\n'] = C_DELIM, [';'] = C_DELIM,
+	['&'] = C_DELIM, ['|'] = C_DELIM, ['('] = C_DELIM, [')'] = C_DELIM,
+	['<'] = C_DELIM, ['>'] = C_DELIM,
+	['\\'] = C_SPECIAL, ['\''] = C_SPECIAL, ['"'] = C_SPECIAL, ['$'] = C_SPECIAL,
+	['`'] = C_SPECIAL, ['*'] = C_SPECIAL, ['?'] = C_SPECIAL, ['['] = C_SPECIAL,
+	[']'] = C_SPECIAL, ['~'] = C_SPECIAL, ['{'] = C_SPECIAL, ['}'] = C_SPECIAL,
+	['='] = C_SPECIAL, ['+'] = C_SPECIAL,
+};
+
+/* Characters that end an unquoted word (c < 0: the end of the text). */
 static bool is_delim(int c)
 {
-	return c < 0 || is_blank(c) || (c && strchr("\n;&|()<>", c));
+	return c < 0 || (char_class[c] & C_DELIM);
+}
+
+/* Characters that need no more than copying. */
+static bool is_ordinary(int c)
+{
+	return c >= 0 && !char_class[c];
 }
 
 static bool is_name_start(int c)
@@ -229,12 +267,16 @@ static void sp_fini(struct sp *sp)
 {
 	size_t i;
 
-	if (sp->have_la)
-		word_free(&sp->la.w);
+	word_free(&sp->la.w);
 	sp->have_la = false;
 	for (i = 0; i < sp->nhd; i++)
 		free(sp->hd[i].delim);
 	sp->nhd = 0;
+	free(sp->cmd.text.p);
+	free(sp->cmd.off);
+	free(sp->cmd.flags);
+	free(sp->cmd.argv);
+	memset(&sp->cmd, 0, sizeof(sp->cmd));
 }
 
 /* Nesting that does not make a child parser (compounds, ${ }, $(( ))). */
@@ -669,8 +711,13 @@ static int read_dquote(struct sp *sp, struct word *w)
 				c = '\\';
 			rc = w_add(w, (char)c);
 		} else {
-			rc = w_add(w, (char)c);
-			sp->pos++;
+			/* copy up to the next character that means something */
+			size_t e = sp->pos + 1;
+
+			while (e < sp->len && !strchr("\"$`\\", sp->src[e]))
+				e++;
+			rc = w_addn(w, sp->src + sp->pos, e - sp->pos);
+			sp->pos = e;
 		}
 	}
 	return rc;
@@ -765,6 +812,17 @@ static int read_word(struct sp *sp, struct word *w)
 		c = cur(sp);
 		if (is_delim(c))
 			break;
+		/* runs that change nothing but the value are copied at once */
+		if ((ns == NS_DONE && is_ordinary(c)) || (ns == NS_NAME && is_name_char(c))) {
+			size_t e = sp->pos + 1;
+
+			while (ns == NS_DONE ? is_ordinary(at(sp, e)) : is_name_char(at(sp, e)))
+				e++;
+			g.start = false;
+			rc = w_addn(w, sp->src + sp->pos, e - sp->pos);
+			sp->pos = e;
+			continue;
+		}
 		ns = name_step(sp, w, ns, c);
 		glob_step(w, &g, c);
 		rc = word_char(sp, w, ctx, c);
@@ -987,12 +1045,12 @@ static int lex_word(struct sp *sp, struct tok *t)
 		return rc;
 	t->kind = T_WORD;
 	c = cur(sp);
-	if (!w->plain || (c != '<' && c != '>'))
+	if (w->quoted || (c != '<' && c != '>'))
 		return 0;
 	for (i = 0; i < w->v.n && is_digit(w->v.p[i]); i++)
 		;
 	if (i == 1 && w->v.n == 1) {
-		word_free(w);
+		word_reset(w);
 		return lex_redir(sp, t);
 	}
 	if (i == w->v.n)
@@ -1011,7 +1069,8 @@ static int lex(struct sp *sp, struct tok *t)
 {
 	int c;
 
-	memset(t, 0, sizeof(*t));
+	t->kind = T_EOF;
+	word_reset(&t->w);
 	skip_blanks(sp);
 	c = cur(sp);
 	if (c < 0) {
@@ -1058,7 +1117,7 @@ static int peek(struct sp *sp, struct tok **t)
 	if (!sp->have_la) {
 		rc = lex(sp, &sp->la);
 		if (rc) {
-			word_free(&sp->la.w);
+			word_reset(&sp->la.w);
 			return rc;
 		}
 		sp->have_la = true;
@@ -1069,7 +1128,7 @@ static int peek(struct sp *sp, struct tok **t)
 
 static void drop(struct sp *sp)
 {
-	word_free(&sp->la.w);
+	word_reset(&sp->la.w);
 	sp->have_la = false;
 }
 
@@ -1128,41 +1187,38 @@ static int skip_newlines(struct sp *sp)
 
 /* ---- simple commands ------------------------------------------------ */
 
-static void cmd_free(struct cmd *c)
-{
-	size_t i;
-
-	for (i = 0; i < c->argc; i++)
-		free(c->argv[i]);
-	free(c->argv);
-	free(c->flags);
-	memset(c, 0, sizeof(*c));
-}
-
-/* Takes the lookahead word into c. */
+/* Copies the lookahead word into c. */
 static int cmd_push(struct sp *sp, struct cmd *c)
 {
 	size_t cap;
 	void *p;
+	int rc;
 
 	if (c->argc >= MAX_WORDS)
 		return -E2BIG;
 	if (c->argc + 1 >= c->cap) {
-		cap = c->cap ? c->cap * 2 : 8;
-		p = realloc(c->argv, cap * sizeof(*c->argv));
+		cap = c->cap ? c->cap * 2 : 16;
+		p = realloc(c->off, cap * sizeof(*c->off));
 		if (!p)
 			return -ENOMEM;
-		c->argv = p;
+		c->off = p;
 		p = realloc(c->flags, cap * sizeof(*c->flags));
 		if (!p)
 			return -ENOMEM;
 		c->flags = p;
+		p = realloc(c->argv, cap * sizeof(*c->argv));
+		if (!p)
+			return -ENOMEM;
+		c->argv = p;
 		c->cap = cap;
 	}
+	c->off[c->argc] = c->text.n;
 	c->flags[c->argc] = sp->la.w.flags;
-	c->argv[c->argc++] = sp->la.w.v.p;
-	c->argv[c->argc] = NULL;
-	sp->la.w.v.p = NULL;
+	/* the word and its NUL */
+	rc = buf_addn(&c->text, sp->la.w.v.p, sp->la.w.v.n + 1);
+	if (rc)
+		return rc;
+	c->argc++;
 	drop(sp);
 	return 0;
 }
@@ -1172,8 +1228,14 @@ static int report(struct sp *sp, struct cmd *c)
 	struct shsplit_cmd sc = {
 		.argc = c->argc, .argv = c->argv, .flags = c->flags, .depth = sp->depth,
 	};
+	size_t i;
 
-	return c->argc ? sp->cb(sp->ctx, &sc) : 0;
+	if (!c->argc)
+		return 0;
+	for (i = 0; i < c->argc; i++)
+		c->argv[i] = c->text.p + c->off[i];
+	c->argv[c->argc] = NULL;
+	return sp->cb(sp->ctx, &sc);
 }
 
 /* name() body: the name is not run here and the body may run later, so the
@@ -1198,35 +1260,30 @@ static int parse_funcdef(struct sp *sp)
 /* Assignments and redirections, then the command word and its arguments. */
 static int parse_simple(struct sp *sp)
 {
-	struct cmd c = { 0 };
+	struct cmd *c = &sp->cmd;
 	bool prefix = false;
 	struct tok *t;
 	int rc;
 
+	c->argc = 0;
+	c->text.n = 0;
 	while (!(rc = peek(sp, &t))) {
-		if (t->kind == T_REDIR || (t->kind == T_WORD && !c.argc && t->w.assign)) {
+		if (t->kind == T_REDIR || (t->kind == T_WORD && !c->argc && t->w.assign)) {
 			prefix = true;
 			drop(sp);
 			continue;
 		}
-		if (t->kind == T_LPAREN && c.argc == 1 && !prefix) {
-			cmd_free(&c);
+		if (t->kind == T_LPAREN && c->argc == 1 && !prefix)
 			return parse_funcdef(sp);
-		}
 		if (t->kind != T_WORD)
 			break;
-		if (!c.argc && t->w.ambig) {
-			rc = -EINVAL;
-			break;
-		}
-		rc = cmd_push(sp, &c);
+		if (!c->argc && t->w.ambig)
+			return -EINVAL;
+		rc = cmd_push(sp, c);
 		if (rc)
-			break;
+			return rc;
 	}
-	if (!rc)
-		rc = report(sp, &c);
-	cmd_free(&c);
-	return rc;
+	return rc ? rc : report(sp, c);
 }
 
 /* ---- compound commands ---------------------------------------------- */
