@@ -1,0 +1,8 @@
+# expect: ok
+# chroot("/") changes nothing if it runs; it must not run.
+import os
+try:
+    os.chroot("/")
+    print("allowed")
+except PermissionError:
+    print("OK")
