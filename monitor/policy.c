@@ -7,6 +7,7 @@
 #include "monitor/policy.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <ini.h>
 #include <stdarg.h>
@@ -45,6 +46,37 @@ static void fail(struct parse *ps, int line, int code, const char *fmt, ...)
 	ps->failed = code;
 }
 
+static bool known_section(const char *name, size_t n)
+{
+	static const char *const names[] = {"policy", "functions", "programs"};
+	for (size_t i = 0; i < 3; i++)
+		if (strlen(names[i]) == n && memcmp(names[i], name, n) == 0)
+			return true;
+	return false;
+}
+
+/* inih calls the handler for keys only: an unknown section with no keys would
+ * pass unnoticed, so section lines are checked as they are read. */
+static void check_section_line(struct parse *ps, const char *line)
+{
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (*line != '[')
+		return;
+	const char *end = strchr(line, ']');
+	if (!end)
+		return;  /* inih reports the syntax error */
+	const char *name = line + 1;
+	while (*name == ' ' || *name == '\t')
+		name++;
+	size_t n = (size_t)(end - name);
+	while (n && (name[n - 1] == ' ' || name[n - 1] == '\t'))
+		n--;
+	if (!known_section(name, n))
+		fail(ps, ps->line, -EINVAL, "unknown section [%.*s] (expected policy, functions "
+		     "or programs)", (int)n, name);
+}
+
 /* inih's reader: one line per call, counted; refuses over-long lines. */
 static char *reader(char *str, int num, void *stream)
 {
@@ -67,6 +99,7 @@ static char *reader(char *str, int num, void *stream)
 		fail(ps, ps->line, -EINVAL, "NUL byte in line");
 		str[0] = 0;
 	}
+	check_section_line(ps, str);
 	ps->at += nl ? (size_t)(nl - ps->at) + 1 : (size_t)(ps->end - ps->at);
 	return str;
 }

@@ -1,0 +1,283 @@
+/* Unit tests for decisions: made-up calls judged against the shipped policy
+ * with a fake view of the world (a few programs, a job of pids 100..199). */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "monitor/decide.h"
+#include "monitor/funcs.h"
+
+static struct policy *pol;
+
+static bool in_job(void *ctx, pid_t pid) { (void)ctx; return pid >= 100 && pid < 200; }
+static bool pgrp_in_job(void *ctx, pid_t pg) { (void)ctx; return pg == 100; }
+static pid_t pgrp_of(void *ctx, pid_t pid) { (void)ctx; return pid == 150 ? 7 : 100; }
+static pid_t pidfd_pid(void *ctx, pid_t caller, int fd)
+{
+	(void)ctx; (void)caller;
+	return fd == 3 ? 120 : fd == 4 ? 1 : -1;
+}
+static bool is_script(void *ctx, pid_t caller, const char *path)
+{
+	(void)ctx; (void)caller;
+	return strcmp(path, "script.sh") == 0;
+}
+
+/* name -> file, as PATH search or realpath would give it */
+static int resolve(void *ctx, pid_t caller, const char *word, bool path_search, struct program *p)
+{
+	static const char *const map[][2] = {
+		{"ls", "/usr/bin/ls"}, {"bash", "/usr/bin/bash"}, {"sh", "/usr/bin/dash"},
+		{"/bin/sh", "/usr/bin/dash"}, {"env", "/usr/bin/env"}, {"nohup", "/usr/bin/nohup"},
+		{"timeout", "/usr/bin/timeout"}, {"tr", "/usr/bin/tr"}, {"./mytool", "/tmp/j/mytool"},
+		{"./ls", "/usr/bin/bash"}, {"python3", "/opt/py/bin/python3.11"},
+		{"/bin/bash", "/usr/bin/bash"}, {"/usr/bin/ls", "/usr/bin/ls"},
+	};
+	(void)ctx; (void)caller; (void)path_search;
+	p->resolved = NULL;
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (strcmp(word, map[i][0]) == 0) {
+			p->resolved = strdup(map[i][1]);
+			p->interpreter = strcmp(word, "python3") == 0;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+static const struct job_view view = {NULL, in_job, pgrp_in_job, pgrp_of, pidfd_pid, resolve,
+                                      is_script};
+
+static int setup(void **state)
+{
+	char err[256];
+	(void)state;
+	return policy_builtin(&pol, err, sizeof err);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	policy_free(pol);
+	return 0;
+}
+
+static enum verdict shell(const char *cmd)
+{
+	struct call c = {.layer = LAYER_GOT, .func = funcs_by_name("system"), .outer = -1,
+	                 .pid = 100, .nargs = 1};
+	struct decision d;
+	c.a[0] = (struct call_arg){.fmt = 'c', .str = (char *)cmd};
+	decide_call(pol, &c, &view, &d);
+	return d.verdict;
+}
+
+static void shell_commands(void **state)
+{
+	(void)state;
+	assert_int_equal(shell("ls"), V_ALLOW);
+	assert_int_equal(shell("ls -la | tr a-z A-Z > out 2>&1"), V_ALLOW);
+	assert_int_equal(shell("cd /tmp && FOO=1 ls; echo done"), V_ALLOW);
+	assert_int_equal(shell("bash"), V_DENY);
+	assert_int_equal(shell("ls; bash"), V_DENY);
+	assert_int_equal(shell("ls || b''ash"), V_DENY);
+	assert_int_equal(shell("echo $(bash)"), V_DENY);
+	assert_int_equal(shell("exec bash"), V_DENY);
+	assert_int_equal(shell("env FOO=1 bash"), V_DENY);
+	assert_int_equal(shell("nohup bash"), V_DENY);
+	assert_int_equal(shell("timeout -s KILL 5 bash -i"), V_DENY);
+	assert_int_equal(shell("eval 'ba''sh'"), V_DENY);
+	assert_int_equal(shell("sh"), V_DENY);
+	assert_int_equal(shell("sh -s"), V_DENY);
+	assert_int_equal(shell("sh -i -c ls"), V_DENY);
+	assert_int_equal(shell("sh -c 'sh -c bash'"), V_DENY);
+	assert_int_equal(shell("sh -c ls"), V_ALLOW);
+	assert_int_equal(shell("sh script.sh"), V_ALLOW);
+	assert_int_equal(shell("sh /dev/stdin"), V_DENY);
+	assert_int_equal(shell("./mytool"), V_DENY);
+	assert_int_equal(shell("./ls"), V_DENY);
+	/* decided by the shell at run time: checked again at the exec stop */
+	assert_int_equal(shell("$(printf ba)sh"), V_ALLOW);
+	assert_int_equal(shell("unknown-program"), V_ALLOW);
+	/* what the shell would reject is not judged further */
+	assert_int_equal(shell("echo 'unterminated"), V_DENY);
+}
+
+static void nesting_is_bounded(void **state)
+{
+	(void)state;
+	/* each eval reads the rest again: one level deeper each time */
+	char cmd[256] = "";
+	for (int i = 0; i < 4; i++)
+		strcat(cmd, "eval ");
+	strcat(cmd, "ls");
+	assert_int_equal(shell(cmd), V_ALLOW);
+	cmd[0] = 0;
+	for (int i = 0; i < 12; i++)
+		strcat(cmd, "eval ");
+	strcat(cmd, "ls");
+	assert_int_equal(shell(cmd), V_DENY);
+}
+
+static enum verdict exec_of(const char *given, char **argv, size_t argc, struct decision *d)
+{
+	struct call c = {.layer = LAYER_GOT, .func = funcs_by_name("execve"), .outer = -1,
+	                 .pid = 100, .nargs = 2, .has_prog = true};
+	c.a[0] = (struct call_arg){.fmt = 'P', .str = (char *)given};
+	c.a[1] = (struct call_arg){.fmt = 'v', .vec = argv, .n = argc};
+	c.prog.given = (char *)given;
+	c.prog.argv = argv;
+	c.prog.argc = argc;
+	resolve(NULL, 100, given, false, &c.prog);
+	decide_call(pol, &c, &view, d);
+	free(c.prog.resolved);
+	return d->verdict;
+}
+
+static void programs(void **state)
+{
+	struct decision d;
+	char *ls[] = {"ls", NULL}, *bash[] = {"bash", "-c", "true", NULL};
+	char *sh_c[] = {"sh", "-c", "ls", NULL}, *sh[] = {"sh", NULL};
+	char *py[] = {"python3", "-c", "pass", NULL};
+	(void)state;
+	assert_int_equal(exec_of("/usr/bin/ls", ls, 1, &d), V_ALLOW);
+	assert_string_equal(d.rule->text, "allow-dir = /usr/bin");
+	assert_int_equal(exec_of("/bin/bash", bash, 3, &d), V_DENY);
+	assert_string_equal(d.rule->text, "deny = bash");
+	assert_true(d.rule->line > 0);
+	assert_int_equal(exec_of("./ls", ls, 1, &d), V_DENY);  /* a link to bash */
+	assert_int_equal(exec_of("/bin/sh", sh_c, 3, &d), V_ALLOW);
+	assert_int_equal(exec_of("/bin/sh", sh, 1, &d), V_DENY);
+	assert_int_equal(exec_of("./mytool", ls, 1, &d), V_DENY);
+	assert_non_null(strstr(d.why, "not under an allowed directory"));
+	assert_int_equal(exec_of("python3", py, 3, &d), V_ALLOW);  /* the job's interpreter */
+	assert_int_equal(exec_of("nothere", ls, 1, &d), V_ALLOW);  /* ENOENT, checked at exec */
+}
+
+static void unreadable_arguments_deny(void **state)
+{
+	struct call c = {.layer = LAYER_GOT, .func = funcs_by_name("system"), .outer = -1,
+	                 .pid = 100, .nargs = 1};
+	struct decision d;
+	(void)state;
+	c.a[0] = (struct call_arg){.fmt = 'c', .err = -EFAULT};
+	decide_call(pol, &c, &view, &d);
+	assert_int_equal(d.verdict, V_DENY);
+	c.a[0].err = -ENAMETOOLONG;
+	decide_call(pol, &c, &view, &d);
+	assert_int_equal(d.verdict, V_DENY);
+	assert_non_null(strstr(d.why, "too long"));
+	c.func = funcs_by_name("execve");
+	c.nargs = 2;
+	c.a[0] = (struct call_arg){.fmt = 'P', .str = "/usr/bin/ls"};
+	c.a[1] = (struct call_arg){.fmt = 'v', .err = -E2BIG};
+	decide_call(pol, &c, &view, &d);
+	assert_int_equal(d.verdict, V_DENY);
+}
+
+static enum verdict two_ints(const char *fn, long a, long b)
+{
+	struct call c = {.layer = LAYER_GOT, .func = funcs_by_name(fn), .outer = -1, .pid = 100,
+	                 .nargs = 2};
+	struct decision d;
+	c.a[0] = (struct call_arg){.fmt = 'i', .num = a};
+	c.a[1] = (struct call_arg){.fmt = 'i', .num = b};
+	decide_call(pol, &c, &view, &d);
+	return d.verdict;
+}
+
+static void signals(void **state)
+{
+	(void)state;
+	assert_int_equal(two_ints("kill", 150, 15), V_ALLOW);
+	assert_int_equal(two_ints("kill", 1, 0), V_DENY);
+	assert_int_equal(two_ints("kill", -1, 0), V_DENY);
+	assert_int_equal(two_ints("kill", 0, 15), V_ALLOW);    /* caller's group is the job's */
+	assert_int_equal(two_ints("kill", -100, 15), V_ALLOW);
+	assert_int_equal(two_ints("kill", -7, 15), V_DENY);
+	assert_int_equal(two_ints("killpg", 0, 15), V_ALLOW);
+	assert_int_equal(two_ints("killpg", 7, 15), V_DENY);
+	assert_int_equal(two_ints("tgkill", 1, 15), V_DENY);
+	assert_int_equal(two_ints("pidfd_send_signal", 3, 15), V_ALLOW);
+	assert_int_equal(two_ints("pidfd_send_signal", 4, 15), V_DENY);
+	assert_int_equal(two_ints("pidfd_send_signal", 9, 15), V_DENY);
+	assert_int_equal(two_ints("setuid", 0, 0), V_DENY);
+}
+
+static void clocks_only_read(void **state)
+{
+	struct call c = {.layer = LAYER_GOT, .func = funcs_by_name("adjtimex"), .outer = -1,
+	                 .nargs = 1};
+	struct decision d;
+	(void)state;
+	c.a[0] = (struct call_arg){.fmt = 'T', .num = 0};
+	decide_call(pol, &c, &view, &d);
+	assert_int_equal(d.verdict, V_ALLOW);
+	c.a[0].num = 1;  /* ADJ_OFFSET */
+	decide_call(pol, &c, &view, &d);
+	assert_int_equal(d.verdict, V_DENY);
+	c.a[0].err = -EFAULT;
+	decide_call(pol, &c, &view, &d);
+	assert_int_equal(d.verdict, V_DENY);
+}
+
+static void syscall_judged_by_number(void **state)
+{
+	struct call c = {.layer = LAYER_GOT, .func = funcs_by_name("setuid"),
+	                 .outer = funcs_by_name("syscall"), .nargs = 1};
+	struct decision d;
+	(void)state;
+	c.a[0] = (struct call_arg){.fmt = 'i', .num = 0};
+	decide_call(pol, &c, &view, &d);
+	assert_int_equal(d.verdict, V_DENY);
+	assert_string_equal(d.rule->text, "setuid = deny");
+	c.func = funcs_by_name("syscall");  /* a number that is not dangerous */
+	c.outer = -1;
+	c.a[0] = (struct call_arg){.fmt = 'n', .num = 39};
+	decide_call(pol, &c, &view, &d);
+	assert_int_equal(d.verdict, V_ALLOW);
+}
+
+static void actions_of_a_custom_policy(void **state)
+{
+	char err[256];
+	struct policy *p;
+	struct decision d;
+	(void)state;
+	const char *text = "[functions]\nsetuid = kill\nsyscall = deny\nfork = allow\n";
+	assert_int_equal(policy_parse(text, strlen(text), "c.ini", &p, err, sizeof err), 0);
+	struct call c = {.layer = LAYER_GOT, .func = funcs_by_name("setuid"), .outer = -1,
+	                 .nargs = 1};
+	decide_call(p, &c, &view, &d);
+	assert_int_equal(d.verdict, V_KILL);
+	c.outer = funcs_by_name("syscall");  /* the syscall rule applies first */
+	decide_call(p, &c, &view, &d);
+	assert_int_equal(d.verdict, V_DENY);
+	assert_string_equal(d.rule->text, "syscall = deny");
+	c.func = funcs_by_name("mount");  /* not named: default deny */
+	c.outer = -1;
+	decide_call(p, &c, &view, &d);
+	assert_int_equal(d.verdict, V_DENY);
+	assert_int_equal(d.rule->line, 0);
+	policy_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(shell_commands),
+		cmocka_unit_test(nesting_is_bounded),
+		cmocka_unit_test(programs),
+		cmocka_unit_test(unreadable_arguments_deny),
+		cmocka_unit_test(signals),
+		cmocka_unit_test(clocks_only_read),
+		cmocka_unit_test(syscall_judged_by_number),
+		cmocka_unit_test(actions_of_a_custom_policy),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

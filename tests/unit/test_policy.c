@@ -1,0 +1,160 @@
+/* Unit tests for the policy parser: the shipped policy, and malformed text
+ * refused with FILE:LINE and what was expected. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "monitor/funcs.h"
+#include "monitor/policy.h"
+
+static char err[512];
+
+static struct policy *parse_ok(const char *text)
+{
+	struct policy *p = NULL;
+	int rc = policy_parse(text, strlen(text), "t.ini", &p, err, sizeof err);
+	if (rc != 0)
+		print_error("unexpected error: %s\n", err);
+	assert_int_equal(rc, 0);
+	assert_non_null(p);
+	return p;
+}
+
+/* The text must be refused, and the message must start with want. */
+static void parse_bad(const char *text, const char *want)
+{
+	struct policy *p = (struct policy *)1;
+	int rc = policy_parse(text, strlen(text), "t.ini", &p, err, sizeof err);
+	assert_int_equal(rc, -EINVAL);
+	assert_null(p);
+	if (strncmp(err, want, strlen(want)) != 0)
+		print_error("message '%s' does not start with '%s'\n", err, want);
+	assert_int_equal(strncmp(err, want, strlen(want)), 0);
+}
+
+static void builtin_parses_with_rules(void **state)
+{
+	(void)state;
+	struct policy *p = NULL;
+	assert_int_equal(policy_builtin(&p, err, sizeof err), 0);
+	int sys = funcs_by_name("system"), setuid = funcs_by_name("setuid");
+	assert_int_equal(p->fn[sys].action, ACT_CHECK);
+	assert_int_equal(p->fn[setuid].action, ACT_DENY);
+	assert_true(p->fn[setuid].rule.line > 0);
+	assert_string_equal(p->fn[setuid].rule.text, "setuid = deny");
+	assert_non_null(policy_list_find(&p->deny_programs, "bash"));
+	assert_non_null(policy_list_find(&p->shells, "dash"));
+	assert_non_null(policy_list_find(&p->allow_dirs, "/usr/bin"));
+	assert_true(p->allow_interpreter);
+	/* the shipped policy names every function: none falls back */
+	for (size_t i = 0; i < funcs_count; i++)
+		if (!p->fn[i].set)
+			fail_msg("policy.ini does not name %s", funcs[i].name);
+	policy_free(p);
+}
+
+static void builtin_is_policy_ini(void **state)
+{
+	(void)state;
+	const char *path = getenv("PYSBX_POLICY_INI");
+	size_t len;
+	const char *text = policy_builtin_text(&len);
+	if (!path)
+		skip();
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	char *buf = malloc(len + 2);
+	size_t n = fread(buf, 1, len + 1, f);
+	fclose(f);
+	assert_int_equal(n, len);
+	assert_memory_equal(buf, text, len);
+	free(buf);
+}
+
+static void unnamed_functions_fall_back(void **state)
+{
+	(void)state;
+	struct policy *p = parse_ok("[policy]\ndefault = allow\n[functions]\nsystem = deny\n");
+	assert_int_equal(p->fn[funcs_by_name("system")].action, ACT_DENY);
+	assert_int_equal(p->fn[funcs_by_name("mount")].action, ACT_ALLOW);
+	assert_int_equal(p->fn[funcs_by_name("mount")].rule.line, 2);
+	policy_free(p);
+	p = parse_ok("[functions]\nsystem = check\n");
+	assert_int_equal(p->fn[funcs_by_name("mount")].action, ACT_DENY);  /* fails closed */
+	policy_free(p);
+}
+
+static void lists_add_up_with_lines(void **state)
+{
+	(void)state;
+	struct policy *p = parse_ok("; comment\n[programs]\ndeny = a b\n\ndeny = c ; why\n"
+	                            "allow-dir = /opt/x\n");
+	assert_int_equal(p->deny_programs.n, 3);
+	assert_int_equal(policy_list_find(&p->deny_programs, "c")->rule.line, 5);
+	assert_int_equal(policy_list_find(&p->deny_programs, "a")->rule.line, 3);
+	assert_string_equal(p->allow_dirs.v[0].word, "/opt/x");
+	policy_free(p);
+}
+
+static void malformed_is_refused_with_line(void **state)
+{
+	(void)state;
+	parse_bad("[functions]\nsystem = check\nexecve = maybe\n", "t.ini:3: execve: expected allow");
+	parse_bad("[function]\n", "t.ini:1: unknown section [function]");
+	parse_bad("\n\n[functions]\nsystm = deny\n", "t.ini:4: unknown function 'systm'");
+	parse_bad("[functions]\nsetuid = check\n", "t.ini:2: setuid has no argument check");
+	parse_bad("[functions]\nkill = allow\nkill = deny\n", "t.ini:3: kill is already set on line 2");
+	parse_bad("system = deny\n", "t.ini:1: 'system' outside a section");
+	parse_bad("[policy]\ndefault = check\n", "t.ini:2: default: expected allow, deny or kill");
+	parse_bad("[policy]\nstrict = yes\n", "t.ini:2: unknown key 'strict'");
+	parse_bad("[programs]\nallow-dir = usr/bin\n", "t.ini:2: allow-dir: expected an absolute");
+	parse_bad("[programs]\ninterpreter = maybe\n", "t.ini:2: interpreter: expected yes or no");
+	parse_bad("[programs]\nshells = sh\n", "t.ini:2: unknown key 'shells'");
+	parse_bad("[functions]\nsystem\n", "t.ini:2: expected [section], key = value");
+	parse_bad("[functions]\nsystem =\n", "t.ini:2: system: expected a value");
+	parse_bad("[functions\n", "t.ini:1: expected [section]");
+}
+
+static void long_line_and_nul_are_refused(void **state)
+{
+	(void)state;
+	char text[600];
+	strcpy(text, "[programs]\ndeny =");
+	while (strlen(text) < 500)
+		strcat(text, " word");
+	strcat(text, "\n");
+	parse_bad(text, "t.ini:2: line too long");
+	static const char nul[] = "[functions]\nsystem = de\0ny\n";
+	struct policy *p = NULL;
+	assert_int_equal(policy_parse(nul, sizeof nul - 1, "t.ini", &p, err, sizeof err), -EINVAL);
+	assert_string_equal(err, "t.ini:2: NUL byte in line");
+}
+
+static void load_reports_missing_file(void **state)
+{
+	(void)state;
+	struct policy *p = NULL;
+	assert_int_equal(policy_load("/nonexistent/p.ini", &p, err, sizeof err), -ENOENT);
+	assert_non_null(strstr(err, "/nonexistent/p.ini"));
+	assert_null(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(builtin_parses_with_rules),
+		cmocka_unit_test(builtin_is_policy_ini),
+		cmocka_unit_test(unnamed_functions_fall_back),
+		cmocka_unit_test(lists_add_up_with_lines),
+		cmocka_unit_test(malformed_is_refused_with_line),
+		cmocka_unit_test(long_line_and_nul_are_refused),
+		cmocka_unit_test(load_reports_missing_file),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
