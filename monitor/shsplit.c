@@ -536,17 +536,6 @@ static int brace_squote(struct sp *sp, enum ctx ctx, enum brace_op op)
 	return -EINVAL;	/* ambiguous */
 }
 
-/* A backslash inside ${ }: in double quotes a backslash-newline after it is
- * removed first (so \<bs><nl>} escapes the brace), elsewhere not. */
-static void brace_backslash(struct sp *sp, enum ctx ctx)
-{
-	sp->pos++;
-	if (ctx == CTX_DQ)
-		skip_bnl(sp);
-	if (sp->pos < sp->len)
-		sp->pos++;
-}
-
 /* ${ ... } (pos just past the brace).  Only ${ nests: a plain { inside does
  * not (${x:-{a}b} is "{ab}" in dash and bash). */
 static int read_brace(struct sp *sp, struct word *w, enum ctx ctx, size_t start)
@@ -564,7 +553,11 @@ static int read_brace(struct sp *sp, struct word *w, enum ctx ctx, size_t start)
 			sp->pos++;
 			break;
 		} else if (c == '\\') {
-			brace_backslash(sp, ctx);
+			/* a pair: the escaped character is never special */
+			sp->pos += sp->pos + 1 < sp->len ? 2 : 1;
+		} else if ((c == '<' || c == '>') && at(sp, sp->pos + 1) == '(' &&
+			   ctx == CTX_UNQ) {
+			rc = -EINVAL;	/* bash runs ${x:-<(cmd)}, dash does not */
 		} else if (c == '\'') {
 			rc = brace_squote(sp, ctx, op);
 		} else if (c == '"') {
@@ -625,8 +618,7 @@ static int bq_backslash(struct sp *sp, struct buf *b, enum ctx ctx)
 	int c;
 
 	sp->pos++;
-	skip_bnl(sp);	/* dash and bash both: \<bs><nl>` escapes the ` */
-	c = cur(sp);
+	c = cur(sp);	/* a pair: \\<nl> is a backslash and a newline */
 	if (c == '\n') {
 		sp->pos++;
 		return 0;
@@ -703,8 +695,7 @@ static int read_dquote(struct sp *sp, struct word *w)
 			rc = read_backquote(sp, w, CTX_DQ);
 		} else if (c == '\\') {
 			sp->pos++;
-			skip_bnl(sp);	/* "\<bs><nl>" escapes the closing quote */
-			c = cur(sp);
+			c = cur(sp);	/* a pair: "\\<nl>" is a backslash and a newline */
 			if (c == '$' || c == '`' || c == '"' || c == '\\')
 				sp->pos++;
 			else
@@ -1003,20 +994,41 @@ static bool op_next(struct sp *sp, int c)
 }
 
 /* A redirection operator (pos at < or >) and its target word. */
+/* The target of >& or <& is an fd number or -.  bash takes any other word
+ * for a file name and expands it again (>&'$(cmd)' runs cmd); dash
+ * refuses it. */
+static int check_dup_target(const struct word *w)
+{
+	size_t i;
+
+	if (w->flags & SHSPLIT_DYNAMIC)
+		return -EINVAL;
+	if (w->v.n == 1 && w->v.p[0] == '-')
+		return 0;
+	for (i = 0; i < w->v.n; i++)
+		if (!is_digit(w->v.p[i]))
+			return -EINVAL;
+	return w->v.n ? 0 : -EINVAL;
+}
+
 static int lex_redir(struct sp *sp, struct tok *t)
 {
 	int heredoc = 0, c = sp->src[sp->pos++], rc;
 	struct word w = { 0 };
+	bool dup = false;
 
 	if (c == '<' && op_next(sp, '<')) {
 		heredoc = op_next(sp, '-') ? 2 : 1;
 		if (heredoc == 1 && op_next(sp, '<'))
 			heredoc = 0;	/* bash's <<<word */
 	} else if (c == '<') {
-		if (!op_next(sp, '&'))
+		dup = op_next(sp, '&');
+		if (!dup)
 			op_next(sp, '>');
-	} else if (!op_next(sp, '>') && !op_next(sp, '&')) {
-		op_next(sp, '|');
+	} else if (!op_next(sp, '>')) {
+		dup = op_next(sp, '&');
+		if (!dup)
+			op_next(sp, '|');
 	}
 	while (skip_bnl(sp), is_blank(cur(sp)))
 		sp->pos++;
@@ -1024,6 +1036,8 @@ static int lex_redir(struct sp *sp, struct tok *t)
 	if (is_delim(cur(sp)) || cur(sp) == '#')
 		return -EINVAL;
 	rc = read_word(sp, &w);
+	if (!rc && dup)
+		rc = check_dup_target(&w);
 	if (!rc && heredoc)
 		rc = heredoc_push(sp, &w, heredoc == 2);
 	word_free(&w);

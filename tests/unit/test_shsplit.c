@@ -151,6 +151,9 @@ static void test_quote_removal(void **state)
 	OK("ba\\\nsh", "0:bash");	/* backslash-newline joins */
 	OK("'ba\\\nsh'", "0:ba\\\nsh");	/* but not in single quotes */
 	OK("echo \\", "0:echo \\");	/* a final backslash is literal */
+	/* \\ is a pair: the newline after it stays, in every context */
+	OK("echo a\\\\\nbash", "0:echo a\\", "0:bash");
+	OK("echo \"a\\\\\nb\"", "0:echo a\\\nb");
 }
 
 static void test_dynamic_words(void **state)
@@ -229,6 +232,10 @@ static void test_redirections(void **state)
 	FAILS("ls > ;", -EINVAL);
 	FAILS("ls > #x", -EINVAL);
 	FAILS("cat <(bash)", -EINVAL);		/* process substitution */
+	FAILS("echo ${x:-<(bash)}", -EINVAL);	/* bash runs that one too */
+	FAILS("ls >&'$(bash)'", -EINVAL);	/* bash expands a file name after >& twice */
+	FAILS("ls >&file", -EINVAL);
+	FAILS("ls <&$fd", -EINVAL);
 	FAILS("10>f bash", -EINVAL);		/* fd 10 to bash, program "10" to dash */
 	FAILS("{fd}>f bash", -EINVAL);		/* bash's {name}> */
 }
@@ -269,6 +276,7 @@ static void test_command_substitution(void **state)
 	OK("echo $()", "0:echo $()*");
 	OK("echo $\\\n(bash)", "1:bash", "0:echo $\\\n(bash)*");
 	OK("echo \"`echo \\\"a;b\\\"`\"", "1:echo a;b", "0:echo `echo \\\"a;b\\\"`*");
+	OK("echo `echo a\\\\\n; bash`", "1:echo a", "1:bash", "0:echo `echo a\\\\\n; bash`*");
 	FAILS("echo $(bash", -EINVAL);
 	FAILS("echo `bash", -EINVAL);
 	FAILS("echo $(bash; fi)", -EINVAL);
