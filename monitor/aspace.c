@@ -53,6 +53,17 @@ struct aspace *aspace_copy(const struct aspace *parent)
 	as->r_brk = parent->r_brk;
 	as->r_debug = parent->r_debug;
 	as->errno_fn = parent->errno_fn;
+	as->started = parent->started;
+	as->n_pending = parent->n_pending;
+	if (parent->n_init_bps) {
+		as->init_bps = malloc(parent->n_init_bps * sizeof *as->init_bps);
+		if (!as->init_bps) {
+			aspace_put(as);
+			return NULL;
+		}
+		memcpy(as->init_bps, parent->init_bps, parent->n_init_bps * sizeof *as->init_bps);
+		as->n_init_bps = as->cap_init_bps = parent->n_init_bps;
+	}
 	if (copy_objects(as, parent) < 0 || got_copy(&as->got, &parent->got) < 0) {
 		aspace_put(as);
 		return NULL;
@@ -73,6 +84,7 @@ void aspace_put(struct aspace *as)
 	for (size_t i = 0; i < as->n_objs; i++)
 		free(as->objs[i].path);
 	free(as->objs);
+	free(as->init_bps);
 	got_free(&as->got);
 	if (as->memfd >= 0)
 		close(as->memfd);

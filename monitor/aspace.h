@@ -24,6 +24,14 @@ struct object {
 	char *path;           /* the file mapped (the executable's real path for "") */
 	const struct elfscan_report *scan;  /* cached, shared; NULL when there is no file */
 	bool live;            /* in the link map at the last walk */
+	bool pending;         /* loaded by dlopen, not yet relocated: redirect later */
+};
+
+/* A breakpoint on a pending object's constructor: the first code of the new
+ * objects to run after the loader relocated them. */
+struct init_bp {
+	struct bkpt b;
+	uint32_t object;
 };
 
 struct aspace {
@@ -34,8 +42,12 @@ struct aspace {
 	struct bkpt r_brk;    /* on _dl_debug_state */
 	uint64_t r_debug;     /* &_r_debug */
 	uint64_t errno_fn;    /* __errno_location, once known */
+	bool started;         /* the start-up objects are redirected */
 	struct object *objs;  /* in link-map order of first sight */
 	size_t n_objs, cap_objs;
+	size_t n_pending;
+	struct init_bp *init_bps;
+	size_t n_init_bps, cap_init_bps;
 	struct got_table got;
 };
 

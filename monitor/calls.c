@@ -8,6 +8,7 @@
 #include "inject/mem.h"
 #include "monitor/args.h"
 #include "monitor/funcs.h"
+#include "monitor/loader.h"
 #include "monitor/log.h"
 
 bool calls_is_trap(const struct thread *th, uint64_t pc)
@@ -58,6 +59,8 @@ static int apply(struct monitor *m, struct thread *th, arch_regs *r, const struc
 		if (!s->target)
 			return deny(th->proc->as, th->tid, r, &funcs[c->outer >= 0 ? c->outer : c->func]);
 		arch_set_pc(r, s->target);
+		if (c->outer < 0 && funcs[c->func].loads)
+			return loader_note_dlopen(th, r);
 		return 0;
 	}
 	m->n_denied++;

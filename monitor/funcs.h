@@ -58,6 +58,7 @@ struct func {
 	signed char prog_arg;  /* exec-like: index of the program argument, else -1 */
 	signed char argv_arg;  /* exec-like: index of argv, else -1 */
 	enum exec_how how;
+	bool loads;            /* dlopen, dlmopen: maps new objects */
 };
 
 extern const struct func funcs[];

@@ -102,7 +102,8 @@ struct walk {
 	struct thread *th;
 	struct aspace *as;
 	const struct procfs_maps *maps;
-	bool *seen;     /* second pass: which known objects are still listed */
+	bool *seen;     /* which known objects are still listed */
+	size_t n_seen;
 	int memfd;
 	int err;
 };
@@ -133,7 +134,12 @@ static int on_entry(void *ctx, const struct lm_entry *e)
 {
 	struct walk *w = ctx;
 	long oid = aspace_find_object(w->as, e->self, e->l_addr);
-	if (oid >= 0)
+	if (oid >= 0) {
+		if ((size_t)oid < w->n_seen)
+			w->seen[oid] = true;
+		return 0;
+	}
+	if (!w->maps)
 		return 0;
 	int rc = add_object(w, e);
 	if (rc < 0)
@@ -141,26 +147,30 @@ static int on_entry(void *ctx, const struct lm_entry *e)
 	return 0;
 }
 
-/* Redirects every object added since the last walk.  Objects are redirected
- * only after all of them are known, so lookups see every definition. */
-static void redirect_new(struct walk *w, size_t first)
+static void redirect_one(struct walk *w, size_t i)
 {
 	struct aspace *as = w->as;
-	for (size_t i = first; i < as->n_objs; i++) {
-		const struct object *o = &as->objs[i];
-		if (!o->scan || o->scan->error) {
-			log_object(w->th->proc->tgid, o->path, 0,
-			           o->scan ? o->scan->error_msg : "cannot be scanned");
-			continue;
-		}
-		size_t n = redirect_object(w->th, as, (long)i, w->memfd);
-		log_object(w->th->proc->tgid, o->path, n, NULL);
+	struct object *o = &as->objs[i];
+	o->pending = false;
+	if (!o->live)
+		return;
+	if (!o->scan || o->scan->error) {
+		log_object(w->th->proc->tgid, o->path, 0,
+		           o->scan ? o->scan->error_msg : "cannot be scanned");
+		return;
 	}
-	if (!as->errno_fn) {
-		uint64_t fn = lookup(as, "__errno_location", NULL);
-		if (fn && codepage_set_errno_fn(w->memfd, &as->cp, fn) == 0)
-			as->errno_fn = fn;
-	}
+	size_t n = redirect_object(w->th, as, (long)i, w->memfd);
+	log_object(w->th->proc->tgid, o->path, n, NULL);
+}
+
+static void set_errno_fn(struct walk *w)
+{
+	struct aspace *as = w->as;
+	if (as->errno_fn)
+		return;
+	uint64_t fn = lookup(as, "__errno_location", NULL);
+	if (fn && codepage_set_errno_fn(w->memfd, &as->cp, fn) == 0)
+		as->errno_fn = fn;
 }
 
 /* Objects that left the link map: their slots are gone with them. */
@@ -170,48 +180,171 @@ static void mark_unloaded(struct aspace *as, const bool *seen)
 		if (!as->objs[i].live || seen[i])
 			continue;
 		as->objs[i].live = false;
+		if (as->objs[i].pending) {
+			as->objs[i].pending = false;
+			as->n_pending--;
+		}
 		for (size_t k = 0; k < as->got.n; k++)
 			if (as->got.v[k].object == i)
 				as->got.v[k].dead = true;
 	}
 }
 
-static int seen_entry(void *ctx, const struct lm_entry *e)
+/* Walks every namespace's list: adds new objects (when maps is given) and
+ * marks the ones no longer listed. */
+static int walk_lists(struct walk *w, const uint64_t *heads, size_t n)
 {
-	struct walk *w = ctx;
-	long oid = aspace_find_object(w->as, e->self, e->l_addr);
-	if (oid >= 0)
-		w->seen[oid] = true;
+	int rc = 0;
+	size_t known = w->as->n_objs;
+	w->seen = calloc(known + 1, sizeof *w->seen);
+	if (!w->seen)
+		return -ENOMEM;
+	w->n_seen = known;
+	for (size_t i = 0; i < n && rc >= 0; i++)
+		rc = linkmap_walk(w->th->tid, heads[i], on_entry, w);
+	if (rc >= 0 && w->err < 0)
+		rc = w->err;
+	if (rc >= 0) {
+		bool *seen = realloc(w->seen, (w->as->n_objs + 1) * sizeof *seen);
+		if (seen) {
+			for (size_t i = known; i < w->as->n_objs; i++)
+				seen[i] = true;
+			mark_unloaded(w->as, seen);
+			w->seen = seen;
+		}
+	}
+	free(w->seen);
+	w->seen = NULL;
+	w->n_seen = 0;
+	return rc;
+}
+
+/* --- objects loaded by dlopen ----------------------------------------------
+ *
+ * At dlopen the loader notifies RT_CONSISTENT *before* relocating the new
+ * objects, so slots redirected then would be overwritten.  The new objects are
+ * kept pending and redirected at the first of:
+ *
+ *   dlopen: map --> RT_CONSISTENT --> relocate --> constructors --> return
+ *                   | pending,        |             |                |
+ *                   | init bps set    |             init bp hit      return trap
+ *                                     (IFUNC resolvers: refused       hit
+ *                                      for untrusted objects)
+ *
+ * and at the next loader event, which the loader lock orders after the end
+ * of this dlopen.  Either way no code of the new objects has run before. */
+
+static void arm_init(struct walk *w, size_t oid, uint64_t addr)
+{
+	struct aspace *as = w->as;
+	const struct object *o = &as->objs[oid];
+	if (!addr || addr < o->lo || addr >= o->hi)
+		return;
+	for (size_t i = 0; i < as->n_init_bps; i++)
+		if (as->init_bps[i].b.addr == addr)
+			return;
+	if (as->n_init_bps == as->cap_init_bps) {
+		size_t cap = as->cap_init_bps ? 2 * as->cap_init_bps : 16;
+		struct init_bp *v = realloc(as->init_bps, cap * sizeof *v);
+		if (!v)
+			return;
+		as->init_bps = v;
+		as->cap_init_bps = cap;
+	}
+	struct init_bp *ib = &as->init_bps[as->n_init_bps];
+	if (bkpt_insert(w->th->tid, w->memfd, &ib->b, addr) == 0) {
+		ib->object = (uint32_t)oid;
+		as->n_init_bps++;
+	}
+}
+
+static void make_pending(struct walk *w, size_t first)
+{
+	struct aspace *as = w->as;
+	for (size_t i = first; i < as->n_objs; i++) {
+		struct object *o = &as->objs[i];
+		o->pending = true;
+		as->n_pending++;
+		if (!o->scan || o->scan->error)
+			continue;
+		arm_init(w, i, o->scan->init ? o->bias + o->scan->init : 0);
+		for (size_t k = 0; k < o->scan->n_init_array; k++)
+			arm_init(w, i, o->scan->init_array[k] ? o->bias + o->scan->init_array[k] : 0);
+	}
+}
+
+/* Redirects every pending object, all of them relocated by now, and takes
+ * their constructor breakpoints out. */
+static void flush_pending(struct walk *w)
+{
+	struct aspace *as = w->as;
+	for (size_t i = 0; i < as->n_init_bps; i++)
+		if (as->objs[as->init_bps[i].object].live)  /* unloaded: nothing to restore */
+			bkpt_remove(w->memfd, &as->init_bps[i].b);
+	as->n_init_bps = 0;
+	for (size_t i = 0; i < as->n_objs && as->n_pending; i++)
+		if (as->objs[i].pending) {
+			as->n_pending--;
+			redirect_one(w, i);
+		}
+	as->n_pending = 0;
+	set_errno_fn(w);
+}
+
+static int read_heads(pid_t tid, uint64_t at, uint64_t *heads, size_t *n, bool *consistent)
+{
+	*n = 0;
+	*consistent = true;
+	while (at && *n < MAX_NAMESPACES) {
+		struct lm_debug d;
+		int rc = linkmap_read_debug(tid, at, &d);
+		if (rc < 0)
+			return rc;
+		*consistent &= d.state == LM_CONSISTENT;
+		heads[(*n)++] = d.map;
+		at = d.next;
+	}
 	return 0;
 }
 
-static int sync_link_map(struct thread *th, struct aspace *as, const uint64_t *heads, size_t n)
+/* Pending objects are relocated once the dlopen that mapped them is over:
+ * check they are still listed (a failed dlopen unloads them), then redirect. */
+static int settle_pending(struct thread *th, struct aspace *as, int memfd)
+{
+	uint64_t heads[MAX_NAMESPACES];
+	size_t n;
+	bool consistent;
+	struct walk w = {.th = th, .as = as, .memfd = memfd};
+	if (!as->n_pending)
+		return 0;
+	int rc = read_heads(th->tid, as->r_debug, heads, &n, &consistent);
+	if (rc == 0)
+		rc = walk_lists(&w, heads, n);
+	flush_pending(&w);
+	return rc;
+}
+
+static int on_consistent(struct thread *th, struct aspace *as, const uint64_t *heads, size_t n,
+                         int memfd)
 {
 	struct procfs_maps maps;
-	int memfd = aspace_memfd(as, th->tid);
-	if (memfd < 0)
-		return memfd;
 	int rc = procfs_maps_read(th->tid, &maps);
 	if (rc < 0)
 		return rc;
 	size_t first = as->n_objs;
 	struct walk w = {.th = th, .as = as, .maps = &maps, .memfd = memfd};
-	for (size_t i = 0; i < n && rc >= 0; i++)
-		rc = linkmap_walk(th->tid, heads[i], on_entry, &w);
-	if (rc >= 0 && w.err < 0)
-		rc = w.err;
+	rc = walk_lists(&w, heads, n);
 	procfs_maps_free(&maps);
 	if (rc < 0)
 		return rc;
-	bool *seen = calloc(as->n_objs + 1, sizeof *seen);
-	if (!seen)
-		return -ENOMEM;
-	struct walk sw = {.th = th, .as = as, .seen = seen, .memfd = memfd};
-	for (size_t i = 0; i < n; i++)
-		linkmap_walk(th->tid, heads[i], seen_entry, &sw);
-	mark_unloaded(as, seen);
-	free(seen);
-	redirect_new(&w, first);
+	if (!as->started) {
+		/* start-up: relocated already, no constructor has run */
+		for (size_t i = first; i < as->n_objs; i++)
+			redirect_one(&w, i);
+		set_errno_fn(&w);
+		as->started = true;
+	} else
+		make_pending(&w, first);
 	return 0;
 }
 
@@ -235,25 +368,79 @@ static int return_from_brk(pid_t tid, arch_regs *r)
 int loader_event(struct monitor *m, struct thread *th, arch_regs *r)
 {
 	struct aspace *as = th->proc->as;
-	uint64_t heads[MAX_NAMESPACES], at = as->r_debug;
-	size_t n = 0;
-	bool consistent = true;
+	uint64_t heads[MAX_NAMESPACES];
+	size_t n;
+	bool consistent;
 	(void)m;
+	int memfd = aspace_memfd(as, th->tid);
+	if (memfd < 0)
+		return memfd;
 	int rc = return_from_brk(th->tid, r);
-	if (rc < 0)
-		return rc;
-	while (at && n < MAX_NAMESPACES) {
-		struct lm_debug d;
-		rc = linkmap_read_debug(th->tid, at, &d);
-		if (rc < 0)
-			return rc;
-		consistent &= d.state == LM_CONSISTENT;
-		heads[n++] = d.map;
-		at = d.next;
-	}
-	if (!consistent)
-		return 0;  /* objects are being added or removed: wait for RT_CONSISTENT */
-	return sync_link_map(th, as, heads, n);
+	if (rc == 0)
+		rc = settle_pending(th, as, memfd);  /* the previous dlopen is over */
+	if (rc == 0)
+		rc = read_heads(th->tid, as->r_debug, heads, &n, &consistent);
+	if (rc < 0 || !consistent)
+		return rc;  /* objects are being added or removed: wait for RT_CONSISTENT */
+	return on_consistent(th, as, heads, n, memfd);
+}
+
+bool loader_is_init(const struct thread *th, uint64_t pc)
+{
+	const struct aspace *as = th->proc ? th->proc->as : NULL;
+	for (size_t i = 0; as && i < as->n_init_bps; i++)
+		if (bkpt_hit(&as->init_bps[i].b, pc))
+			return true;
+	return false;
+}
+
+int loader_init(struct monitor *m, struct thread *th, arch_regs *r)
+{
+	struct aspace *as = th->proc->as;
+	struct walk w = {.th = th, .as = as, .memfd = aspace_memfd(as, th->tid)};
+	(void)m;
+	if (w.memfd < 0)
+		return w.memfd;
+	flush_pending(&w);
+	arch_set_pc(r, arch_pc(r) - ARCH_TRAP_LEN);  /* run the constructor's first instruction */
+	return 0;
+}
+
+int loader_note_dlopen(struct thread *th, arch_regs *r)
+{
+	struct aspace *as = th->proc->as;
+	uint64_t ret;
+	int memfd = aspace_memfd(as, th->tid);
+	if (memfd < 0)
+		return memfd;
+	if (th->n_dl_ret == DLOPEN_DEPTH)
+		return 0;  /* deeper nesting: the next loader event settles it */
+	int rc = mem_read_word(th->tid, arch_return_slot(r), &ret);
+	if (rc == 0)
+		rc = mem_write_word(memfd, arch_return_slot(r), codepage_ret_trap(&as->cp));
+	if (rc == 0)
+		th->dl_ret[th->n_dl_ret++] = ret;
+	return rc;
+}
+
+bool loader_is_dlopen_return(const struct thread *th, uint64_t pc)
+{
+	return th->proc && th->proc->as && th->proc->as->cp.base &&
+	       pc - ARCH_TRAP_LEN == codepage_ret_trap(&th->proc->as->cp);
+}
+
+int loader_dlopen_return(struct monitor *m, struct thread *th, arch_regs *r)
+{
+	struct aspace *as = th->proc->as;
+	(void)m;
+	if (!th->n_dl_ret)
+		return -EFAULT;  /* a return nobody set up: the job jumped here */
+	int memfd = aspace_memfd(as, th->tid);
+	if (memfd < 0)
+		return memfd;
+	int rc = settle_pending(th, as, memfd);
+	arch_set_pc(r, th->dl_ret[--th->n_dl_ret]);
+	return rc;
 }
 
 /* --- hooking a new image --------------------------------------------------- */

@@ -32,4 +32,17 @@ bool loader_is_event(const struct thread *th, uint64_t pc);
  * RT_CONSISTENT redirects every new object.  Returns 0 or a negative errno. */
 int loader_event(struct monitor *m, struct thread *th, arch_regs *r);
 
+/* A constructor breakpoint of a pending object: the loader has relocated the
+ * new objects and is about to run their code.  Redirects them and sets r to
+ * run the constructor. */
+bool loader_is_init(const struct thread *th, uint64_t pc);
+int loader_init(struct monitor *m, struct thread *th, arch_regs *r);
+
+/* An allowed dlopen is about to run: its return goes through the code page's
+ * return trap (r is the thread at the function's entry). */
+int loader_note_dlopen(struct thread *th, arch_regs *r);
+/* The dlopen returned: redirect what it loaded, continue at the real return. */
+bool loader_is_dlopen_return(const struct thread *th, uint64_t pc);
+int loader_dlopen_return(struct monitor *m, struct thread *th, arch_regs *r);
+
 #endif

@@ -26,9 +26,16 @@ struct proc {
 	struct proc *hnext;
 };
 
+#define DLOPEN_DEPTH 8
+
 struct thread {
 	pid_t tid;
 	struct proc *proc;     /* NULL while held (see below) */
+	/* Return addresses of the dlopen calls in progress: each returns through
+	 * the code page's return trap, so the objects it loaded are redirected
+	 * before the caller can call into them. */
+	uint64_t dl_ret[DLOPEN_DEPTH];
+	unsigned n_dl_ret;
 	/* A new child's first stop can arrive before its parent's fork event, which
 	 * says whether it shares memory.  Until then it is held: kept stopped. */
 	bool held;
