@@ -495,28 +495,41 @@ static int read_arith(struct sp *sp, struct word *w, size_t start)
 /* How single quotes inside "${...}" are read: literally after the
  * POSIX word operators, as quotes after # and %, and bash's own operators
  * (/, ^, :offset, ...) are ambiguous.  Outside double quotes they are
- * always quotes. */
-enum brace_op { BR_WORD, BR_PATTERN, BR_OTHER };
+ * always quotes.  BR_BAD: ${name:} , where dash takes the } for an
+ * operator and reads on to the next }, and bash stops: ambiguous. */
+enum brace_op { BR_WORD, BR_PATTERN, BR_OTHER, BR_BAD };
+
+/* Reads one character of the parameter name, past backslash-newlines. */
+static int name_next(struct sp *s)
+{
+	skip_bnl(s);
+	return cur(s);
+}
 
 static enum brace_op brace_op(const struct sp *sp)
 {
-	size_t i = sp->pos;
-	int c = at(sp, i);
+	struct sp s = { .src = sp->src, .len = sp->len, .pos = sp->pos };
+	int c = name_next(&s);
 
 	if (is_name_start(c)) {
-		while (is_name_char(at(sp, i)))
-			i++;
+		while (s.pos++, is_name_char(name_next(&s)))
+			;
 	} else if (is_digit(c)) {
-		while (is_digit(at(sp, i)))
-			i++;
+		while (s.pos++, is_digit(name_next(&s)))
+			;
 	} else if (c > 0 && strchr("@*#?-$!", c)) {
-		i++;
+		s.pos++;
 	} else {
 		return BR_OTHER;
 	}
-	c = at(sp, i);
-	if (c == ':')
-		c = at(sp, i + 1) > 0 && strchr("-=?+", at(sp, i + 1)) ? '-' : ':';
+	c = name_next(&s);
+	if (c == ':') {
+		s.pos++;
+		c = name_next(&s);
+		if (c == '}')
+			return BR_BAD;
+		return c > 0 && strchr("-=?+", c) ? BR_WORD : BR_OTHER;
+	}
 	if (c > 0 && strchr("-=?+", c))
 		return BR_WORD;
 	if (c == '#' || c == '%')
@@ -543,6 +556,8 @@ static int read_brace(struct sp *sp, struct word *w, enum ctx ctx, size_t start)
 	enum brace_op op = brace_op(sp);
 	int c, rc;
 
+	if (op == BR_BAD)
+		return -EINVAL;
 	rc = nest_enter(sp);
 	for (; !rc; ) {
 		skip_bnl(sp);

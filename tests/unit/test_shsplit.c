@@ -297,6 +297,8 @@ static void test_parameter_and_arith(void **state)
 	FAILS("echo $((1+2)", -EINVAL);
 	FAILS("echo $((1 + \"2\"))", -EINVAL);		/* quotes in arithmetic */
 	FAILS("echo \"${x/'}'/a}\"", -EINVAL);		/* bash-only operator */
+	FAILS("echo ${x:}-'}'}; bash", -EINVAL);	/* dash reads on to the next } */
+	FAILS("echo ${x:\\\n}-'}'}; bash", -EINVAL);
 }
 
 /* ---- compound commands ---------------------------------------------- */
