@@ -258,8 +258,11 @@ static int sweep_file(struct sweep *w)
 		if (!gelf_getshdr(scn, &sh) || !(sh.sh_flags & SHF_EXECINSTR) ||
 		    sh.sh_type == SHT_NOBITS || sh.sh_size == 0)
 			continue;
+		/* check_section() lets SHT_NULL sections be anywhere. */
+		if (sh.sh_offset > s->size || sh.sh_size > s->size - sh.sh_offset)
+			return scan_fail(s, -EINVAL, "truncated: executable section "
+			                 "%zu extends past end of file", elf_ndxscn(scn));
 		any = true;
-		/* check_section() has bounded it by the file. */
 		rc = sweep_region(w, s->img + sh.sh_offset, sh.sh_size, sh.sh_addr);
 		if (rc)
 			return rc;
