@@ -171,6 +171,32 @@ static void test_init_array_relative(void **state)
 	elfscan_free(r);
 }
 
+/* The words in the file are 0: the values come from the RELATIVE addends. */
+static void test_init_array_zero_words(void **state)
+{
+	struct elfscan_report *a = scan("imports.so"), *z = scan("zeroarrays.so");
+
+	(void)state;
+	assert_int_equal(z->n_init_array, 1);
+	assert_int_equal(z->init_array[0], a->init_array[0]);
+	assert_int_equal(z->fini_array[0], a->fini_array[0]);
+	assert_true(z->init_array[0] != 0);
+	elfscan_free(a);
+	elfscan_free(z);
+}
+
+/* No relocation at all: the word in the file is what the loader calls. */
+static void test_init_array_unrelocated(void **state)
+{
+	struct elfscan_report *a = scan("imports.so"), *n = scan("norelinit.so");
+
+	(void)state;
+	assert_int_equal(n->n_init_array, 1);
+	assert_int_equal(n->init_array[0], a->init_array[0]);
+	elfscan_free(a);
+	elfscan_free(n);
+}
+
 static void test_ifunc(void **state)
 {
 	struct elfscan_report *r = scan("ifunc.so");
@@ -647,6 +673,8 @@ int main(void)
 		cmocka_unit_test(test_fptable_abs64),
 		cmocka_unit_test(test_ctors),
 		cmocka_unit_test(test_init_array_relative),
+		cmocka_unit_test(test_init_array_zero_words),
+		cmocka_unit_test(test_init_array_unrelocated),
 		cmocka_unit_test(test_ifunc),
 		cmocka_unit_test(test_textrel),
 		cmocka_unit_test(test_stack_and_segments),
