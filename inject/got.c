@@ -20,7 +20,7 @@ static int grow(struct got_table *t)
 	return 0;
 }
 
-int got_redirect(int memfd, struct codepage *cp, struct got_table *t, const struct got_slot *s)
+long got_add(struct codepage *cp, struct got_table *t, const struct got_slot *s)
 {
 	int rc = grow(t);
 	if (rc < 0)
@@ -29,14 +29,22 @@ int got_redirect(int memfd, struct codepage *cp, struct got_table *t, const stru
 		return -EINVAL;  /* trap indexes and table indexes must stay in step */
 	long idx = codepage_alloc_trap(cp);
 	if (idx < 0)
-		return (int)idx;
-	rc = mem_write_word(memfd, s->addr, codepage_trap_addr(cp, (uint32_t)idx));
-	if (rc < 0) {
-		cp->n_used--;
-		return rc;
-	}
+		return idx;
 	t->v[t->n++] = *s;
-	return 0;
+	return idx;
+}
+
+int got_redirect(int memfd, struct codepage *cp, struct got_table *t, const struct got_slot *s)
+{
+	long idx = got_add(cp, t, s);
+	if (idx < 0)
+		return (int)idx;
+	int rc = mem_write_word(memfd, s->addr, codepage_trap_addr(cp, (uint32_t)idx));
+	if (rc < 0) {
+		cp->n_used--;  /* the last one: take it back */
+		t->n--;
+	}
+	return rc;
 }
 
 const struct got_slot *got_by_trap(const struct got_table *t, const struct codepage *cp,

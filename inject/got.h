@@ -15,7 +15,7 @@
 #include "inject/codepage.h"
 
 struct got_slot {
-	uint64_t addr;      /* the slot in the job */
+	uint64_t addr;      /* the slot in the job; 0 for a trap handed out by dlsym */
 	uint64_t original;  /* the word the loader left there */
 	uint64_t target;    /* the real function; 0 when it could not be resolved */
 	uint32_t func;      /* the monitor's function id */
@@ -28,6 +28,9 @@ struct got_table {
 	size_t n, cap;
 };
 
+/* Records s under a fresh trap (s->addr 0: a trap handed out, no slot);
+ * returns the trap's index or a negative errno. */
+long got_add(struct codepage *cp, struct got_table *t, const struct got_slot *s);
 /* Writes a fresh trap's address into s->addr and records s. */
 int got_redirect(int memfd, struct codepage *cp, struct got_table *t, const struct got_slot *s);
 /* The slot whose trap left a thread at pc, or NULL. */

@@ -47,6 +47,7 @@ struct call {
 	int outer;            /* reached through syscall(): that entry's index, else -1 */
 	pid_t pid, tid;
 	const char *object;   /* calling object (GOT layer), or NULL */
+	bool handed_out;      /* through a pointer dlsym handed out (ctypes, cffi) */
 	uint64_t ret_addr;
 	size_t nargs;
 	struct call_arg a[CALL_MAX_ARGS];

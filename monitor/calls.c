@@ -44,6 +44,7 @@ static void fill_call(struct call *c, const struct thread *th, const struct got_
 	c->pid = th->proc->tgid;
 	c->tid = th->tid;
 	c->object = s->object < as->n_objs ? as->objs[s->object].path : NULL;
+	c->handed_out = !s->addr;
 	mem_read_word(th->tid, arch_return_slot(r), &c->ret_addr);
 }
 
@@ -59,8 +60,8 @@ static int apply(struct monitor *m, struct thread *th, arch_regs *r, const struc
 		if (!s->target)
 			return deny(th->proc->as, th->tid, r, &funcs[c->outer >= 0 ? c->outer : c->func]);
 		arch_set_pc(r, s->target);
-		if (c->outer < 0 && funcs[c->func].loads)
-			return loader_note_dlopen(th, r);
+		if (c->outer < 0 && (funcs[c->func].loads || funcs[c->func].hands_out))
+			return loader_note_call(th, r, funcs[c->func].hands_out, s->object);
 		return 0;
 	}
 	m->n_denied++;

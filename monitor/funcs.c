@@ -39,9 +39,9 @@
 #endif
 
 /* Shorthands for the common shapes of entries. */
-#define LIBC(n, f, ck, e, nr) {n, f, ck, e, nr, true, -1, -1, EX_PATH, false}
-#define SYSONLY(n, f, ck, nr) {n, f, ck, ERR_M1, nr, false, -1, -1, EX_PATH, false}
-#define EXEC(n, f, e, nr, pa, aa, how, lib) {n, f, CK_EXEC, e, nr, lib, pa, aa, how, false}
+#define LIBC(n, f, ck, e, nr) {n, f, ck, e, nr, true, -1, -1, EX_PATH, false, false}
+#define SYSONLY(n, f, ck, nr) {n, f, ck, ERR_M1, nr, false, -1, -1, EX_PATH, false, false}
+#define EXEC(n, f, e, nr, pa, aa, how, lib) {n, f, CK_EXEC, e, nr, lib, pa, aa, how, false, false}
 
 const struct func funcs[] = {
 	/* Programs and shells */
@@ -58,8 +58,8 @@ const struct func funcs[] = {
 	EXEC("execle", "Pl", ERR_M1, -1, 0, 1, EX_PATH, true),
 	EXEC("execveat", "fPvpx", ERR_M1, SYS_execveat, 1, 2, EX_AT, true),
 	EXEC("fexecve", "fvp", ERR_M1, -1, 0, 1, EX_FD, true),
-	{"posix_spawn", "pPppvp", CK_SPAWN, ERR_NUM, -1, true, 1, 4, EX_PATH, false},
-	{"posix_spawnp", "pPppvp", CK_SPAWN, ERR_NUM, -1, true, 1, 4, EX_FILE, false},
+	{"posix_spawn", "pPppvp", CK_SPAWN, ERR_NUM, -1, true, 1, 4, EX_PATH, false, false},
+	{"posix_spawnp", "pPppvp", CK_SPAWN, ERR_NUM, -1, true, 1, 4, EX_FILE, false, false},
 
 	/* Process creation: children are traced; what they run is checked at exec. */
 	LIBC("fork", "", CK_NONE, ERR_M1, NR(fork)),
@@ -148,10 +148,10 @@ const struct func funcs[] = {
 	SYSONLY("io_uring_register", "fupu", CK_NONE, SYS_io_uring_register),
 
 	/* The loader: code handed out at run time (mediated by module isolation). */
-	{"dlopen", "sx", CK_NONE, ERR_NULL, -1, true, -1, -1, EX_PATH, true},
-	{"dlmopen", "isx", CK_NONE, ERR_NULL, -1, true, -1, -1, EX_PATH, true},
-	LIBC("dlsym", "ps", CK_NONE, ERR_NULL, -1),
-	LIBC("dlvsym", "pss", CK_NONE, ERR_NULL, -1),
+	{"dlopen", "sx", CK_NONE, ERR_NULL, -1, true, -1, -1, EX_PATH, true, false},
+	{"dlmopen", "isx", CK_NONE, ERR_NULL, -1, true, -1, -1, EX_PATH, true, false},
+	{"dlsym", "ps", CK_NONE, ERR_NULL, -1, true, -1, -1, EX_PATH, false, true},
+	{"dlvsym", "pss", CK_NONE, ERR_NULL, -1, true, -1, -1, EX_PATH, false, true},
 };
 
 const size_t funcs_count = sizeof funcs / sizeof funcs[0];

@@ -59,6 +59,7 @@ struct func {
 	signed char argv_arg;  /* exec-like: index of argv, else -1 */
 	enum exec_how how;
 	bool loads;            /* dlopen, dlmopen: maps new objects */
+	bool hands_out;        /* dlsym, dlvsym: returns function addresses */
 };
 
 extern const struct func funcs[];

@@ -406,40 +406,85 @@ int loader_init(struct monitor *m, struct thread *th, arch_regs *r)
 	return 0;
 }
 
-int loader_note_dlopen(struct thread *th, arch_regs *r)
+int loader_note_call(struct thread *th, arch_regs *r, bool dlsym, uint32_t object)
 {
 	struct aspace *as = th->proc->as;
 	uint64_t ret;
 	int memfd = aspace_memfd(as, th->tid);
 	if (memfd < 0)
 		return memfd;
-	if (th->n_dl_ret == DLOPEN_DEPTH)
-		return 0;  /* deeper nesting: the next loader event settles it */
+	if (th->n_rets == RET_DEPTH)
+		return dlsym ? -EOVERFLOW : 0;  /* a deeper dlopen is settled at the next event */
 	int rc = mem_read_word(th->tid, arch_return_slot(r), &ret);
 	if (rc == 0)
 		rc = mem_write_word(memfd, arch_return_slot(r), codepage_ret_trap(&as->cp));
 	if (rc == 0)
-		th->dl_ret[th->n_dl_ret++] = ret;
+		th->rets[th->n_rets++] = (struct ret_trap){ret, object, dlsym};
 	return rc;
 }
 
-bool loader_is_dlopen_return(const struct thread *th, uint64_t pc)
+bool loader_is_return(const struct thread *th, uint64_t pc)
 {
 	return th->proc && th->proc->as && th->proc->as->cp.base &&
 	       pc - ARCH_TRAP_LEN == codepage_ret_trap(&th->proc->as->cp);
 }
 
-int loader_dlopen_return(struct monitor *m, struct thread *th, arch_regs *r)
+/* The dangerous function defined at addr, if any; of its aliases, the public
+ * name (system rather than __libc_system). */
+static int dangerous_at(const struct aspace *as, uint64_t addr)
+{
+	int found = -1;
+	for (size_t i = 0; i < as->n_objs && found < 0; i++) {
+		const struct object *o = &as->objs[i];
+		if (!o->live || !o->scan || o->scan->error || addr < o->lo || addr >= o->hi)
+			continue;
+		for (size_t k = 0; k < o->scan->n_syms; k++) {
+			const struct elfscan_symbol *s = &o->scan->syms[k];
+			int fid;
+			if (o->bias + s->value != addr || (fid = funcs_by_name(s->name)) < 0 ||
+			    !funcs[fid].libc)
+				continue;
+			if (found < 0 || s->name[0] != '_')
+				found = fid;
+		}
+	}
+	return found;
+}
+
+/* A trap that stands for the function dlsym found: calls through the pointer
+ * are decided like calls through a slot, attributed to dlsym's caller. */
+static uint64_t hand_out(struct aspace *as, uint64_t addr, int fid, uint32_t object)
+{
+	for (size_t i = 0; i < as->got.n; i++) {
+		const struct got_slot *g = &as->got.v[i];
+		if (!g->addr && g->target == addr && g->object == object)
+			return codepage_trap_addr(&as->cp, (uint32_t)i);
+	}
+	struct got_slot g = {.target = addr, .func = (uint32_t)fid, .object = object};
+	long idx = got_add(&as->cp, &as->got, &g);
+	return idx < 0 ? 0 : codepage_trap_addr(&as->cp, (uint32_t)idx);
+}
+
+int loader_return(struct monitor *m, struct thread *th, arch_regs *r)
 {
 	struct aspace *as = th->proc->as;
 	(void)m;
-	if (!th->n_dl_ret)
+	if (!th->n_rets)
 		return -EFAULT;  /* a return nobody set up: the job jumped here */
+	struct ret_trap t = th->rets[--th->n_rets];
 	int memfd = aspace_memfd(as, th->tid);
 	if (memfd < 0)
 		return memfd;
 	int rc = settle_pending(th, as, memfd);
-	arch_set_pc(r, th->dl_ret[--th->n_dl_ret]);
+	arch_set_pc(r, t.ret);
+	if (t.dlsym && arch_retval(r)) {
+		int fid = dangerous_at(as, arch_retval(r));
+		if (fid >= 0) {
+			uint64_t trap = hand_out(as, arch_retval(r), fid, t.object);
+			/* fail closed: no trap, no function */
+			arch_set_retval(r, trap);
+		}
+	}
 	return rc;
 }
 

@@ -38,11 +38,14 @@ int loader_event(struct monitor *m, struct thread *th, arch_regs *r);
 bool loader_is_init(const struct thread *th, uint64_t pc);
 int loader_init(struct monitor *m, struct thread *th, arch_regs *r);
 
-/* An allowed dlopen is about to run: its return goes through the code page's
- * return trap (r is the thread at the function's entry). */
-int loader_note_dlopen(struct thread *th, arch_regs *r);
-/* The dlopen returned: redirect what it loaded, continue at the real return. */
-bool loader_is_dlopen_return(const struct thread *th, uint64_t pc);
-int loader_dlopen_return(struct monitor *m, struct thread *th, arch_regs *r);
+/* An allowed dlopen or dlsym is about to run: its return goes through the
+ * code page's return trap (r is the thread at the function's entry; object
+ * the caller). */
+int loader_note_call(struct thread *th, arch_regs *r, bool dlsym, uint32_t object);
+/* It returned: dlopen's objects are redirected; a dangerous function that
+ * dlsym hands out is replaced by a trap (layer 3: ctypes, cffi).  Continues
+ * at the real return address. */
+bool loader_is_return(const struct thread *th, uint64_t pc);
+int loader_return(struct monitor *m, struct thread *th, arch_regs *r);
 
 #endif

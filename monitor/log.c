@@ -229,9 +229,9 @@ static void json_call(const struct call *c, const struct decision *d, bool enfor
 	jw_str(j, layer_name(c->layer));
 	jw_key(j, "function");
 	jw_str(j, funcs[c->func].name);
-	if (c->outer >= 0) {
+	if (c->outer >= 0 || c->handed_out) {
 		jw_key(j, "via");
-		jw_str(j, funcs[c->outer].name);
+		jw_str(j, c->outer >= 0 ? funcs[c->outer].name : "dlsym");
 	}
 	jw_key(j, "args");
 	jw_arr_begin(j);
@@ -356,7 +356,8 @@ static void human_call(const struct call *c, const struct decision *d, bool enfo
 	if (c->layer != LAYER_EXEC)
 		human_printf(&h, ")");
 	if (c->object)
-		human_printf(&h, " from %s", c->object);
+		human_printf(&h, " from %s%s", c->handed_out ? "a pointer dlsym gave " : "",
+		             c->object);
 	human_printf(&h, " (pid %d)", (int)c->pid);
 	if (d->why[0])
 		human_printf(&h, ": %s", d->why);

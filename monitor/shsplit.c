@@ -92,6 +92,7 @@ struct sp {
 	unsigned depth;		/* reported with each command */
 	unsigned nest;		/* against MAX_NEST */
 	unsigned dparen;	/* inside ((: see parse_subshell() */
+	unsigned qbrace;	/* inside a quoted ${ }: see bq_backslash() */
 
 	struct tok la;		/* one token of lookahead; its buffer is reused */
 	bool have_la;
@@ -558,6 +559,7 @@ static int read_brace(struct sp *sp, struct word *w, enum ctx ctx, size_t start)
 
 	if (op == BR_BAD)
 		return -EINVAL;
+	sp->qbrace += ctx != CTX_UNQ;
 	rc = nest_enter(sp);
 	for (; !rc; ) {
 		skip_bnl(sp);
@@ -591,6 +593,7 @@ static int read_brace(struct sp *sp, struct word *w, enum ctx ctx, size_t start)
 	}
 	if (!rc) {
 		sp->nest--;
+		sp->qbrace -= ctx != CTX_UNQ;
 		rc = w_addn(w, sp->src + start, sp->pos - start);
 	}
 	return rc;
@@ -642,6 +645,9 @@ static int bq_backslash(struct sp *sp, struct buf *b, enum ctx ctx)
 		sp->pos++;
 		return buf_addn(b, sp->src + sp->pos - 1, 1);
 	}
+	/* in "${x:-`...`}" and the like, dash unescapes \" and bash not */
+	if (c == '"' && sp->qbrace)
+		return -EINVAL;
 	if (c == '"' && ctx == CTX_DQ) {
 		sp->pos++;
 		return buf_addn(b, "\"", 1);
@@ -680,6 +686,10 @@ static int read_backquote(struct sp *sp, struct word *w, enum ctx ctx)
 		goto out;
 	rc = parse_list(&child);
 	if (!rc && (!child.have_la || child.la.kind != T_EOF))
+		rc = -EINVAL;
+	/* a here-document left open: as in read_cmdsubst() (dash 0.5.12 reads
+	 * an empty body, later dash the lines after the outer newline) */
+	if (!rc && child.nhd)
 		rc = -EINVAL;
 	sp_fini(&child);
 	if (!rc)

@@ -96,8 +96,8 @@ static void on_new_child(struct monitor *m, struct thread *parent)
 	tracee_bind(th, p);
 	if (!(flags & CLONE_THREAD)) {
 		/* the child returns through the same frames, dlopen's included */
-		memcpy(th->dl_ret, parent->dl_ret, sizeof th->dl_ret);
-		th->n_dl_ret = parent->n_dl_ret;
+		memcpy(th->rets, parent->rets, sizeof th->rets);
+		th->n_rets = parent->n_rets;
 	}
 	log_fork(parent->proc->tgid, child, flags & CLONE_THREAD);
 	if (was_held)
@@ -227,8 +227,8 @@ static void on_trap(struct monitor *m, struct thread *th)
 		rc = loader_event(m, th, &r);
 	else if (loader_is_init(th, pc))
 		rc = loader_init(m, th, &r);
-	else if (loader_is_dlopen_return(th, pc))
-		rc = loader_dlopen_return(m, th, &r);
+	else if (loader_is_return(th, pc))
+		rc = loader_return(m, th, &r);
 	else {
 		resume(th, SIGTRAP);  /* the job's own SIGTRAP */
 		return;

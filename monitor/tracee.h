@@ -26,16 +26,23 @@ struct proc {
 	struct proc *hnext;
 };
 
-#define DLOPEN_DEPTH 8
+#define RET_DEPTH 8
+
+/* A loader call in progress whose return the monitor must see. */
+struct ret_trap {
+	uint64_t ret;       /* the real return address */
+	uint32_t object;    /* the calling object (for dlsym's hand-outs) */
+	bool dlsym;         /* dlsym/dlvsym: its result may be a dangerous function */
+};
 
 struct thread {
 	pid_t tid;
 	struct proc *proc;     /* NULL while held (see below) */
-	/* Return addresses of the dlopen calls in progress: each returns through
-	 * the code page's return trap, so the objects it loaded are redirected
-	 * before the caller can call into them. */
-	uint64_t dl_ret[DLOPEN_DEPTH];
-	unsigned n_dl_ret;
+	/* dlopen and dlsym calls in progress: each returns through the code page's
+	 * return trap, so what dlopen loaded is redirected and what dlsym hands
+	 * out is a trap before the caller can use it. */
+	struct ret_trap rets[RET_DEPTH];
+	unsigned n_rets;
 	/* A new child's first stop can arrive before its parent's fork event, which
 	 * says whether it shares memory.  Until then it is held: kept stopped. */
 	bool held;
