@@ -298,6 +298,11 @@ static void test_parameter_and_arith(void **state)
 	FAILS("echo $((1 + \"2\"))", -EINVAL);		/* quotes in arithmetic */
 	FAILS("echo \"${x/'}'/a}\"", -EINVAL);		/* bash-only operator */
 	FAILS("echo ${x:}-'}'}; bash", -EINVAL);	/* dash reads on to the next } */
+	/* \" in `...` in a quoted ${ }: unescaped by dash, kept by bash */
+	FAILS("echo \"${x:-`ls \\\"; bash; \\\"`}\"", -EINVAL);
+	FAILS("echo \"${x#\"`ls \\\"; bash; \\\"`\"}\"", -EINVAL);
+	OK("echo ${x:-`ls \\\"; bash; \\\"`}", "1:ls \"", "1:bash", "1:\"",
+	   "0:echo ${x:-`ls \\\"; bash; \\\"`}*");
 	FAILS("echo ${x:\\\n}-'}'}; bash", -EINVAL);
 }
 
@@ -403,6 +408,7 @@ static void test_heredocs(void **state)
 	FAILS("cat <<EOF\n$(echo\nEOF\nbash\n)\nEOF", -EINVAL);
 	FAILS("cat <<EOF\n`echo \\\"`\nEOF", -EINVAL);
 	FAILS("echo $(cat <<EOF)\nbash\nEOF", -EINVAL);
+	FAILS("echo `cat <<EOF`\nbash\nEOF", -EINVAL);
 	FAILS("cat <<$x\nbash\n$x", -EINVAL);
 	FAILS("cat <<", -EINVAL);
 }
