@@ -310,6 +310,10 @@ static void text_header(const struct elfscan_report *r, FILE *f)
 		text_str(f, r->interp);
 		fputc('\n', f);
 	}
+	if (!r->n_segs) {
+		fputs("  load: no segments\n", f);
+		return;
+	}
 	fprintf(f, "  load: 0x%" PRIx64 "-0x%" PRIx64 ",", r->load_lo, r->load_hi);
 	for (size_t i = 0; i < r->n_segs; i++) {
 		seg_flags(r->segs[i].flags, fl);

@@ -33,7 +33,13 @@ static int scan_one(const char *path, bool json)
 	int rc = elfscan_path(path, &r);
 
 	if (rc) {
-		fprintf(stderr, "pysbx-scan: %s: %s\n", path, strerror(-rc));
+		/* Still one report per file, so --json output stays one line each. */
+		struct elfscan_report e = { .path = (char *)path, .error = rc };
+		snprintf(e.error_msg, sizeof(e.error_msg), "cannot open");
+		if (json)
+			elfscan_print_json(&e, stdout);
+		else
+			elfscan_print_text(&e, stdout);
 		return 1;
 	}
 	if (json)

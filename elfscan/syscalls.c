@@ -58,7 +58,8 @@ static int syscall_insn(const cs_insn *in)
 		return ELFSCAN_SYSCALL;
 	if (in->id == X86_INS_SYSENTER)
 		return ELFSCAN_SYSENTER;
-	if (in->id == X86_INS_INT && in->size == 2 && in->bytes[1] == 0x80)
+	/* The vector is the last byte, whatever prefixes come first. */
+	if (in->id == X86_INS_INT && in->bytes[in->size - 1] == 0x80)
 		return ELFSCAN_INT80;
 	return -1;
 }
