@@ -135,7 +135,8 @@ struct elfscan_report {
 
 	struct elfscan_syscall_site *syscalls;
 	size_t n_syscalls;
-	bool syscalls_truncated;       /* more sites than were collected (100000) */
+	bool syscalls_truncated;       /* the sweep stopped early: over 100000 sites
+	                                  or over 128 MiB of code */
 };
 
 /* Scans the file at path (opened O_RDONLY|O_CLOEXEC).  Returns 0 with *out set

@@ -21,8 +21,10 @@
 
 /* Largest file we read into memory (libLLVM is ~120 MiB). */
 #define SCAN_MAX_FILE  (1ull << 30)
-/* Stop collecting raw system call sites after this many. */
+/* Stop collecting raw system call sites after this many, or after sweeping
+ * this much code (libLLVM has 53 MiB; a hostile file could have 1 GiB). */
 #define SCAN_MAX_SYSCALLS  100000
+#define SCAN_MAX_CODE      (128ull << 20)
 /* Highest symbol version index (versym is 15 bits plus the hidden bit). */
 #define SCAN_MAX_VERSION  0x7fff
 

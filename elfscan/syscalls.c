@@ -24,6 +24,8 @@ struct sweep {
 	csh fast, slow;
 	cs_insn *fi, *si;
 	size_t cap;
+	uint64_t swept;  /* bytes given to the sweep so far */
+	bool full;       /* SCAN_MAX_SYSCALLS sites collected */
 	/* The current region and the block being swept in it. */
 	const uint8_t *code;
 	uint64_t base;
@@ -194,6 +196,7 @@ static int add_site(struct sweep *w, const cs_insn *in, int kind)
 
 	if (r->n_syscalls >= SCAN_MAX_SYSCALLS) {
 		r->syscalls_truncated = true;
+		w->full = true;
 		return 0;
 	}
 	rc = scan_grow(&r->syscalls, &w->cap, r->n_syscalls + 1, sizeof(*o));
@@ -224,10 +227,16 @@ static int sweep_region(struct sweep *w, const uint8_t *code, size_t size,
 	uint64_t a = vaddr;
 	int kind, rc;
 
+	if (w->swept + size > SCAN_MAX_CODE) {
+		w->s->r->syscalls_truncated = true;
+		n = w->swept < SCAN_MAX_CODE ? SCAN_MAX_CODE - w->swept : 0;
+	}
+	w->swept += n;
+
 	w->code = code;
 	w->base = vaddr;
 	w->n_ring = w->head = 0;
-	while (n > 0 && !w->s->r->syscalls_truncated) {
+	while (n > 0 && !w->full) {
 		if (!cs_disasm_iter(w->fast, &p, &n, &a, w->fi)) {
 			/* Not an instruction: resynchronise one byte on. */
 			p++, n--, a++;

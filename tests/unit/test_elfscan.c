@@ -281,6 +281,20 @@ static void test_raw_syscalls(void **state)
 	elfscan_free(r);
 }
 
+/* The sweep stops collecting at 100000 sites and says so. */
+static void test_syscalls_truncated(void **state)
+{
+	struct elfscan_report *r = scan("manysys.so");
+
+	(void)state;
+	assert_int_equal(r->n_syscalls, 100000);
+	assert_true(r->syscalls_truncated);
+	assert_int_equal(r->syscalls[0].vaddr, sym_value(r, "fixture_many"));
+	assert_int_equal(r->syscalls[99999].vaddr, r->syscalls[0].vaddr + 2 * 99999);
+	assert_int_equal(r->syscalls[1].nr, -1);
+	elfscan_free(r);
+}
+
 /* Without section headers the scan works from PT_DYNAMIC and the executable
  * segments, and finds the same things. */
 static void test_no_section_headers(void **state)
@@ -680,6 +694,7 @@ int main(void)
 		cmocka_unit_test(test_stack_and_segments),
 		cmocka_unit_test(test_bind_now),
 		cmocka_unit_test(test_raw_syscalls),
+		cmocka_unit_test(test_syscalls_truncated),
 		cmocka_unit_test(test_no_section_headers),
 		cmocka_unit_test(test_versioned_refs),
 		cmocka_unit_test(test_python_flags),
