@@ -89,6 +89,10 @@ int scan_vaddr(struct scan *s, uint64_t vaddr, uint64_t size, const char *what,
 int scan_read(const struct scan *s, uint64_t off, void *dst, size_t n);
 int scan_grow(void *arrp, size_t *cap, size_t n, size_t elem);
 
+/* headers.c */
+int scan_headers(struct scan *s);
+int scan_sections(struct scan *s);
+
 /* dynamic.c */
 int scan_dynamic(struct scan *s);
 int scan_init_fini(struct scan *s);
@@ -103,5 +107,15 @@ int scan_relocs(struct scan *s);
 
 /* syscalls.c */
 int scan_syscalls(struct scan *s);
+
+/* print.c */
+#define ELFSCAN_N_FLAGS 7
+extern const char *const print_flag_names[ELFSCAN_N_FLAGS];
+bool print_is_dangerous(const char *name);
+size_t print_utf8_len(const unsigned char *p);
+const char *print_kind_name(enum elfscan_slot_kind k);
+const char *print_insn_name(enum elfscan_syscall_insn k);
+const char *print_type_name(uint16_t t);
+void print_seg_flags(uint32_t f, char out[4]);
 
 #endif
