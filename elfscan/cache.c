@@ -42,13 +42,19 @@ static bool same_id(const struct elfscan_id *a, const struct elfscan_id *b)
 	       a->mtime.tv_nsec == b->mtime.tv_nsec;
 }
 
-static struct elfscan_report *lookup(const struct elfscan_id *id)
+static bool has(const struct elfscan_report *r, unsigned opts)
+{
+	return !(opts & ELFSCAN_SYSCALLS) || r->syscalls_scanned || r->error;
+}
+
+/* Fuller scans are inserted in front, so the first match is the fullest. */
+static struct elfscan_report *lookup(const struct elfscan_id *id, unsigned opts)
 {
 	if (!table)
 		return NULL;
 	for (struct entry *e = table[bucket_of(id, n_buckets)]; e; e = e->next)
 		if (same_id(&e->r->id, id))
-			return e->r;
+			return has(e->r, opts) ? e->r : NULL;
 	return NULL;
 }
 
@@ -96,6 +102,12 @@ static int insert(struct elfscan_report *r)
 
 int elfscan_cached_fd(int fd, const char *path, const struct elfscan_report **out)
 {
+	return elfscan_cached_fd_opts(fd, path, ELFSCAN_ALL, out);
+}
+
+int elfscan_cached_fd_opts(int fd, const char *path, unsigned opts,
+                           const struct elfscan_report **out)
+{
 	struct elfscan_report *r;
 	struct elfscan_id id;
 	struct stat st;
@@ -105,17 +117,17 @@ int elfscan_cached_fd(int fd, const char *path, const struct elfscan_report **ou
 	if (fstat(fd, &st) < 0)
 		return -errno;
 	id = (struct elfscan_id){ st.st_dev, st.st_ino, st.st_size, st.st_mtim };
-	r = lookup(&id);
+	r = lookup(&id, opts);
 	if (r) {
 		*out = r;
 		return 0;
 	}
-	rc = elfscan_fd(fd, path, &r);
+	rc = elfscan_fd_opts(fd, path, opts, &r);
 	if (rc)
 		return rc;
 	/* The scan's own fstat is the identity it is valid for; the file may
 	 * have changed since ours into one that is cached already. */
-	*out = lookup(&r->id);
+	*out = lookup(&r->id, opts);
 	if (*out) {
 		elfscan_free(r);
 		return 0;

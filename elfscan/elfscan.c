@@ -198,7 +198,7 @@ static void set_flags(struct scan *s)
  *   init/fini words) -> flags -> code
  * Sections come after the dynamic section because .dynsym is recognised by
  * its address matching DT_SYMTAB. */
-static int scan_image(struct scan *s)
+static int scan_image(struct scan *s, unsigned opts)
 {
 	int rc;
 
@@ -214,6 +214,9 @@ static int scan_image(struct scan *s)
 			return rc;
 	}
 	set_flags(s);
+	if (!(opts & ELFSCAN_SYSCALLS))
+		return 0;
+	s->r->syscalls_scanned = true;
 	return scan_syscalls(s);
 }
 
@@ -226,6 +229,11 @@ static void scan_cleanup(struct scan *s)
 }
 
 int elfscan_fd(int fd, const char *path, struct elfscan_report **out)
+{
+	return elfscan_fd_opts(fd, path, ELFSCAN_ALL, out);
+}
+
+int elfscan_fd_opts(int fd, const char *path, unsigned opts, struct elfscan_report **out)
 {
 	struct scan s = { 0 };
 	struct report_box *b;
@@ -246,7 +254,7 @@ int elfscan_fd(int fd, const char *path, struct elfscan_report **out)
 	}
 	rc = load_file(&s, fd);
 	if (rc == 0)
-		rc = scan_image(&s);
+		rc = scan_image(&s, opts);
 	/* A file's fault is a verdict in the report; ours is the return value. */
 	if (rc && s.r->error == 0)
 		goto out;

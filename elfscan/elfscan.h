@@ -135,17 +135,27 @@ struct elfscan_report {
 
 	struct elfscan_syscall_site *syscalls;
 	size_t n_syscalls;
+	bool syscalls_scanned;         /* the sites were looked for (ELFSCAN_SYSCALLS) */
 	bool syscalls_truncated;       /* the sweep stopped early: over 100000 sites
 	                                  or over 128 MiB of code */
 };
 
-/* Scans the file at path (opened O_RDONLY|O_CLOEXEC).  Returns 0 with *out set
+/* What to look for beyond the dynamic tables. */
+enum elfscan_opt {
+	ELFSCAN_SYSCALLS = 1u << 0,  /* raw system call sites: disassembles all code,
+	                                seconds for a large library */
+	ELFSCAN_ALL = ELFSCAN_SYSCALLS,
+};
+
+/* Scans the file at path (opened O_RDONLY|O_CLOEXEC), with ELFSCAN_ALL.  Returns 0 with *out set
  * (check (*out)->error for a corrupt file), or a negative errno when the file
  * cannot be opened or memory runs out.  The caller frees with elfscan_free(). */
 int elfscan_path(const char *path, struct elfscan_report **out);
 
 /* Same for an open descriptor; path is only recorded. The descriptor is not closed. */
 int elfscan_fd(int fd, const char *path, struct elfscan_report **out);
+/* Same with a choice of enum elfscan_opt. */
+int elfscan_fd_opts(int fd, const char *path, unsigned opts, struct elfscan_report **out);
 
 void elfscan_free(struct elfscan_report *r);
 
@@ -160,6 +170,10 @@ const struct elfscan_symbol *elfscan_find(const struct elfscan_report *r,
  * Returns 0 or a negative errno like elfscan_path(). */
 int elfscan_cached(const char *path, const struct elfscan_report **out);
 int elfscan_cached_fd(int fd, const char *path, const struct elfscan_report **out);
+/* A cached report that has at least what opts asks for (a report made with
+ * less is replaced by a fuller scan; the old one stays valid for its holders). */
+int elfscan_cached_fd_opts(int fd, const char *path, unsigned opts,
+                           const struct elfscan_report **out);
 void elfscan_cache_clear(void);
 
 /* Writes the report as one JSON object (pysbx-scan --json), or as text. */

@@ -42,7 +42,7 @@ static const struct elfscan_report *scan_exe(pid_t pid, struct stat *st)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
-	if (fstat(fd, st) < 0 || elfscan_cached_fd(fd, path, &r) < 0)
+	if (fstat(fd, st) < 0 || elfscan_cached_fd_opts(fd, path, 0, &r) < 0)
 		r = NULL;
 	close(fd);
 	return r;

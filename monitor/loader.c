@@ -32,7 +32,7 @@ static const struct elfscan_report *scan_mapping(pid_t pid, const struct procfs_
 		fd = open(map->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
-	if (elfscan_cached_fd(fd, map->path, &r) < 0)
+	if (elfscan_cached_fd_opts(fd, map->path, 0, &r) < 0)
 		r = NULL;
 	close(fd);
 	return r;
