@@ -44,7 +44,8 @@ static bool same_id(const struct elfscan_id *a, const struct elfscan_id *b)
 
 static bool has(const struct elfscan_report *r, unsigned opts)
 {
-	return !(opts & ELFSCAN_SYSCALLS) || r->syscalls_scanned || r->error;
+	return r->error || ((!(opts & ELFSCAN_SYSCALLS) || r->syscalls_scanned) &&
+	                    (!(opts & ELFSCAN_SHA256) || r->has_sha256));
 }
 
 /* Fuller scans are inserted in front, so the first match is the fullest. */

@@ -253,6 +253,10 @@ int elfscan_fd_opts(int fd, const char *path, unsigned opts, struct elfscan_repo
 		goto out;
 	}
 	rc = load_file(&s, fd);
+	if (rc == 0 && (opts & ELFSCAN_SHA256)) {
+		sha256(s.img, s.size, s.r->sha256);
+		s.r->has_sha256 = true;
+	}
 	if (rc == 0)
 		rc = scan_image(&s, opts);
 	/* A file's fault is a verdict in the report; ours is the return value. */

@@ -136,6 +136,8 @@ struct elfscan_report {
 	struct elfscan_syscall_site *syscalls;
 	size_t n_syscalls;
 	bool syscalls_scanned;         /* the sites were looked for (ELFSCAN_SYSCALLS) */
+	uint8_t sha256[32];            /* the file's content hash, when has_sha256 */
+	bool has_sha256;
 	bool syscalls_truncated;       /* the sweep stopped early: over 100000 sites
 	                                  or over 128 MiB of code */
 };
@@ -144,7 +146,8 @@ struct elfscan_report {
 enum elfscan_opt {
 	ELFSCAN_SYSCALLS = 1u << 0,  /* raw system call sites: disassembles all code,
 	                                seconds for a large library */
-	ELFSCAN_ALL = ELFSCAN_SYSCALLS,
+	ELFSCAN_SHA256 = 1u << 1,    /* the file's SHA-256 */
+	ELFSCAN_ALL = ELFSCAN_SYSCALLS | ELFSCAN_SHA256,
 };
 
 /* Scans the file at path (opened O_RDONLY|O_CLOEXEC), with ELFSCAN_ALL.  Returns 0 with *out set

@@ -80,6 +80,9 @@ struct scan {
 	size_t n_vername;
 };
 
+/* sha256.c */
+void sha256(const void *data, size_t len, uint8_t out[32]);
+
 /* elfscan.c */
 int scan_fail(struct scan *s, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

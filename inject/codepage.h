@@ -5,6 +5,7 @@
  *   base +------------------------------+
  *        | stub: syscall gadget, return |  fixed code (arch_stub)
  *        | trap, errno_fn word, deny    |
+ *   +256 | message area                 |  strings handed to the loader
  *   +4K  +------------------------------+
  *        | trap trap trap trap ...      |  one trap byte per redirected slot:
  *        |                              |  the address that traps says which
@@ -23,6 +24,8 @@
 #include "inject/remote.h"
 
 #define CODEPAGE_SIZE   (64u * 1024u)
+#define CODEPAGE_MSG    256u            /* messages the loader reads (refusals) */
+#define CODEPAGE_MSG_MAX 3584u
 #define CODEPAGE_STUBS0 4096u           /* first trap byte */
 
 struct codepage {

@@ -36,6 +36,7 @@ static int copy_objects(struct aspace *dst, const struct aspace *src)
 	for (size_t i = 0; i < src->n_objs; i++) {
 		dst->objs[i] = src->objs[i];
 		dst->objs[i].path = strdup(src->objs[i].path);
+		dst->objs[i].why = src->objs[i].why ? strdup(src->objs[i].why) : NULL;
 		if (!dst->objs[i].path)
 			return -ENOMEM;
 		dst->n_objs++;
@@ -81,8 +82,10 @@ void aspace_put(struct aspace *as)
 {
 	if (!as || --as->refs > 0)
 		return;
-	for (size_t i = 0; i < as->n_objs; i++)
+	for (size_t i = 0; i < as->n_objs; i++) {
 		free(as->objs[i].path);
+		free(as->objs[i].why);
+	}
 	free(as->objs);
 	free(as->init_bps);
 	got_free(&as->got);

@@ -25,6 +25,9 @@ struct object {
 	const struct elfscan_report *scan;  /* cached, shared; NULL when there is no file */
 	bool live;            /* in the link map at the last walk */
 	bool pending;         /* loaded by dlopen, not yet relocated: redirect later */
+	bool trusted;         /* verdict.h: [module] rules may loosen its calls */
+	bool refused;         /* its load is being made to fail ... */
+	char *why;            /* ... for this reason */
 };
 
 /* A breakpoint on a pending object's constructor: the first code of the new

@@ -125,10 +125,22 @@ static bool judge(struct monitor *m, struct proc *p, const struct stat *st, char
 	return allowed;
 }
 
-static void note_interpreter(struct monitor *m, const struct stat *st)
+/* The interpreter's installation: /usr for /usr/bin/python3.11, a pyenv
+ * version's directory for its bin/python3.11. */
+static char *install_prefix(const char *exe)
+{
+	char *pre = strdup(exe), *slash;
+	for (int i = 0; pre && i < 2; i++)
+		if ((slash = strrchr(pre, '/')))
+			*slash = 0;
+	return pre;
+}
+
+static void note_interpreter(struct monitor *m, const struct stat *st, const char *exe)
 {
 	if (monitor_is_interpreter(m, st->st_dev, st->st_ino) || m->n_interp >= MAX_INTERPRETERS)
 		return;
+	m->interp_prefix[m->n_interp] = install_prefix(exe);
 	m->interp[m->n_interp++] = (struct file_id){st->st_dev, st->st_ino};
 }
 
@@ -194,7 +206,7 @@ int execstop_handle(struct monitor *m, struct thread *th, int *wait_status)
 		return 0;
 	if (!p->judged) {
 		p->judged = true;  /* the first Python interpreter: the job starts here */
-		note_interpreter(m, &st);
+		note_interpreter(m, &st, p->exe);
 	}
 	return hook_python(m, th, wait_status);
 }

@@ -16,12 +16,14 @@
 #include "monitor/funcs.h"
 #include "monitor/log.h"
 #include "monitor/procfs.h"
+#include "monitor/verdict.h"
 
 #define MAX_NAMESPACES 16
 
 /* The scan of the file actually mapped at addr: opened through map_files, so a
  * file renamed or replaced on disk after it was mapped cannot stand in for it. */
-static const struct elfscan_report *scan_mapping(pid_t pid, const struct procfs_map *map)
+static const struct elfscan_report *scan_mapping(pid_t pid, const struct procfs_map *map,
+                                                 unsigned opts)
 {
 	char path[96];
 	const struct elfscan_report *r = NULL;
@@ -32,7 +34,7 @@ static const struct elfscan_report *scan_mapping(pid_t pid, const struct procfs_
 		fd = open(map->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
-	if (elfscan_cached_fd_opts(fd, map->path, 0, &r) < 0)
+	if (elfscan_cached_fd_opts(fd, map->path, opts, &r) < 0)
 		r = NULL;
 	close(fd);
 	return r;
@@ -99,6 +101,7 @@ static size_t redirect_object(struct thread *th, struct aspace *as, long oid, in
 }
 
 struct walk {
+	struct monitor *m;
 	struct thread *th;
 	struct aspace *as;
 	const struct procfs_maps *maps;
@@ -107,6 +110,33 @@ struct walk {
 	int memfd;
 	int err;
 };
+
+/* Scans the object as much as its verdict needs, and gives it one. */
+static void judge(struct walk *w, const struct procfs_map *map, struct object *o)
+{
+	const struct policy *p = w->m->policy;
+	const struct rule *rule;
+	struct obj_judgement j;
+	pid_t pid = w->th->proc->tgid;
+	o->scan = scan_mapping(pid, map, verdict_scan_opts(p, true));
+	bool trusted = verdict_trusted(w->m, o->path, o->scan, &rule);
+	unsigned more = verdict_scan_opts(p, trusted);
+	if (!trusted && more != verdict_scan_opts(p, true))
+		o->scan = scan_mapping(pid, map, more);
+	verdict_judge(w->m, o->path, o->scan, &j);
+	o->trusted = j.verdict == OBJ_TRUSTED;
+	o->refused = j.verdict == OBJ_REFUSED;
+	log_object(pid, o->path, verdict_obj_name(j.verdict), j.why, j.rule, o->scan);
+	if (!o->refused)
+		return;
+	char where[160] = "";
+	if (j.rule && j.rule->line)
+		snprintf(where, sizeof where, " [%s:%d]", j.rule->file, j.rule->line);
+	if (asprintf(&o->why, "%s%s", j.why, where) < 0)
+		o->why = NULL;
+	log_note("%s %s (pid %d): %s", w->m->opt->audit ? "would refuse" : "refused", o->path,
+	         (int)pid, o->why ? o->why : j.why);
+}
 
 static int add_object(struct walk *w, const struct lm_entry *e)
 {
@@ -117,7 +147,7 @@ static int add_object(struct walk *w, const struct lm_entry *e)
 	o.path = strdup(map->path);
 	if (!o.path)
 		return -ENOMEM;
-	o.scan = scan_mapping(w->th->proc->tgid, map);
+	judge(w, map, &o);
 	if (o.scan && !o.scan->error) {
 		o.lo = o.bias + o.scan->load_lo;
 		o.hi = o.bias + o.scan->load_hi;
@@ -125,6 +155,7 @@ static int add_object(struct walk *w, const struct lm_entry *e)
 	long oid = aspace_add_object(w->as, &o);
 	if (oid < 0) {
 		free(o.path);
+		free(o.why);
 		return (int)oid;
 	}
 	return 0;
@@ -154,13 +185,10 @@ static void redirect_one(struct walk *w, size_t i)
 	o->pending = false;
 	if (!o->live)
 		return;
-	if (!o->scan || o->scan->error) {
-		log_object(w->th->proc->tgid, o->path, 0,
-		           o->scan ? o->scan->error_msg : "cannot be scanned");
-		return;
-	}
+	if (!o->scan || o->scan->error)
+		return;  /* judged already: refused, or trusted and unscannable */
 	size_t n = redirect_object(w->th, as, (long)i, w->memfd);
-	log_object(w->th->proc->tgid, o->path, n, NULL);
+	log_redirect(w->th->proc->tgid, o->path, n);
 }
 
 static void set_errno_fn(struct walk *w)
@@ -265,7 +293,7 @@ static void make_pending(struct walk *w, size_t first)
 		struct object *o = &as->objs[i];
 		o->pending = true;
 		as->n_pending++;
-		if (!o->scan || o->scan->error)
+		if (!o->scan || o->scan->error || o->refused)
 			continue;
 		arm_init(w, i, o->scan->init ? o->bias + o->scan->init : 0);
 		for (size_t k = 0; k < o->scan->n_init_array; k++)
@@ -324,19 +352,53 @@ static int settle_pending(struct thread *th, struct aspace *as, int memfd)
 	return rc;
 }
 
-static int on_consistent(struct thread *th, struct aspace *as, const uint64_t *heads, size_t n,
-                         int memfd)
+/* A refused object's load fails from inside the loader, before relocation,
+ * as a load error does: _dl_debug_state "returns" into _dl_signal_error, which
+ * unwinds the dlopen (which then fails with our message) or, at start-up,
+ * ends the process with the loader's "error while loading shared libraries". */
+static int refuse_load(struct walk *w, arch_regs *r, const struct object *o)
+{
+	struct aspace *as = w->as;
+	uint64_t fn = lookup(as, "_dl_signal_error", NULL);
+	char why[CODEPAGE_MSG_MAX / 2];
+	snprintf(why, sizeof why, "refused by pysbx: %s", o->why ? o->why : "see stderr");
+	size_t plen = strnlen(o->path, CODEPAGE_MSG_MAX / 2 - 1);
+	uint64_t obj = as->cp.base + CODEPAGE_MSG, msg = obj + plen + 1;
+	if (!fn)
+		return -ENOENT;
+	int rc = mem_write(w->memfd, obj, o->path, plen);
+	if (rc == 0)
+		rc = mem_write(w->memfd, obj + plen, "", 1);
+	if (rc == 0)
+		rc = mem_write(w->memfd, msg, why, strlen(why) + 1);
+	if (rc < 0)
+		return rc;
+	/* as if _dl_debug_state had tail-called _dl_signal_error(0, obj, NULL, why) */
+	const uint64_t args[4] = {0, obj, 0, msg};
+	for (unsigned i = 0; i < 4; i++)
+		arch_set_call_arg(r, i, args[i]);
+	arch_set_pc(r, fn);
+	return 0;
+}
+
+static int on_consistent(struct monitor *m, struct thread *th, struct aspace *as, arch_regs *r,
+                         const uint64_t *heads, size_t n, int memfd)
 {
 	struct procfs_maps maps;
 	int rc = procfs_maps_read(th->tid, &maps);
 	if (rc < 0)
 		return rc;
 	size_t first = as->n_objs;
-	struct walk w = {.th = th, .as = as, .maps = &maps, .memfd = memfd};
+	struct walk w = {.m = m, .th = th, .as = as, .maps = &maps, .memfd = memfd};
 	rc = walk_lists(&w, heads, n);
 	procfs_maps_free(&maps);
 	if (rc < 0)
 		return rc;
+	for (size_t i = first; i < as->n_objs && !m->opt->audit; i++)
+		if (as->objs[i].refused) {
+			make_pending(&w, first);  /* settled when the loader has unloaded them */
+			return refuse_load(&w, r, &as->objs[i]);
+		}
 	if (!as->started) {
 		/* start-up: relocated already, no constructor has run */
 		for (size_t i = first; i < as->n_objs; i++)
@@ -371,7 +433,6 @@ int loader_event(struct monitor *m, struct thread *th, arch_regs *r)
 	uint64_t heads[MAX_NAMESPACES];
 	size_t n;
 	bool consistent;
-	(void)m;
 	int memfd = aspace_memfd(as, th->tid);
 	if (memfd < 0)
 		return memfd;
@@ -382,7 +443,7 @@ int loader_event(struct monitor *m, struct thread *th, arch_regs *r)
 		rc = read_heads(th->tid, as->r_debug, heads, &n, &consistent);
 	if (rc < 0 || !consistent)
 		return rc;  /* objects are being added or removed: wait for RT_CONSISTENT */
-	return on_consistent(th, as, heads, n, memfd);
+	return on_consistent(m, th, as, r, heads, n, memfd);
 }
 
 bool loader_is_init(const struct thread *th, uint64_t pc)
@@ -511,7 +572,7 @@ static int find_loader(pid_t pid, uint64_t *brk, uint64_t *rdebug)
 	if (rc < 0)
 		return rc;
 	const struct procfs_map *map = procfs_maps_find(&maps, base);
-	const struct elfscan_report *ld = map ? scan_mapping(pid, map) : NULL;
+	const struct elfscan_report *ld = map ? scan_mapping(pid, map, 0) : NULL;
 	const struct elfscan_symbol *sb = ld ? elfscan_find(ld, "_dl_debug_state", NULL) : NULL;
 	const struct elfscan_symbol *sr = ld ? elfscan_find(ld, "_r_debug", NULL) : NULL;
 	procfs_maps_free(&maps);

@@ -162,19 +162,87 @@ void log_exit(pid_t pid, int st)
 	finish(j);
 }
 
-void log_object(pid_t pid, const char *path, size_t n_slots, const char *error)
+static void json_rule(struct jw *j, const struct rule *r)
+{
+	jw_key(j, "rule");
+	if (r && r->line) {
+		char where[512];
+		snprintf(where, sizeof where, "%s:%d", r->file, r->line);
+		jw_str(j, where);
+	} else
+		jw_str(j, r ? r->file : NULL);
+	jw_key(j, "rule_text");
+	jw_str(j, r ? r->text : NULL);
+}
+
+static void json_scan(struct jw *j, const struct elfscan_report *r)
+{
+	static const struct { unsigned flag; const char *name; } names[] = {
+		{ELFSCAN_TEXTREL, "textrel"}, {ELFSCAN_EXECSTACK, "execstack"}, {ELFSCAN_WX, "wx"},
+		{ELFSCAN_IFUNC, "ifunc"}, {ELFSCAN_BIND_NOW, "bind_now"}, {ELFSCAN_PYTHON, "python"},
+		{ELFSCAN_PYEXT, "python_extension"},
+	};
+	jw_key(j, "scan");
+	jw_obj_begin(j);
+	if (!r || r->error) {
+		jw_key(j, "error");
+		jw_str(j, r ? r->error_msg : "cannot be opened");
+		jw_obj_end(j);
+		return;
+	}
+	jw_key(j, "flags");
+	jw_arr_begin(j);
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (r->flags & names[i].flag)
+			jw_str(j, names[i].name);
+	jw_arr_end(j);
+	jw_key(j, "needed");
+	jw_arr_begin(j);
+	for (size_t i = 0; i < r->n_needed; i++)
+		jw_str(j, r->needed[i]);
+	jw_arr_end(j);
+	jw_key(j, "slots");
+	jw_uint(j, r->n_slots);
+	if (r->syscalls_scanned) {
+		jw_key(j, "syscall_sites");
+		jw_uint(j, r->n_syscalls);
+	}
+	if (r->has_sha256) {
+		char h[65];
+		for (int i = 0; i < 32; i++)
+			snprintf(h + 2 * i, 3, "%02x", r->sha256[i]);
+		jw_key(j, "sha256");
+		jw_str(j, h);
+	}
+	jw_obj_end(j);
+}
+
+void log_object(pid_t pid, const char *path, const char *verdict, const char *why,
+                const struct rule *rule, const struct elfscan_report *scan)
 {
 	struct jw *j = begin("object", pid);
 	if (!j)
 		return;
 	jw_key(j, "path");
 	jw_str(j, path);
-	jw_key(j, "redirected");
+	jw_key(j, "verdict");
+	jw_str(j, verdict);
+	jw_key(j, "reason");
+	jw_str(j, why);
+	json_rule(j, rule);
+	json_scan(j, scan);
+	finish(j);
+}
+
+void log_redirect(pid_t pid, const char *path, size_t n_slots)
+{
+	struct jw *j = begin("redirect", pid);
+	if (!j)
+		return;
+	jw_key(j, "path");
+	jw_str(j, path);
+	jw_key(j, "slots");
 	jw_uint(j, n_slots);
-	if (error) {
-		jw_key(j, "error");
-		jw_str(j, error);
-	}
 	finish(j);
 }
 
@@ -248,15 +316,7 @@ static void json_call(const struct call *c, const struct decision *d, bool enfor
 	jw_str(j, verdict_name(d->verdict));
 	jw_key(j, "enforced");
 	jw_bool(j, enforced);
-	jw_key(j, "rule");
-	if (d->rule && d->rule->line) {
-		char where[512];
-		snprintf(where, sizeof where, "%s:%d", d->rule->file, d->rule->line);
-		jw_str(j, where);
-	} else
-		jw_str(j, d->rule ? d->rule->file : NULL);
-	jw_key(j, "rule_text");
-	jw_str(j, d->rule ? d->rule->text : NULL);
+	json_rule(j, d->rule);
 	jw_key(j, "reason");
 	jw_str(j, d->why);
 	finish(j);

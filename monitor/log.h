@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "elfscan/elfscan.h"
 #include "monitor/call.h"
 #include "monitor/decide.h"
 
@@ -29,7 +30,11 @@ void log_exec(pid_t pid, const char *path, char *const argv[], size_t argc, bool
               bool python);
 void log_fork(pid_t parent, pid_t child, bool thread);
 void log_exit(pid_t pid, int wait_status);
-void log_object(pid_t pid, const char *path, size_t n_slots, const char *error);
+/* An object the loader mapped and its verdict (reason, deciding rule). */
+void log_object(pid_t pid, const char *path, const char *verdict, const char *why,
+                const struct rule *rule, const struct elfscan_report *scan);
+/* Its dangerous slots were redirected. */
+void log_redirect(pid_t pid, const char *path, size_t n_slots);
 /* A decided call; enforced is false for audit mode and the launch chain. */
 void log_call(const struct call *c, const struct decision *d, bool enforced);
 void log_summary(int exit_code, unsigned long calls, unsigned long denied);

@@ -30,6 +30,7 @@ struct monitor {
 
 	/* the Python interpreters that started the job (policy: interpreter = yes) */
 	struct file_id interp[MAX_INTERPRETERS];
+	char *interp_prefix[MAX_INTERPRETERS];  /* its installation: /usr, a pyenv version */
 	size_t n_interp;
 
 	unsigned long n_calls, n_denied;

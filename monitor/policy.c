@@ -7,6 +7,7 @@
 #include "monitor/policy.h"
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdbool.h>
 #include <fcntl.h>
 #include <ini.h>
@@ -48,11 +49,11 @@ static void fail(struct parse *ps, int line, int code, const char *fmt, ...)
 
 static bool known_section(const char *name, size_t n)
 {
-	static const char *const names[] = {"policy", "functions", "programs"};
-	for (size_t i = 0; i < 3; i++)
+	static const char *const names[] = {"policy", "functions", "programs", "objects"};
+	for (size_t i = 0; i < 4; i++)
 		if (strlen(names[i]) == n && memcmp(names[i], name, n) == 0)
 			return true;
-	return false;
+	return n > 7 && memcmp(name, "module ", 7) == 0;
 }
 
 /* inih calls the handler for keys only: an unknown section with no keys would
@@ -73,8 +74,8 @@ static void check_section_line(struct parse *ps, const char *line)
 	while (n && (name[n - 1] == ' ' || name[n - 1] == '\t'))
 		n--;
 	if (!known_section(name, n))
-		fail(ps, ps->line, -EINVAL, "unknown section [%.*s] (expected policy, functions "
-		     "or programs)", (int)n, name);
+		fail(ps, ps->line, -EINVAL, "unknown section [%.*s] (expected policy, functions, "
+		     "programs, objects or module PATTERN)", (int)n, name);
 }
 
 /* inih's reader: one line per call, counted; refuses over-long lines. */
@@ -183,7 +184,8 @@ static void on_policy(struct parse *ps, const char *key, const char *val)
 	set_rule(&ps->p->fallback_rule, ps, key, val);
 }
 
-static void on_function(struct parse *ps, const char *key, const char *val)
+static void on_function_in(struct parse *ps, struct fn_rule *fn, const char *key,
+                           const char *val)
 {
 	enum action a;
 	int i = funcs_by_name(key);
@@ -203,14 +205,105 @@ static void on_function(struct parse *ps, const char *key, const char *val)
 		     key);
 		return;
 	}
-	if (ps->p->fn[i].set) {
-		fail(ps, ps->line, -EINVAL, "%s is already set on line %d", key,
-		     ps->p->fn[i].rule.line);
+	if (fn[i].set) {
+		fail(ps, ps->line, -EINVAL, "%s is already set on line %d", key, fn[i].rule.line);
 		return;
 	}
-	ps->p->fn[i].action = a;
-	ps->p->fn[i].set = true;
-	set_rule(&ps->p->fn[i].rule, ps, key, val);
+	fn[i].action = a;
+	fn[i].set = true;
+	set_rule(&fn[i].rule, ps, key, val);
+}
+
+static void on_function(struct parse *ps, const char *key, const char *val)
+{
+	on_function_in(ps, ps->p->fn, key, val);
+}
+
+static const struct {
+	const char *name;
+	unsigned flag;
+} refuse_names[] = {
+	{"ifunc", REFUSE_IFUNC}, {"execstack", REFUSE_EXECSTACK}, {"syscall", REFUSE_SYSCALL},
+	{"unknown-syscall", REFUSE_UNKNOWN_SYSCALL}, {"textrel", REFUSE_TEXTREL}, {"wx", REFUSE_WX},
+};
+
+static void on_refuse(struct parse *ps, const char *key, const char *val)
+{
+	char buf[INIH_LINE];
+	char *save = NULL;
+	snprintf(buf, sizeof buf, "%s", val);
+	for (char *w = strtok_r(buf, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+		size_t i;
+		for (i = 0; i < sizeof refuse_names / sizeof refuse_names[0]; i++)
+			if (strcmp(w, refuse_names[i].name) == 0)
+				break;
+		if (i == sizeof refuse_names / sizeof refuse_names[0]) {
+			fail(ps, ps->line, -EINVAL, "refuse: expected ifunc, execstack, syscall, "
+			     "unknown-syscall, textrel or wx, got '%s'", w);
+			return;
+		}
+		ps->p->refuse |= refuse_names[i].flag;
+	}
+	set_rule(&ps->p->refuse_rule, ps, key, val);
+}
+
+static bool is_hex64(const char *w)
+{
+	size_t n = 0;
+	for (; w[n]; n++)
+		if (!strchr("0123456789abcdef", w[n]))
+			return false;
+	return n == 64;
+}
+
+static void on_object(struct parse *ps, const char *key, const char *val)
+{
+	struct policy *p = ps->p;
+	if (strcmp(key, "trust") == 0)
+		list_add_words(ps, &p->trust, key, val, 0);
+	else if (strcmp(key, "trust-sha256") == 0) {
+		if (list_add_words(ps, &p->trust_sha256, key, val, 0) && !ps->failed)
+			for (size_t i = 0; i < p->trust_sha256.n; i++)
+				if (!is_hex64(p->trust_sha256.v[i].word))
+					fail(ps, ps->line, -EINVAL, "trust-sha256: expected 64 lowercase "
+					     "hex digits, got '%s'", p->trust_sha256.v[i].word);
+	} else if (strcmp(key, "refuse") == 0)
+		on_refuse(ps, key, val);
+	else
+		fail(ps, ps->line, -EINVAL, "unknown key '%s' in [objects] "
+		     "(expected trust, trust-sha256 or refuse)", key);
+}
+
+static struct module_rules *module_for(struct parse *ps, const char *section)
+{
+	struct policy *p = ps->p;
+	const char *pat = section + 7;
+	while (*pat == ' ' || *pat == '\t')
+		pat++;
+	for (size_t i = 0; i < p->n_modules; i++)
+		if (strcmp(p->modules[i].pattern, pat) == 0)
+			return &p->modules[i];
+	struct module_rules *v = realloc(p->modules, (p->n_modules + 1) * sizeof *v);
+	if (!v)
+		return NULL;
+	p->modules = v;
+	struct module_rules *m = &v[p->n_modules];
+	memset(m, 0, sizeof *m);
+	m->pattern = strdup(pat);
+	m->fn = calloc(funcs_count, sizeof *m->fn);
+	set_rule(&m->rule, ps, "module", pat);
+	p->n_modules++;
+	return m->pattern && m->fn ? m : NULL;
+}
+
+static void on_module(struct parse *ps, const char *section, const char *key, const char *val)
+{
+	struct module_rules *m = module_for(ps, section);
+	if (!m) {
+		fail(ps, ps->line, -ENOMEM, "out of memory");
+		return;
+	}
+	on_function_in(ps, m->fn, key, val);
 }
 
 static void on_program(struct parse *ps, const char *key, const char *val)
@@ -247,12 +340,16 @@ static int handler(void *user, const char *section, const char *key, const char 
 		on_function(ps, key, val);
 	else if (strcmp(section, "programs") == 0)
 		on_program(ps, key, val);
+	else if (strcmp(section, "objects") == 0)
+		on_object(ps, key, val);
+	else if (strncmp(section, "module ", 7) == 0)
+		on_module(ps, section, key, val);
 	else if (!*section)
 		fail(ps, ps->line, -EINVAL, "'%s' outside a section (expected [policy], "
 		     "[functions] or [programs] first)", key);
 	else
-		fail(ps, ps->line, -EINVAL, "unknown section [%s] (expected policy, functions "
-		     "or programs)", section);
+		fail(ps, ps->line, -EINVAL, "unknown section [%s] (expected policy, functions, "
+		     "programs, objects or module PATTERN)", section);
 	return ps->failed ? 0 : 1;
 }
 
@@ -373,6 +470,13 @@ void policy_free(struct policy *p)
 	list_free(&p->deny_programs);
 	list_free(&p->shells);
 	list_free(&p->allow_dirs);
+	list_free(&p->trust);
+	list_free(&p->trust_sha256);
+	for (size_t i = 0; i < p->n_modules; i++) {
+		free(p->modules[i].pattern);
+		free(p->modules[i].fn);
+	}
+	free(p->modules);
 	free(p->fn);
 	free(p->file);
 	free(p);
@@ -387,6 +491,24 @@ const char *policy_action_name(enum action a)
 	case ACT_KILL: return "kill";
 	}
 	return "?";
+}
+
+const struct fn_rule *policy_module_rule(const struct policy *p, const char *path, int fid,
+                                         const struct module_rules **mod)
+{
+	for (size_t i = 0; path && i < p->n_modules; i++)
+		if (p->modules[i].fn[fid].set && fnmatch(p->modules[i].pattern, path, 0) == 0) {
+			if (mod)
+				*mod = &p->modules[i];
+			return &p->modules[i].fn[fid];
+		}
+	return NULL;
+}
+
+/* allow < check < deny < kill: the enum's order */
+bool policy_looser(enum action a, enum action b)
+{
+	return a < b;
 }
 
 const struct rule_word *policy_list_find(const struct rule_list *l, const char *word)

@@ -42,6 +42,23 @@ struct fn_rule {
 	bool set;
 };
 
+/* What gets an untrusted object refused ([objects] refuse). */
+enum refuse_flag {
+	REFUSE_IFUNC = 1u << 0,        /* code that runs during relocation */
+	REFUSE_EXECSTACK = 1u << 1,
+	REFUSE_SYSCALL = 1u << 2,      /* a raw system call to a denied system call */
+	REFUSE_UNKNOWN_SYSCALL = 1u << 3,  /* a raw system call whose number is unknown */
+	REFUSE_TEXTREL = 1u << 4,
+	REFUSE_WX = 1u << 5,           /* a segment both writable and executable */
+};
+
+/* A [module PATTERN] section: rules for calls coming from matching objects. */
+struct module_rules {
+	char *pattern;        /* fnmatch pattern over the object's path */
+	struct rule rule;     /* the section line */
+	struct fn_rule *fn;   /* by funcs[] index; set only for the functions it names */
+};
+
 struct policy {
 	char *file;
 	enum action fallback;            /* [policy] default: a function with no rule */
@@ -53,6 +70,13 @@ struct policy {
 	bool allow_interpreter;          /* [programs] interpreter */
 	struct rule interpreter_rule;
 	struct rule outside_rule;        /* the implicit "not in an allowed directory" */
+
+	struct rule_list trust;          /* [objects] trust: path patterns, or "interpreter" */
+	struct rule_list trust_sha256;   /* [objects] trust-sha256: content hashes (hex) */
+	unsigned refuse;                 /* [objects] refuse: enum refuse_flag */
+	struct rule refuse_rule;
+	struct module_rules *modules;    /* in file order: the first match wins */
+	size_t n_modules;
 };
 
 /* Parses text[0..len).  Returns 0 with *out set, or -EINVAL with a message
@@ -67,6 +91,12 @@ const char *policy_builtin_text(size_t *len);
 void policy_free(struct policy *p);
 
 const char *policy_action_name(enum action a);
+/* The rule for function fid called from an object at path: the first
+ * [module] section matching path that names fid, else NULL. */
+const struct fn_rule *policy_module_rule(const struct policy *p, const char *path, int fid,
+                                         const struct module_rules **mod);
+/* Whether action a is looser than b (allow < check < deny < kill). */
+bool policy_looser(enum action a, enum action b);
 /* A word list lookup; returns the matching entry or NULL. */
 const struct rule_word *policy_list_find(const struct rule_list *l, const char *word);
 
