@@ -45,6 +45,7 @@ static void fill_call(struct call *c, const struct thread *th, const struct got_
 	c->tid = th->tid;
 	c->object = s->object < as->n_objs ? as->objs[s->object].path : NULL;
 	c->handed_out = !s->addr;
+	c->object_trusted = s->object < as->n_objs && as->objs[s->object].trusted;
 	mem_read_word(th->tid, arch_return_slot(r), &c->ret_addr);
 }
 

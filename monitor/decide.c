@@ -443,6 +443,17 @@ static bool check_args(const struct policy *p, const struct call *c, const struc
 	return verdict(d, V_DENY, &builtin_rule, "no argument check for %s", funcs[c->func].name);
 }
 
+/* A [module] section's rule for calls from this object: it may tighten the
+ * [functions] rule for any object, loosen it only for a trusted one. */
+static const struct fn_rule *module_rule(const struct policy *p, const struct call *c, int fid,
+                                         const struct fn_rule *global)
+{
+	const struct fn_rule *mr = policy_module_rule(p, c->object, fid, NULL);
+	if (!mr || (policy_looser(mr->action, global->action) && !c->object_trusted))
+		return global;
+	return mr;
+}
+
 void decide_call(const struct policy *p, const struct call *c, const struct job_view *v,
                  struct decision *d)
 {
@@ -453,8 +464,8 @@ void decide_call(const struct policy *p, const struct call *c, const struct job_
 		return;
 	}
 	/* syscall(): the rule for syscall itself first, then the call it makes */
-	fr = c->outer >= 0 && p->fn[c->outer].action != ACT_CHECK ? &p->fn[c->outer]
-	                                                            : &p->fn[c->func];
+	int fid = c->outer >= 0 && p->fn[c->outer].action != ACT_CHECK ? c->outer : c->func;
+	fr = module_rule(p, c, fid, &p->fn[fid]);
 	d->rule = &fr->rule;
 	switch (fr->action) {
 	case ACT_ALLOW:

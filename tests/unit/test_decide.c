@@ -267,6 +267,38 @@ static void actions_of_a_custom_policy(void **state)
 	policy_free(p);
 }
 
+static void module_rules(void **state)
+{
+	char err[256];
+	struct policy *p;
+	struct decision d;
+	(void)state;
+	const char *text = "[functions]\nfork = allow\nsetuid = deny\n"
+	                   "[module /tmp/*]\nfork = deny\n"
+	                   "[module /usr/lib/*]\nsetuid = allow\nfork = kill\n";
+	assert_int_equal(policy_parse(text, strlen(text), "m.ini", &p, err, sizeof err), 0);
+	struct call c = {.layer = LAYER_GOT, .func = funcs_by_name("fork"), .outer = -1,
+	                 .object = "/tmp/x/evil.so"};
+	decide_call(p, &c, &view, &d);
+	assert_int_equal(d.verdict, V_DENY);          /* tightened for an untrusted object */
+	assert_int_equal(d.rule->line, 5);
+	c.object = "/opt/other.so";
+	decide_call(p, &c, &view, &d);
+	assert_int_equal(d.verdict, V_ALLOW);         /* no section matches */
+	c.func = funcs_by_name("setuid");
+	c.object = "/usr/lib/x/trusted.so";
+	decide_call(p, &c, &view, &d);
+	assert_int_equal(d.verdict, V_DENY);          /* loosening needs a trusted object */
+	c.object_trusted = true;
+	decide_call(p, &c, &view, &d);
+	assert_int_equal(d.verdict, V_ALLOW);
+	assert_int_equal(d.rule->line, 7);
+	c.func = funcs_by_name("fork");
+	decide_call(p, &c, &view, &d);
+	assert_int_equal(d.verdict, V_KILL);
+	policy_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -278,6 +310,7 @@ int main(void)
 		cmocka_unit_test(clocks_only_read),
 		cmocka_unit_test(syscall_judged_by_number),
 		cmocka_unit_test(actions_of_a_custom_policy),
+		cmocka_unit_test(module_rules),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -136,6 +136,36 @@ static void long_line_and_nul_are_refused(void **state)
 	assert_string_equal(err, "t.ini:2: NUL byte in line");
 }
 
+static void objects_and_modules(void **state)
+{
+	(void)state;
+	struct policy *p = parse_ok("[objects]\ntrust = /usr/lib/* interpreter\n"
+	                            "trust-sha256 = " "0123456789abcdef0123456789abcdef"
+	                            "0123456789abcdef0123456789abcdef\n"
+	                            "refuse = ifunc wx\n"
+	                            "[module */site-packages/*]\nfork = deny\n");
+	assert_int_equal(p->trust.n, 2);
+	assert_int_equal(p->trust_sha256.n, 1);
+	assert_int_equal(p->refuse, REFUSE_IFUNC | REFUSE_WX);
+	assert_int_equal(p->refuse_rule.line, 4);
+	assert_int_equal(p->n_modules, 1);
+	const struct module_rules *m = NULL;
+	const struct fn_rule *r = policy_module_rule(p, "/x/site-packages/np/a.so",
+	                                             funcs_by_name("fork"), &m);
+	assert_non_null(r);
+	assert_int_equal(r->action, ACT_DENY);
+	assert_int_equal(r->rule.line, 6);
+	assert_null(policy_module_rule(p, "/usr/lib/a.so", funcs_by_name("fork"), NULL));
+	assert_null(policy_module_rule(p, "/x/site-packages/a.so", funcs_by_name("kill"), NULL));
+	policy_free(p);
+	parse_bad("[objects]\nrefuse = ifunc nonsense\n", "t.ini:2: refuse: expected ifunc");
+	parse_bad("[objects]\ntrust-sha256 = abc\n", "t.ini:2: trust-sha256: expected 64");
+	parse_bad("[objects]\ntrusted = /x\n", "t.ini:2: unknown key 'trusted' in [objects]");
+	parse_bad("[module /x/*]\nfrok = deny\n", "t.ini:2: unknown function 'frok'");
+	parse_bad("[module /x/*]\nsetuid = check\n", "t.ini:2: setuid has no argument check");
+	parse_bad("[modules]\n", "t.ini:1: unknown section [modules]");
+}
+
 static void load_reports_missing_file(void **state)
 {
 	(void)state;
@@ -154,6 +184,7 @@ int main(void)
 		cmocka_unit_test(lists_add_up_with_lines),
 		cmocka_unit_test(malformed_is_refused_with_line),
 		cmocka_unit_test(long_line_and_nul_are_refused),
+		cmocka_unit_test(objects_and_modules),
 		cmocka_unit_test(load_reports_missing_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
