@@ -248,12 +248,13 @@ static bool is_digit(int c)
 
 /* ---- child parsers -------------------------------------------------- */
 
+/* child is safe to sp_fini() even when this fails. */
 static int sp_child(struct sp *child, const struct sp *sp, const char *src,
 		    size_t len, size_t pos, unsigned depth)
 {
+	memset(child, 0, sizeof(*child));
 	if (sp->nest >= MAX_NEST)
 		return -E2BIG;
-	memset(child, 0, sizeof(*child));
 	child->src = src;
 	child->len = len;
 	child->pos = pos;

@@ -453,6 +453,17 @@ static void test_nesting_limit(void **state)
 	assert_int_equal(nested("\"${x:-", "}\"", 40), -E2BIG);
 	assert_int_equal(nested("if ", "; then x; fi", 40), -E2BIG);
 	assert_int_equal(nested("f() ", "", 40), -E2BIG);
+	/* the limit reached where a here-document body is scanned */
+	{
+		char *a = repeat("", "$(", 32, "cat <<E\n$(ls)\nE\n");
+		char *b = repeat(a, ")", 32, "");
+		struct seen s = { 0 };
+
+		assert_int_equal(split_n(b, strlen(b), &s), -E2BIG);
+		seen_free(&s);
+		free(a);
+		free(b);
+	}
 	/* 100000 levels must fail cleanly, not overflow the stack */
 	assert_int_equal(nested("(", ")", 100000), -E2BIG);
 	assert_int_equal(nested("$(", ")", 100000), -E2BIG);
