@@ -2,6 +2,7 @@
 #include "monitor/verdict.h"
 
 #include <fnmatch.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,13 +17,23 @@ unsigned verdict_scan_opts(const struct policy *p, bool trusted)
 	return opts;
 }
 
+/* The interpreter's own objects: its executable, its libpython and its
+ * lib-dynload modules, not the third-party packages installed beside them
+ * (site-packages). */
 static bool interpreter_tree(const struct monitor *m, const char *path)
 {
 	for (size_t i = 0; i < m->n_interp; i++) {
 		const char *pre = m->interp_prefix[i];
 		size_t n = pre ? strlen(pre) : 0;
-		if (n > 1 && strncmp(path, pre, n) == 0 && strncmp(path + n, "/lib/", 5) == 0)
-			return true;
+		char pat[3][PATH_MAX];
+		if (n < 2 || strncmp(path, pre, n) != 0)
+			continue;
+		snprintf(pat[0], sizeof pat[0], "%s/lib/libpython3*.so*", pre);
+		snprintf(pat[1], sizeof pat[1], "%s/lib/python3*/lib-dynload/*", pre);
+		snprintf(pat[2], sizeof pat[2], "%s/bin/python3*", pre);
+		for (int k = 0; k < 3; k++)
+			if (fnmatch(pat[k], path, FNM_PATHNAME) == 0)
+				return true;
 	}
 	return false;
 }
