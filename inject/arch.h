@@ -70,7 +70,8 @@ const struct arch_stub *arch_stub(void);
 size_t arch_gadget_with_nr(long nr, unsigned char buf[16]);
 
 /* Numbers the injector needs. */
-extern const long arch_nr_mmap, arch_nr_munmap, arch_nr_mprotect, arch_nr_exit_group;
+extern const long arch_nr_mmap, arch_nr_munmap, arch_nr_mprotect, arch_nr_exit_group,
+	arch_nr_prctl, arch_nr_seccomp;
 
 /* Decodes the clone flags of the system call a thread stopped in at a fork,
  * vfork or clone event (clone3 keeps them in memory: *args_addr is set and the

@@ -8,7 +8,8 @@
 #include <sys/syscall.h>
 
 const long arch_nr_mmap = SYS_mmap, arch_nr_munmap = SYS_munmap,
-	   arch_nr_mprotect = SYS_mprotect, arch_nr_exit_group = SYS_exit_group;
+	   arch_nr_mprotect = SYS_mprotect, arch_nr_exit_group = SYS_exit_group,
+	   arch_nr_prctl = SYS_prctl, arch_nr_seccomp = SYS_seccomp;
 
 size_t arch_gadget_with_nr(long nr, unsigned char buf[16])
 {

@@ -22,12 +22,18 @@ static int fill(int memfd, uint64_t base)
 	return rc;
 }
 
-int codepage_create(pid_t tid, pid_t tgid, int memfd, struct codepage *cp,
+int codepage_create(pid_t tid, pid_t tgid, int memfd, uint64_t hint, struct codepage *cp,
                     struct remote_result *res)
 {
-	const uint64_t args[6] = {0, CODEPAGE_SIZE, PROT_READ | PROT_EXEC,
-	                          MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0};
+	uint64_t args[6] = {hint, CODEPAGE_SIZE, PROT_READ | PROT_EXEC,
+	                    MAP_PRIVATE | MAP_ANONYMOUS | (hint ? MAP_FIXED_NOREPLACE : 0),
+	                    (uint64_t)-1, 0};
 	int rc = remote_syscall_at_pc(tid, tgid, memfd, arch_nr_mmap, args, res);
+	if (rc == 0 && !res->died && hint && res->ret < 0 && res->ret > -4096) {
+		args[0] = 0;  /* taken: anywhere will do, unprotected by the filter */
+		args[3] = MAP_PRIVATE | MAP_ANONYMOUS;
+		rc = remote_syscall_at_pc(tid, tgid, memfd, arch_nr_mmap, args, res);
+	}
 	if (rc < 0 || res->died)
 		return rc;
 	if (res->ret < 0 && res->ret > -4096)

@@ -34,8 +34,10 @@ struct codepage {
 };
 
 /* Maps and fills the code page in a thread stopped where the first injection
- * may run (see remote_syscall_at_pc).  res reports a thread that died. */
-int codepage_create(pid_t tid, pid_t tgid, int memfd, struct codepage *cp,
+ * may run (see remote_syscall_at_pc), at hint when that range is free (the
+ * whole job shares one address, which the seccomp filter protects), else
+ * where the kernel puts it.  res reports a thread that died. */
+int codepage_create(pid_t tid, pid_t tgid, int memfd, uint64_t hint, struct codepage *cp,
                     struct remote_result *res);
 
 /* Writes the address of __errno_location into the page (for the deny routine). */

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/shm.h>
 #include <wordexp.h>
 
 #include "monitor/funcs.h"
@@ -392,6 +394,41 @@ static bool check_exec(const struct policy *p, const struct call *c, const struc
 	return decide_program(p, &c->prog, v, c->pid, d);
 }
 
+static bool overlaps(uint64_t a, uint64_t len, uint64_t lo, uint64_t hi)
+{
+	return a < hi && (a + len < a || a + len > lo);
+}
+
+/* The memory range a memory call changes, if any: [*a, *a + *len). */
+static bool changed_range(const struct call *c, uint64_t *a, uint64_t *len)
+{
+	const char *n = funcs[c->func].name;
+	*a = c->a[0].raw;
+	*len = c->a[1].raw;
+	if (!strcmp(n, "mmap"))
+		return c->a[3].raw & MAP_FIXED;
+	if (!strcmp(n, "shmat")) {
+		*a = c->a[1].raw;
+		*len = UINT64_MAX / 2;  /* the segment's size is not in the call */
+		return c->a[2].raw & SHM_REMAP;
+	}
+	return true;
+}
+
+static bool check_codepage(const struct call *c, const struct job_view *v, struct decision *d)
+{
+	uint64_t lo, hi, a, len;
+	if (!v->codepage(v->ctx, c->pid, &lo, &hi))
+		return verdict(d, V_ALLOW, NULL, "no code page in this process");
+	bool touch = changed_range(c, &a, &len) && overlaps(a, len, lo, hi);
+	/* mremap(MREMAP_FIXED) also names where the mapping goes */
+	if (!strcmp(funcs[c->func].name, "mremap") && (c->a[3].raw & MREMAP_FIXED))
+		touch |= overlaps(c->a[4].raw, c->a[2].raw, lo, hi);
+	if (touch)
+		return verdict(d, V_DENY, NULL, "it would change pysbx's code page");
+	return verdict(d, V_ALLOW, NULL, "it leaves pysbx's code page alone");
+}
+
 static bool check_args(const struct policy *p, const struct call *c, const struct job_view *v,
                        struct decision *d)
 {
@@ -437,6 +474,8 @@ static bool check_args(const struct policy *p, const struct call *c, const struc
 	case CK_SYSCALL:
 		return verdict(d, V_ALLOW, NULL, "system call %lld is not a dangerous one",
 		               (long long)c->a[0].num);
+	case CK_CODEPAGE:
+		return check_codepage(c, v, d);
 	case CK_NONE:
 		break;
 	}

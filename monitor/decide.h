@@ -9,6 +9,7 @@
 #define PYSBX_DECIDE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "monitor/call.h"
@@ -39,6 +40,8 @@ struct job_view {
 	               struct program *prog);
 	/* a shell's script operand names a regular file (relative to the caller's cwd) */
 	bool (*is_script)(void *ctx, pid_t caller, const char *path);
+	/* the code page of the caller's address space, [*lo, *hi); false if none */
+	bool (*codepage)(void *ctx, pid_t caller, uint64_t *lo, uint64_t *hi);
 };
 
 /* Decides a call.  Always fills d; denies when anything needed is missing. */

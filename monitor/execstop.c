@@ -13,6 +13,7 @@
 
 #include "inject/mem.h"
 #include "inject/remote.h"
+#include "monitor/backstop.h"
 #include "monitor/funcs.h"
 #include "monitor/loader.h"
 #include "monitor/log.h"
@@ -160,6 +161,27 @@ static int refuse(struct thread *th, int *wait_status)
 	return 1;
 }
 
+/* The first Python process of a lineage gets the seccomp filter; its
+ * descendants inherit it.  Without it the process does not run. */
+static int filter(struct monitor *m, struct thread *th, int *wait_status)
+{
+	struct remote_result res;
+	if (th->proc->filtered || !th->proc->as->cp.base)
+		return 0;
+	int rc = backstop_install(m, th, &res);
+	if (res.died) {
+		*wait_status = res.wait_status;
+		return 1;
+	}
+	if (rc < 0) {
+		log_note("pid %d: cannot install the system-call filter (%s); not running it",
+		         (int)th->tid, strerror(-rc));
+		return refuse(th, wait_status);
+	}
+	th->proc->filtered = true;
+	return 0;
+}
+
 static int hook_python(struct monitor *m, struct thread *th, int *wait_status)
 {
 	struct remote_result res;
@@ -171,7 +193,7 @@ static int hook_python(struct monitor *m, struct thread *th, int *wait_status)
 	if (rc < 0)
 		log_note("pid %d: Python image not hooked (%s): its GOT layer is off",
 		         (int)th->tid, rc == -ENOEXEC ? "statically linked" : strerror(-rc));
-	return 0;
+	return filter(m, th, wait_status);
 }
 
 int execstop_handle(struct monitor *m, struct thread *th, int *wait_status)

@@ -39,9 +39,26 @@
 #endif
 
 /* Shorthands for the common shapes of entries. */
-#define LIBC(n, f, ck, e, nr) {n, f, ck, e, nr, true, -1, -1, EX_PATH, false, false}
-#define SYSONLY(n, f, ck, nr) {n, f, ck, ERR_M1, nr, false, -1, -1, EX_PATH, false, false}
-#define EXEC(n, f, e, nr, pa, aa, how, lib) {n, f, CK_EXEC, e, nr, lib, pa, aa, how, false, false}
+#define LIBC(n, f, ck, e, nr) \
+	{.name = n, .fmt = f, .check = ck, .err = e, .sysnr = nr, .libc = true, \
+	 .prog_arg = -1, .argv_arg = -1}
+#define SYSONLY(n, f, ck, nr) \
+	{.name = n, .fmt = f, .check = ck, .err = ERR_M1, .sysnr = nr, .prog_arg = -1, \
+	 .argv_arg = -1}
+#define EXEC(n, f, e, nr, pa, aa, h) \
+	{.name = n, .fmt = f, .check = CK_EXEC, .err = e, .sysnr = nr, .libc = true, \
+	 .prog_arg = pa, .argv_arg = aa, .how = h}
+#define SPAWN(n, h) \
+	{.name = n, .fmt = "pPppvp", .check = CK_SPAWN, .err = ERR_NUM, .sysnr = -1, \
+	 .libc = true, .prog_arg = 1, .argv_arg = 4, .how = h}
+#define LOADER(n, f, l, h) \
+	{.name = n, .fmt = f, .check = CK_NONE, .err = ERR_NULL, .sysnr = -1, .libc = true, \
+	 .prog_arg = -1, .argv_arg = -1, .loads = l, .hands_out = h}
+/* pysbx's own protection, not a policy choice: calls that could unmap or
+ * change the code page. */
+#define SELF(n, f, nr) \
+	{.name = n, .fmt = f, .check = CK_CODEPAGE, .err = ERR_M1, .sysnr = nr, .prog_arg = -1, \
+	 .argv_arg = -1, .selfprot = true}
 
 const struct func funcs[] = {
 	/* Programs and shells */
@@ -49,17 +66,17 @@ const struct func funcs[] = {
 	LIBC("__libc_system", "c", CK_SHELL, ERR_M1, -1),
 	LIBC("popen", "cs", CK_SHELL, ERR_NULL, -1),
 	LIBC("wordexp", "spx", CK_WORDEXP, ERR_WRDE, -1),
-	EXEC("execve", "Pvp", ERR_M1, SYS_execve, 0, 1, EX_PATH, true),
-	EXEC("execv", "Pv", ERR_M1, -1, 0, 1, EX_PATH, true),
-	EXEC("execvp", "Pv", ERR_M1, -1, 0, 1, EX_FILE, true),
-	EXEC("execvpe", "Pvp", ERR_M1, -1, 0, 1, EX_FILE, true),
-	EXEC("execl", "Pl", ERR_M1, -1, 0, 1, EX_PATH, true),
-	EXEC("execlp", "Pl", ERR_M1, -1, 0, 1, EX_FILE, true),
-	EXEC("execle", "Pl", ERR_M1, -1, 0, 1, EX_PATH, true),
-	EXEC("execveat", "fPvpx", ERR_M1, SYS_execveat, 1, 2, EX_AT, true),
-	EXEC("fexecve", "fvp", ERR_M1, -1, 0, 1, EX_FD, true),
-	{"posix_spawn", "pPppvp", CK_SPAWN, ERR_NUM, -1, true, 1, 4, EX_PATH, false, false},
-	{"posix_spawnp", "pPppvp", CK_SPAWN, ERR_NUM, -1, true, 1, 4, EX_FILE, false, false},
+	EXEC("execve", "Pvp", ERR_M1, SYS_execve, 0, 1, EX_PATH),
+	EXEC("execv", "Pv", ERR_M1, -1, 0, 1, EX_PATH),
+	EXEC("execvp", "Pv", ERR_M1, -1, 0, 1, EX_FILE),
+	EXEC("execvpe", "Pvp", ERR_M1, -1, 0, 1, EX_FILE),
+	EXEC("execl", "Pl", ERR_M1, -1, 0, 1, EX_PATH),
+	EXEC("execlp", "Pl", ERR_M1, -1, 0, 1, EX_FILE),
+	EXEC("execle", "Pl", ERR_M1, -1, 0, 1, EX_PATH),
+	EXEC("execveat", "fPvpx", ERR_M1, SYS_execveat, 1, 2, EX_AT),
+	EXEC("fexecve", "fvp", ERR_M1, -1, 0, 1, EX_FD),
+	SPAWN("posix_spawn", EX_PATH),
+	SPAWN("posix_spawnp", EX_FILE),
 
 	/* Process creation: children are traced; what they run is checked at exec. */
 	LIBC("fork", "", CK_NONE, ERR_M1, NR(fork)),
@@ -148,10 +165,19 @@ const struct func funcs[] = {
 	SYSONLY("io_uring_register", "fupu", CK_NONE, SYS_io_uring_register),
 
 	/* The loader: code handed out at run time (mediated by module isolation). */
-	{"dlopen", "sx", CK_NONE, ERR_NULL, -1, true, -1, -1, EX_PATH, true, false},
-	{"dlmopen", "isx", CK_NONE, ERR_NULL, -1, true, -1, -1, EX_PATH, true, false},
-	{"dlsym", "ps", CK_NONE, ERR_NULL, -1, true, -1, -1, EX_PATH, false, true},
-	{"dlvsym", "pss", CK_NONE, ERR_NULL, -1, true, -1, -1, EX_PATH, false, true},
+	LOADER("dlopen", "sx", true, false),
+	LOADER("dlmopen", "isx", true, false),
+	LOADER("dlsym", "ps", false, true),
+	LOADER("dlvsym", "pss", false, true),
+
+	/* The code page: the job may not unmap, remap or change it. */
+	SELF("mprotect", "pux", SYS_mprotect),
+	SELF("pkey_mprotect", "puxi", SYS_pkey_mprotect),
+	SELF("munmap", "pu", SYS_munmap),
+	SELF("madvise", "pui", SYS_madvise),
+	SELF("mremap", "puuxp", SYS_mremap),
+	SELF("mmap", "puxxfu", SYS_mmap),
+	SELF("shmat", "ipx", SYS_shmat),
 };
 
 const size_t funcs_count = sizeof funcs / sizeof funcs[0];

@@ -32,6 +32,7 @@ enum check_kind {
 	CK_SYSCALL,   /* syscall(): judged as the system call it makes */
 	CK_WORDEXP,   /* wordexp: allowed with WRDE_NOCMD */
 	CK_CLONE,     /* clone: children are traced unless CLONE_UNTRACED */
+	CK_CODEPAGE,  /* memory calls: denied when they touch the code page */
 };
 
 enum err_conv {
@@ -60,6 +61,7 @@ struct func {
 	enum exec_how how;
 	bool loads;            /* dlopen, dlmopen: maps new objects */
 	bool hands_out;        /* dlsym, dlvsym: returns function addresses */
+	bool selfprot;         /* pysbx's self-protection: always checked, not in the policy */
 };
 
 extern const struct func funcs[];

@@ -587,7 +587,6 @@ int loader_hook(struct monitor *m, struct thread *th, struct remote_result *res)
 {
 	struct aspace *as = th->proc->as;
 	uint64_t brk, rdebug;
-	(void)m;
 	memset(res, 0, sizeof *res);
 	int rc = find_loader(th->tid, &brk, &rdebug);
 	if (rc < 0)
@@ -597,7 +596,7 @@ int loader_hook(struct monitor *m, struct thread *th, struct remote_result *res)
 	int memfd = aspace_memfd(as, th->tid);
 	if (memfd < 0)
 		return memfd;
-	rc = codepage_create(th->tid, th->proc->tgid, memfd, &as->cp, res);
+	rc = codepage_create(th->tid, th->proc->tgid, memfd, m->cp_addr, &as->cp, res);
 	if (rc < 0 || res->died)
 		return rc;
 	rc = bkpt_insert(th->tid, memfd, &as->r_brk, brk);

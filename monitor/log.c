@@ -415,6 +415,8 @@ static void human_call(const struct call *c, const struct decision *d, bool enfo
 	}
 	if (c->layer != LAYER_EXEC)
 		human_printf(&h, ")");
+	if (c->layer == LAYER_SYSCALL)
+		human_printf(&h, " system call");
 	if (c->object)
 		human_printf(&h, " from %s%s", c->handed_out ? "a pointer dlsym gave " : "",
 		             c->object);

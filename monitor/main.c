@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "monitor/launch.h"
@@ -30,6 +31,16 @@ static void install_forwarding(void)
 		sigaction(sigs[i], &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);   /* a closed log or stderr is an error, not a death */
 	signal(SIGTTOU, SIG_IGN);   /* reporting from the background after the tty handover */
+}
+
+/* One address for every code page of the job, low in the address space (see
+ * backstop.h), at a random page between 256 MiB and 4 GiB. */
+static uint64_t pick_codepage_addr(void)
+{
+	uint32_t r = 0;
+	if (getrandom(&r, sizeof r, 0) != sizeof r)
+		r = (uint32_t)getpid() * 2654435761u;
+	return 0x10000000ull + (uint64_t)(r % 0xf0000u) * 0x1000u;
 }
 
 static int load_policy(const struct options *o, struct policy **p)
@@ -94,6 +105,7 @@ int main(int argc, char **argv)
 		return 125;
 	}
 	m.own_pgrp = getpgrp();
+	m.cp_addr = pick_codepage_addr();
 	world_init(&m);
 	rc = run(&m);
 	log_fini();

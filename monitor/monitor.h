@@ -27,6 +27,7 @@ struct monitor {
 	int main_status;         /* its wait status, once main_done */
 	bool main_done;
 	pid_t own_pgrp;          /* pysbx-trace's process group: never the job's */
+	uint64_t cp_addr;        /* where every process of the job gets its code page */
 
 	/* the Python interpreters that started the job (policy: interpreter = yes) */
 	struct file_id interp[MAX_INTERPRETERS];

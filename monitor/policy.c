@@ -195,6 +195,11 @@ static void on_function_in(struct parse *ps, struct fn_rule *fn, const char *key
 		     key);
 		return;
 	}
+	if (funcs[i].selfprot) {
+		fail(ps, ps->line, -EINVAL, "%s is part of pysbx's own protection, not a policy "
+		     "choice", key);
+		return;
+	}
 	if (parse_action(val, &a) < 0) {
 		fail(ps, ps->line, -EINVAL, "%s: expected allow, deny, check or kill, got '%s'",
 		     key, val);
@@ -370,11 +375,16 @@ static struct policy *policy_new(const char *file)
 	return p;
 }
 
-/* Functions the policy does not name fall back to [policy] default. */
+/* Functions the policy does not name fall back to [policy] default; the
+ * self-protection calls are always checked. */
 static void apply_fallback(struct policy *p)
 {
+	static const struct rule self = {"pysbx", 0, "self-protection (built in)"};
 	for (size_t i = 0; i < funcs_count; i++)
-		if (!p->fn[i].set) {
+		if (funcs[i].selfprot) {
+			p->fn[i].action = ACT_CHECK;
+			p->fn[i].rule = self;
+		} else if (!p->fn[i].set) {
 			p->fn[i].action = p->fallback;
 			p->fn[i].rule = p->fallback_rule;
 		}

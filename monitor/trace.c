@@ -13,6 +13,7 @@
 
 #include "inject/arch.h"
 #include "inject/mem.h"
+#include "monitor/backstop.h"
 #include "monitor/calls.h"
 #include "monitor/execstop.h"
 #include "monitor/loader.h"
@@ -22,7 +23,8 @@
 long trace_options(void)
 {
 	return PTRACE_O_EXITKILL | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEFORK |
-	       PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACESYSGOOD;
+	       PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACESYSGOOD |
+	       PTRACE_O_TRACESECCOMP;
 }
 
 static void resume(struct thread *th, int sig)
@@ -57,6 +59,7 @@ static struct proc *new_proc(struct monitor *m, struct proc *parent, pid_t child
 	if (!p)
 		return NULL;
 	p->judged = parent->judged;
+	p->filtered = parent->filtered;
 	p->exe = parent->exe ? strdup(parent->exe) : NULL;
 	if (flags & CLONE_VM)
 		p->as = aspace_get(parent->as);         /* vfork: the same memory until exec */
@@ -265,6 +268,9 @@ static void on_stop(struct monitor *m, pid_t tid, int st)
 		return;
 	case PTRACE_EVENT_EXEC:
 		on_exec(m, tid);
+		return;
+	case PTRACE_EVENT_SECCOMP:
+		backstop_stop(m, th);
 		return;
 	case PTRACE_EVENT_STOP:
 		/* a child's first stop (SIGTRAP), or a group-stop (the stop signal) */

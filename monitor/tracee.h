@@ -21,6 +21,7 @@ struct proc {
 	unsigned nthreads;
 	bool judged;           /* from the first Python interpreter on */
 	bool main;             /* the process pysbx-trace launched */
+	bool filtered;         /* runs under the seccomp filter (inherited, kept across exec) */
 	struct aspace *as;
 	char *exe;             /* the current image, from /proc/<pid>/exe */
 	struct proc *hnext;

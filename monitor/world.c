@@ -175,6 +175,18 @@ static bool is_script(void *ctx, pid_t caller, const char *path)
 	return ok;
 }
 
+static bool codepage(void *ctx, pid_t caller, uint64_t *lo, uint64_t *hi)
+{
+	struct monitor *m = ctx;
+	struct thread *th = tracee_thread(&m->t, caller);
+	const struct aspace *as = th && th->proc ? th->proc->as : NULL;
+	if (!as || !as->cp.base)
+		return false;
+	*lo = as->cp.base;
+	*hi = as->cp.base + CODEPAGE_SIZE;
+	return true;
+}
+
 void world_init(struct monitor *m)
 {
 	m->view = (struct job_view){
@@ -185,5 +197,6 @@ void world_init(struct monitor *m)
 		.pidfd_pid = pidfd_pid,
 		.resolve = resolve,
 		.is_script = is_script,
+		.codepage = codepage,
 	};
 }

@@ -49,8 +49,16 @@ static int resolve(void *ctx, pid_t caller, const char *word, bool path_search, 
 	return -ENOENT;
 }
 
+static bool codepage(void *ctx, pid_t caller, uint64_t *lo, uint64_t *hi)
+{
+	(void)ctx; (void)caller;
+	*lo = 0x10000000;
+	*hi = 0x10010000;
+	return true;
+}
+
 static const struct job_view view = {NULL, in_job, pgrp_in_job, pgrp_of, pidfd_pid, resolve,
-                                      is_script};
+                                      is_script, codepage};
 
 static int setup(void **state)
 {

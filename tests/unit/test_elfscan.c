@@ -538,6 +538,136 @@ static void test_cache_many(void **state)
 	elfscan_cache_clear();
 }
 
+static void assert_same_str(const char *what, const char *a, const char *b)
+{
+	if (!a != !b || (a && strcmp(a, b)))
+		fail_msg("%s: \"%s\" != \"%s\"", what, a ? a : "(null)", b ? b : "(null)");
+}
+
+/* Every field a scan without ELFSCAN_SYSCALLS and ELFSCAN_SHA256 fills is the
+ * same as in the scan that read the whole file. */
+static void assert_same_report(const struct elfscan_report *a,
+                               const struct elfscan_report *b)
+{
+	assert_int_equal(a->error, b->error);
+	assert_string_equal(a->error_msg, b->error_msg);
+	assert_string_equal(a->path, b->path);
+	assert_true(a->id.dev == b->id.dev && a->id.ino == b->id.ino &&
+	            a->id.size == b->id.size &&
+	            a->id.mtime.tv_sec == b->id.mtime.tv_sec &&
+	            a->id.mtime.tv_nsec == b->id.mtime.tv_nsec);
+	if (a->error)
+		return;
+	assert_int_equal(a->e_type, b->e_type);
+	assert_int_equal(a->e_machine, b->e_machine);
+	assert_int_equal(a->entry, b->entry);
+	assert_int_equal(a->flags, b->flags);
+	assert_same_str("interp", a->interp, b->interp);
+	assert_same_str("soname", a->soname, b->soname);
+	assert_same_str("rpath", a->rpath, b->rpath);
+	assert_same_str("runpath", a->runpath, b->runpath);
+	assert_int_equal(a->n_needed, b->n_needed);
+	for (size_t i = 0; i < a->n_needed; i++)
+		assert_string_equal(a->needed[i], b->needed[i]);
+	assert_int_equal(a->n_segs, b->n_segs);
+	for (size_t i = 0; i < a->n_segs; i++) {
+		assert_int_equal(a->segs[i].vaddr, b->segs[i].vaddr);
+		assert_int_equal(a->segs[i].memsz, b->segs[i].memsz);
+		assert_int_equal(a->segs[i].offset, b->segs[i].offset);
+		assert_int_equal(a->segs[i].filesz, b->segs[i].filesz);
+		assert_int_equal(a->segs[i].flags, b->segs[i].flags);
+	}
+	assert_int_equal(a->load_lo, b->load_lo);
+	assert_int_equal(a->load_hi, b->load_hi);
+	assert_int_equal(a->n_syms, b->n_syms);
+	for (size_t i = 0; i < a->n_syms; i++) {
+		const struct elfscan_symbol *x = &a->syms[i], *y = &b->syms[i];
+		assert_string_equal(x->name, y->name);
+		assert_same_str(x->name, x->version, y->version);
+		assert_int_equal(x->hidden, y->hidden);
+		assert_int_equal(x->value, y->value);
+		assert_int_equal(x->size, y->size);
+		assert_int_equal(x->type, y->type);
+		assert_int_equal(x->bind, y->bind);
+	}
+	assert_int_equal(a->n_slots, b->n_slots);
+	for (size_t i = 0; i < a->n_slots; i++) {
+		const struct elfscan_slot *x = &a->slots[i], *y = &b->slots[i];
+		assert_string_equal(x->name, y->name);
+		assert_same_str(x->name, x->version, y->version);
+		assert_int_equal(x->offset, y->offset);
+		assert_int_equal(x->addend, y->addend);
+		assert_int_equal(x->kind, y->kind);
+		assert_int_equal(x->weak, y->weak);
+	}
+	assert_int_equal(a->init, b->init);
+	assert_int_equal(a->fini, b->fini);
+	assert_int_equal(a->n_init_array, b->n_init_array);
+	for (size_t i = 0; i < a->n_init_array; i++)
+		assert_int_equal(a->init_array[i], b->init_array[i]);
+	assert_int_equal(a->n_fini_array, b->n_fini_array);
+	for (size_t i = 0; i < a->n_fini_array; i++)
+		assert_int_equal(a->fini_array[i], b->fini_array[i]);
+	assert_int_equal(a->n_ifunc, b->n_ifunc);
+	assert_int_equal(a->n_irelative, b->n_irelative);
+}
+
+/* Scans fd with opts and without the options that read the whole file, and
+ * checks that the two agree; the partial report has nothing of the others. */
+static void check_partial(int fd, const char *path, unsigned opts)
+{
+	struct elfscan_report *whole = NULL, *part = NULL;
+
+	assert_int_equal(elfscan_fd_opts(fd, path, opts, &whole), 0);
+	assert_int_equal(elfscan_fd_opts(fd, path, 0, &part), 0);
+	assert_same_report(whole, part);
+	assert_false(part->syscalls_scanned);
+	assert_false(part->has_sha256);
+	assert_null(part->syscalls);
+	elfscan_free(whole);
+	elfscan_free(part);
+}
+
+static void check_partial_path(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	assert_true(fd >= 0);
+	check_partial(fd, path, ELFSCAN_ALL);
+	close(fd);
+}
+
+/* Every fixture (the damaged ones too) and the interpreter and libc of this
+ * system: the scan that reads only the dynamic tables reports what the one
+ * that reads the whole file does. */
+static void test_partial_same_as_full(void **state)
+{
+	const char *sys[] = { "/usr/bin/python3.11", LIBC,
+	                      "/usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0" };
+	DIR *d = opendir(fixtures());
+	struct dirent *e;
+	size_t n = 0;
+
+	(void)state;
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL) {
+		char path[PATH_MAX];
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", fixtures(), e->d_name);
+		check_partial_path(path);
+		n++;
+	}
+	closedir(d);
+	assert_true(n >= 40);
+	for (size_t i = 0; i < sizeof(sys) / sizeof(sys[0]); i++) {
+		if (access(sys[i], R_OK) == 0)
+			check_partial_path(sys[i]);
+		else
+			assert_true(i > 0);  /* python3.11 and libc are dependencies */
+	}
+}
+
 /* Deterministic xorshift, so a failing mutation can be replayed. */
 static uint64_t rnd(uint64_t *st)
 {
@@ -584,8 +714,9 @@ static void check_invariants(const struct elfscan_report *r, size_t size)
 }
 
 /* Damaged copies made at random (fixed seed): never a crash, a leak or an
- * out-of-bounds read (run this under valgrind or ASan), and a report that
- * is either an error or consistent. */
+ * out-of-bounds read (run this under valgrind or ASan), a report that is
+ * either an error or consistent, and the same report from the scan that
+ * reads only the dynamic tables as from the one that reads the whole file. */
 static void test_mutated_files(void **state)
 {
 	const char *names[] = { "imports.so", "ctors.so", "noshdr.so", "versioned.so" };
@@ -616,6 +747,7 @@ static void test_mutated_files(void **state)
 			check_invariants(r, m);
 			errors += r->error != 0;
 			elfscan_free(r);
+			check_partial(fd, names[f], ELFSCAN_SHA256);
 		}
 	}
 	close(fd);
@@ -705,6 +837,7 @@ int main(void)
 		cmocka_unit_test(test_cache),
 		cmocka_unit_test(test_cache_many),
 		cmocka_unit_test(test_mutated_files),
+		cmocka_unit_test(test_partial_same_as_full),
 		cmocka_unit_test(test_print_escaping),
 		cmocka_unit_test(test_print_error),
 	};
