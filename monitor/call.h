@@ -49,7 +49,6 @@ struct call {
 	const char *object;   /* calling object (GOT layer), or NULL */
 	bool handed_out;      /* through a pointer dlsym handed out (ctypes, cffi) */
 	bool object_trusted;  /* the calling object's verdict is trusted */
-	uint64_t ret_addr;
 	size_t nargs;
 	struct call_arg a[CALL_MAX_ARGS];
 	struct program prog;  /* exec-like calls and exec stops */

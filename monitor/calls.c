@@ -33,8 +33,7 @@ static int deny(const struct aspace *as, pid_t tid, arch_regs *r, const struct f
 	return 0;
 }
 
-static void fill_call(struct call *c, const struct thread *th, const struct got_slot *s,
-                      const arch_regs *r)
+static void fill_call(struct call *c, const struct thread *th, const struct got_slot *s)
 {
 	const struct aspace *as = th->proc->as;
 	memset(c, 0, sizeof *c);
@@ -46,7 +45,6 @@ static void fill_call(struct call *c, const struct thread *th, const struct got_
 	c->object = s->object < as->n_objs ? as->objs[s->object].path : NULL;
 	c->handed_out = !s->addr;
 	c->object_trusted = s->object < as->n_objs && as->objs[s->object].trusted;
-	mem_read_word(th->tid, arch_return_slot(r), &c->ret_addr);
 }
 
 static int apply(struct monitor *m, struct thread *th, arch_regs *r, const struct got_slot *s,
@@ -81,7 +79,7 @@ int calls_trap(struct monitor *m, struct thread *th, arch_regs *r)
 	struct decision d = {0};
 	if (!s)
 		return -EINVAL;
-	fill_call(&c, th, s, r);
+	fill_call(&c, th, s);
 	int rc = args_decode(&c, th->tid, r);
 	if (rc == 0)
 		rc = args_program(m, &c);
