@@ -55,7 +55,7 @@ static size_t n_dyn(const struct scan *s)
 
 static void get_dyn(const struct scan *s, size_t i, Elf64_Dyn *e)
 {
-	memcpy(e, s->img + s->dynamic.off + i * sizeof(*e), sizeof(*e));
+	memcpy(e, s->dynamic.p + i * sizeof(*e), sizeof(*e));
 }
 
 /* Copies DT_STRTAB: every name in the report points into this copy. */
@@ -72,12 +72,13 @@ static int copy_strtab(struct scan *s)
 	rc = scan_vaddr(s, s->dt.strtab, s->dt.strsz, "DT_STRTAB", &sp);
 	if (rc)
 		return rc;
-	if (s->img[sp.off + sp.size - 1] != 0)
-		return scan_fail(s, -EINVAL, "DT_STRTAB does not end in a NUL");
 	s->box->strtab = malloc(sp.size + 1);
 	if (!s->box->strtab)
 		return -ENOMEM;
-	memcpy(s->box->strtab, s->img + sp.off, sp.size);
+	if ((rc = scan_read(s, sp.off, s->box->strtab, sp.size)))
+		return rc;
+	if (s->box->strtab[sp.size - 1] != 0)
+		return scan_fail(s, -EINVAL, "DT_STRTAB does not end in a NUL");
 	s->box->strtab[sp.size] = 0;
 	s->strsz = sp.size;
 	return 0;
@@ -127,6 +128,8 @@ int scan_dynamic(struct scan *s)
 	int rc;
 
 	s->dt.present = true;
+	if ((rc = scan_load(s, &s->dynamic)))
+		return rc;
 	for (size_t i = 0; i < n_dyn(s); i++) {
 		get_dyn(s, i, &e);
 		if (e.d_tag == DT_NULL)
@@ -164,8 +167,7 @@ static int read_array(struct scan *s, uint64_t va, uint64_t sz, const char *what
 	*arr = malloc(sz);
 	if (!*arr)
 		return -ENOMEM;
-	memcpy(*arr, s->img + sp.off, sz);
-	return 0;
+	return scan_read(s, sp.off, *arr, sz);
 }
 
 static int check_in_object(struct scan *s, uint64_t va, const char *what)

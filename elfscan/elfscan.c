@@ -24,12 +24,81 @@ int scan_fail(struct scan *s, int err, const char *fmt, ...)
 	return err;
 }
 
-/* Copies n bytes at file offset off; 0 or -EINVAL when they are not all there. */
-int scan_read(const struct scan *s, uint64_t off, void *dst, size_t n)
+/* preads exactly n bytes.  The file was at least off+n bytes long at fstat, so
+ * an early end means it shrank since: the file's fault, a verdict.  Any other
+ * failure is ours. */
+static int fill(struct scan *s, uint64_t off, void *dst, size_t n)
 {
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t k = pread(s->fd, (char *)dst + got, n - got, (off_t)(off + got));
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return s->sys_error = -errno;
+		if (k == 0)
+			return scan_fail(s, -ESTALE, "file shrank while it was read");
+		got += (size_t)k;
+	}
+	return 0;
+}
+
+/* Copies n bytes at file offset off; 0, -EINVAL when they are not all in the
+ * file, or the failure of the read.  Without the whole image, a small read
+ * comes from a window read at off (walks go forward, so the next one is
+ * usually in it); a large one is read straight into dst. */
+int scan_read(struct scan *s, uint64_t off, void *dst, size_t n)
+{
+	int rc;
+
 	if (off > s->size || n > s->size - off)
 		return -EINVAL;
-	memcpy(dst, s->img + off, n);
+	if (n == 0)
+		return 0;
+	if (s->img) {
+		memcpy(dst, s->img + off, n);
+		return 0;
+	}
+	if (n > SCAN_WINDOW)
+		return fill(s, off, dst, n);
+	if (off < s->win_off || off + n > s->win_off + s->win_len) {
+		size_t len = s->size - off < SCAN_WINDOW ? s->size - off : SCAN_WINDOW;
+		if (!s->win && !(s->win = malloc(SCAN_WINDOW)))
+			return s->sys_error = -ENOMEM;
+		s->win_len = 0;
+		if ((rc = fill(s, off, s->win, len)))
+			return rc;
+		s->win_off = off;
+		s->win_len = len;
+	}
+	memcpy(dst, s->win + (off - s->win_off), n);
+	return 0;
+}
+
+/* Makes sp->p point at the span's bytes: into the image, or into a buffer read
+ * for it that lives as long as the scan. */
+int scan_load(struct scan *s, struct span *sp)
+{
+	unsigned char *buf;
+	int rc;
+
+	if (sp->off > s->size || sp->size > s->size - sp->off)
+		return scan_fail(s, -EINVAL, "truncated: 0x%" PRIx64 " bytes at 0x%"
+		                 PRIx64 " extend past end of file", sp->size, sp->off);
+	if (s->img) {
+		sp->p = s->img + sp->off;
+		return 0;
+	}
+	if ((rc = scan_grow(&s->bufs, &s->cap_bufs, s->n_bufs + 1, sizeof(*s->bufs))))
+		return s->sys_error = rc;
+	buf = malloc(sp->size ? sp->size : 1);
+	if (!buf)
+		return s->sys_error = -ENOMEM;
+	s->bufs[s->n_bufs++] = buf;
+	if ((rc = fill(s, sp->off, buf, sp->size)))
+		return rc;
+	sp->p = buf;
 	return 0;
 }
 
@@ -126,31 +195,14 @@ void elfscan_free(struct elfscan_report *r)
 	free(b);
 }
 
-static int read_all(int fd, unsigned char *buf, size_t size)
-{
-	size_t got = 0;
-
-	while (got < size) {
-		ssize_t n = pread(fd, buf + got, size - got, (off_t)got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -ESTALE;  /* shrank since fstat */
-		got += (size_t)n;
-	}
-	return 0;
-}
-
-/* fstat gives the identity; the bytes are then read in full. */
-static int load_file(struct scan *s, int fd)
+/* fstat gives the identity; the bytes are read in full when whole is set,
+ * else range by range as the parse asks for them. */
+static int load_file(struct scan *s, bool whole)
 {
 	struct elfscan_report *r = s->r;
 	struct stat st;
-	int rc;
 
-	if (fstat(fd, &st) < 0)
+	if (fstat(s->fd, &st) < 0)
 		return -errno;
 	r->id.dev = st.st_dev;
 	r->id.ino = st.st_ino;
@@ -164,13 +216,12 @@ static int load_file(struct scan *s, int fd)
 		return scan_fail(s, -EFBIG, "file too large (%lld bytes)",
 		                 (long long)st.st_size);
 	s->size = (size_t)st.st_size;
+	if (!whole)
+		return 0;
 	s->img = malloc(s->size);
 	if (!s->img)
 		return -ENOMEM;
-	rc = read_all(fd, s->img, s->size);
-	if (rc == -ESTALE)
-		return scan_fail(s, rc, "file shrank while it was read");
-	return rc;
+	return fill(s, 0, s->img, s->size);
 }
 
 static void set_flags(struct scan *s)
@@ -225,6 +276,10 @@ static void scan_cleanup(struct scan *s)
 	if (s->elf)
 		elf_end(s->elf);
 	free(s->img);
+	free(s->win);
+	for (size_t i = 0; i < s->n_bufs; i++)
+		free(s->bufs[i]);
+	free(s->bufs);
 	free(s->vername);
 }
 
@@ -252,15 +307,19 @@ int elfscan_fd_opts(int fd, const char *path, unsigned opts, struct elfscan_repo
 		rc = -ENOMEM;
 		goto out;
 	}
-	rc = load_file(&s, fd);
+	s.fd = fd;
+	rc = load_file(&s, opts & (ELFSCAN_SYSCALLS | ELFSCAN_SHA256));
 	if (rc == 0 && (opts & ELFSCAN_SHA256)) {
 		sha256(s.img, s.size, s.r->sha256);
 		s.r->has_sha256 = true;
 	}
 	if (rc == 0)
 		rc = scan_image(&s, opts);
-	/* A file's fault is a verdict in the report; ours is the return value. */
-	if (rc && s.r->error == 0)
+	/* A file's fault is a verdict in the report; ours is the return value
+	 * (even when the parse went on to blame the file for a failed read). */
+	if (s.sys_error)
+		rc = s.sys_error;
+	if (rc && (s.r->error == 0 || s.sys_error))
 		goto out;
 	if (s.r->error)
 		drop_contents(b);

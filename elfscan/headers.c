@@ -35,11 +35,14 @@ static int header_counts(struct scan *s, const Elf64_Ehdr *eh, size_t *shnum,
  * message that says why. */
 static int check_ident(struct scan *s)
 {
-	const unsigned char *e = s->img;
+	unsigned char e[sizeof(Elf64_Ehdr)];
 	Elf64_Ehdr eh;
 	size_t shnum, phnum;
 	int rc;
 
+	rc = scan_read(s, 0, e, s->size < sizeof(e) ? s->size : sizeof(e));
+	if (rc)
+		return rc;
 	if (s->size < SELFMAG || memcmp(e, ELFMAG, SELFMAG) != 0)
 		return scan_fail(s, -ENOEXEC, "not an ELF file");
 	if (s->size < EI_NIDENT)
@@ -76,7 +79,9 @@ static int open_elf(struct scan *s)
 	size_t phnum, shnum;
 	GElf_Ehdr eh;
 
-	s->elf = elf_memory((char *)s->img, s->size);
+	/* ELF_C_READ: libelf preads the headers it is asked for (never mmap),
+	 * whether or not the scan holds the whole file. */
+	s->elf = elf_begin(s->fd, ELF_C_READ, NULL);
 	if (!s->elf || elf_kind(s->elf) != ELF_K_ELF || !gelf_getehdr(s->elf, &eh))
 		return scan_fail(s, -EINVAL, "corrupt ELF header: %s", elf_errmsg(-1));
 	if (elf_getphdrnum(s->elf, &phnum) != 0 ||
@@ -118,15 +123,26 @@ static int add_segment(struct scan *s, size_t i, const GElf_Phdr *ph)
 /* The kernel reads PT_INTERP from the file, so the file offset is what counts. */
 static int add_interp(struct scan *s, const GElf_Phdr *ph)
 {
+	char *buf;
+	int rc;
+
 	if (ph->p_offset > s->size || ph->p_filesz > s->size - ph->p_offset ||
 	    ph->p_filesz == 0)
 		return scan_fail(s, -EINVAL, "truncated: PT_INTERP extends past end "
 		                 "of file");
-	if (memchr(s->img + ph->p_offset, 0, ph->p_filesz) == NULL)
-		return scan_fail(s, -EINVAL, "PT_INTERP is not NUL-terminated");
-	free(s->r->interp);
-	s->r->interp = strdup((const char *)s->img + ph->p_offset);
-	return s->r->interp ? 0 : -ENOMEM;
+	buf = malloc(ph->p_filesz);
+	if (!buf)
+		return -ENOMEM;
+	rc = scan_read(s, ph->p_offset, buf, ph->p_filesz);
+	if (rc == 0 && memchr(buf, 0, ph->p_filesz) == NULL)
+		rc = scan_fail(s, -EINVAL, "PT_INTERP is not NUL-terminated");
+	if (rc == 0) {
+		free(s->r->interp);
+		s->r->interp = strdup(buf);
+		rc = s->r->interp ? 0 : -ENOMEM;
+	}
+	free(buf);
+	return rc;
 }
 
 static int scan_phdrs(struct scan *s)

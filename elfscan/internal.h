@@ -1,8 +1,13 @@
 /* elfscan internals shared by the scanner's files; not part of the interface.
  *
- * A scan reads the whole file into memory once (never mmap: a job could
- * truncate a mapped file under us and turn every read into SIGBUS), then parses
- * it with explicit bounds checks.  The dynamic tables are found the way the
+ * A scan never mmaps the file (a job could truncate a mapped file under us and
+ * turn every read into SIGBUS).  When it needs all the bytes (system call
+ * sites, SHA-256) it reads the whole file into memory once; otherwise it
+ * preads only the headers and the dynamic tables it uses, each range checked
+ * against the file size first.  Both go through scan_read() and scan_load(),
+ * so the parse is the same code and gives the same report either way.
+ *
+ * The dynamic tables are found the way the
  * loader finds them, through PT_DYNAMIC and virtual addresses mapped back to
  * file offsets by the PT_LOAD segments, so section headers that lie about
  * .rela.plt cannot hide a GOT slot.  Section headers are used only where the
@@ -35,11 +40,16 @@ struct report_box {
 	char *strtab;
 };
 
+/* Small reads (headers, version entries, hash buckets) of a scan that does not
+ * hold the whole file go through a window of this many bytes. */
+#define SCAN_WINDOW  8192
+
 /* A range of the file (offset, size) that has been checked to lie inside it. */
 struct span {
 	uint64_t off, size;
 	uint64_t avail;  /* bytes from off to the end of the segment's file image */
 	bool present;
+	const unsigned char *p;  /* its bytes, once scan_load() has run */
 };
 
 /* The DT_* values the scan uses (d_ptr values are unrelocated vaddrs). */
@@ -62,8 +72,18 @@ struct dyninfo {
 struct scan {
 	struct elfscan_report *r;
 	struct report_box *box;
-	unsigned char *img;   /* the whole file */
-	size_t size;
+	int fd;
+	size_t size;          /* from fstat: every range is checked against it */
+	unsigned char *img;   /* the whole file, or NULL: read in ranges */
+	/* A failure that is ours, not the file's (I/O, memory): the scan returns
+	 * it instead of a verdict. */
+	int sys_error;
+	/* Without img: the window for small reads and the ranges loaded so far. */
+	unsigned char *win;
+	uint64_t win_off;
+	size_t win_len;
+	unsigned char **bufs;
+	size_t n_bufs, cap_bufs;
 	Elf *elf;
 	size_t shnum, shstrndx, phnum;
 
@@ -89,7 +109,8 @@ int scan_fail(struct scan *s, int err, const char *fmt, ...)
 const char *scan_str(const struct scan *s, uint64_t off);
 int scan_vaddr(struct scan *s, uint64_t vaddr, uint64_t size, const char *what,
                struct span *out);
-int scan_read(const struct scan *s, uint64_t off, void *dst, size_t n);
+int scan_read(struct scan *s, uint64_t off, void *dst, size_t n);
+int scan_load(struct scan *s, struct span *sp);
 int scan_grow(void *arrp, size_t *cap, size_t n, size_t elem);
 
 /* headers.c */

@@ -112,8 +112,10 @@ static int do_table(struct scan *s, uint64_t va, uint64_t sz, const char *what,
 		return scan_fail(s, -EINVAL, "%s size is not a multiple of %zu",
 		                 what, sizeof(ra));
 	rc = scan_vaddr(s, va, sz, what, &sp);
+	if (rc == 0)
+		rc = scan_load(s, &sp);
 	for (uint64_t off = 0; rc == 0 && off < sz; off += sizeof(ra)) {
-		memcpy(&ra, s->img + sp.off + off, sizeof(ra));
+		memcpy(&ra, sp.p + off, sizeof(ra));
 		rc = do_rela(s, &ra, cap);
 	}
 	return rc;

@@ -6,7 +6,7 @@
 
 #include "elfscan/internal.h"
 
-static int read_u32(const struct scan *s, uint64_t off, uint32_t *v)
+static int read_u32(struct scan *s, uint64_t off, uint32_t *v)
 {
 	return scan_read(s, off, v, sizeof(*v));
 }
@@ -23,13 +23,15 @@ static int count_gnu_hash(struct scan *s, size_t *n)
 	if (rc)
 		return rc;
 	end = sp.off + sp.avail;
-	memcpy(hdr, s->img + sp.off, sizeof(hdr));
+	if ((rc = scan_read(s, sp.off, hdr, sizeof(hdr))))
+		return rc;
 	buckets = sp.off + 16 + (uint64_t)hdr[2] * 8;
 	if ((uint64_t)hdr[2] * 8 > sp.avail - 16 ||
 	    (uint64_t)hdr[0] * 4 > end - buckets)
 		return scan_fail(s, -EINVAL, "truncated: DT_GNU_HASH tables");
 	for (uint32_t b = 0; b < hdr[0]; b++) {
-		read_u32(s, buckets + b * 4ull, &v);
+		if ((rc = read_u32(s, buckets + b * 4ull, &v)))
+			return rc;
 		if (v > maxsym)
 			maxsym = v;
 	}
@@ -70,7 +72,8 @@ static int count_symbols(struct scan *s)
 		rc = scan_vaddr(s, s->dt.hash, sizeof(hdr), "DT_HASH", &sp);
 		if (rc)
 			return rc;
-		memcpy(hdr, s->img + sp.off, sizeof(hdr));
+		if ((rc = scan_read(s, sp.off, hdr, sizeof(hdr))))
+			return rc;
 		s->nsyms = hdr[1];
 	} else if (s->dt.has_gnu_hash) {
 		rc = count_gnu_hash(s, &s->nsyms);
@@ -80,8 +83,9 @@ static int count_symbols(struct scan *s)
 	if (s->nsyms > s->size / sizeof(Elf64_Sym))
 		return scan_fail(s, -EINVAL, "truncated: %zu dynamic symbols do not "
 		                 "fit in the file", s->nsyms);
-	return scan_vaddr(s, s->dt.symtab, s->nsyms * sizeof(Elf64_Sym),
-	                  "DT_SYMTAB", &s->symtab);
+	rc = scan_vaddr(s, s->dt.symtab, s->nsyms * sizeof(Elf64_Sym),
+	                "DT_SYMTAB", &s->symtab);
+	return rc ? rc : scan_load(s, &s->symtab);
 }
 
 int scan_sym(struct scan *s, uint64_t idx, Elf64_Sym *out)
@@ -89,7 +93,7 @@ int scan_sym(struct scan *s, uint64_t idx, Elf64_Sym *out)
 	if (idx >= s->nsyms)
 		return scan_fail(s, -EINVAL, "symbol index %" PRIu64 " out of range "
 		                 "(%zu symbols)", idx, s->nsyms);
-	memcpy(out, s->img + s->symtab.off + idx * sizeof(*out), sizeof(*out));
+	memcpy(out, s->symtab.p + idx * sizeof(*out), sizeof(*out));
 	if (out->st_name >= s->strsz)
 		return scan_fail(s, -EINVAL, "symbol %" PRIu64 ": name offset 0x%x "
 		                 "outside DT_STRTAB", idx, out->st_name);
@@ -128,7 +132,8 @@ static int walk_verdef(struct scan *s)
 		if (vd.vd_cnt) {
 			if (vd.vd_aux > end - at || end - at - vd.vd_aux < sizeof(va))
 				return scan_fail(s, -EINVAL, "truncated: DT_VERDEF aux");
-			memcpy(&va, s->img + at + vd.vd_aux, sizeof(va));
+			if ((rc = scan_read(s, at + vd.vd_aux, &va, sizeof(va))))
+				return rc;
 			if ((rc = set_vername(s, vd.vd_ndx, va.vda_name, "DT_VERDEF")))
 				return rc;
 		}
@@ -192,7 +197,7 @@ static int scan_versions(struct scan *s)
 		return 0;
 	rc = scan_vaddr(s, s->dt.versym, s->nsyms * sizeof(uint16_t),
 	                "DT_VERSYM", &s->versym);
-	if (rc)
+	if (rc || (rc = scan_load(s, &s->versym)))
 		return rc;
 	s->n_vername = SCAN_MAX_VERSION + 1;
 	s->vername = calloc(s->n_vername, sizeof(*s->vername));
@@ -216,7 +221,7 @@ int scan_symver(struct scan *s, uint64_t idx, const char **ver, bool *hidden)
 		return 0;
 	if (idx >= s->nsyms)
 		return scan_fail(s, -EINVAL, "versym index %" PRIu64 " out of range", idx);
-	memcpy(&v, s->img + s->versym.off + idx * sizeof(v), sizeof(v));
+	memcpy(&v, s->versym.p + idx * sizeof(v), sizeof(v));
 	*hidden = (v & 0x8000) != 0;
 	if ((v & SCAN_MAX_VERSION) <= VER_NDX_GLOBAL)
 		return 0;

@@ -303,6 +303,8 @@ int scan_syscalls(struct scan *s)
 	struct sweep w = { .s = s };
 	int rc;
 
+	if (!s->img)  /* elfscan_fd_opts() reads the whole file for this */
+		return -EINVAL;
 	rc = open_cs(&w.fast, &w.fi, false);
 	if (rc == 0)
 		rc = open_cs(&w.slow, &w.si, true);

@@ -628,12 +628,12 @@ static void check_partial(int fd, const char *path, unsigned opts)
 	elfscan_free(part);
 }
 
-static void check_partial_path(const char *path)
+static void check_partial_path(const char *path, unsigned opts)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	assert_true(fd >= 0);
-	check_partial(fd, path, ELFSCAN_ALL);
+	check_partial(fd, path, opts);
 	close(fd);
 }
 
@@ -655,14 +655,16 @@ static void test_partial_same_as_full(void **state)
 		if (e->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", fixtures(), e->d_name);
-		check_partial_path(path);
+		check_partial_path(path, ELFSCAN_ALL);
 		n++;
 	}
 	closedir(d);
 	assert_true(n >= 40);
+	/* SHA-256 alone reads the whole file without the syscall sweep, which
+	 * takes seconds for these (minutes under valgrind). */
 	for (size_t i = 0; i < sizeof(sys) / sizeof(sys[0]); i++) {
 		if (access(sys[i], R_OK) == 0)
-			check_partial_path(sys[i]);
+			check_partial_path(sys[i], ELFSCAN_SHA256);
 		else
 			assert_true(i > 0);  /* python3.11 and libc are dependencies */
 	}
