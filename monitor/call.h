@@ -37,6 +37,8 @@ struct program {
 	char **argv;       /* not owned */
 	size_t argc;
 	bool interpreter;  /* the same file as the job's Python interpreter */
+	bool fresh;        /* created or changed after the job started */
+	const char *known_as;  /* a copy of this denied program or shell (by content) */
 	char *image;       /* exec stop: the image actually loaded, if it differs
 	                      from resolved (a script's interpreter) */
 };

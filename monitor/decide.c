@@ -127,8 +127,8 @@ static const struct rule_word *under_dir(const struct rule_list *dirs, const cha
 static const struct rule_word *denied_name(const struct policy *p, const struct program *prog)
 {
 	const char *names[] = {base_name(prog->given), base_name(prog->resolved),
-	                       base_name(prog->image)};
-	for (size_t i = 0; i < 3; i++) {
+	                       base_name(prog->image), prog->known_as};
+	for (size_t i = 0; i < 4; i++) {
 		const struct rule_word *w = names[i] ? policy_list_find(&p->deny_programs, names[i])
 		                                     : NULL;
 		if (w)
@@ -143,6 +143,8 @@ static const struct rule_word *shell_name(const struct policy *p, const struct p
 	                                             base_name(prog->resolved) : "");
 	if (!w && prog->given)
 		w = policy_list_find(&p->shells, base_name(prog->given));
+	if (!w && prog->known_as)
+		w = policy_list_find(&p->shells, prog->known_as);
 	return w;
 }
 
@@ -169,8 +171,14 @@ static bool program_at(const struct policy *p, const struct program *prog,
 	if (depth > MAX_DEPTH)
 		return verdict(d, V_DENY, &builtin_rule, "commands nested too deeply");
 	w = denied_name(p, prog);
+	if (w && prog->known_as && !strcmp(w->word, prog->known_as))
+		return verdict(d, V_DENY, &w->rule, "%s is a copy of %s, a denied program",
+		               prog->resolved ? prog->resolved : prog->given, w->word);
 	if (w)
 		return verdict(d, V_DENY, &w->rule, "%s is a denied program", w->word);
+	if (prog->fresh)
+		return verdict(d, V_DENY, &builtin_rule, "%s was created or changed during the job",
+		               prog->resolved ? prog->resolved : prog->given);
 	if (!prog->resolved)
 		return verdict(d, V_ALLOW, &builtin_rule,
 		               "%s not found (checked again if it is ever run)", prog->given);

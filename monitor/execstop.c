@@ -49,6 +49,15 @@ static const struct elfscan_report *scan_exe(pid_t pid, struct stat *st)
 	return r;
 }
 
+/* The image through /proc/<pid>/exe: the very file mapped, even a memfd or a
+ * file deleted since. */
+static void identity_image(struct monitor *m, pid_t pid, struct program *prog)
+{
+	char exe[64];
+	snprintf(exe, sizeof exe, "/proc/%d/exe", (int)pid);
+	identity_of(m, exe, &prog->fresh, &prog->known_as);
+}
+
 /* What the exec ran: the file named to execve (AT_EXECFN: a script for #!),
  * and the image loaded (the script's interpreter, or the same file). */
 static int exec_program(struct monitor *m, struct proc *p, struct call *c, const struct stat *st)
@@ -73,7 +82,12 @@ static int exec_program(struct monitor *m, struct proc *p, struct call *c, const
 			prog->resolved = strdup(p->exe);
 	}
 	prog->interpreter = monitor_is_interpreter(m, st->st_dev, st->st_ino);
-	return prog->resolved ? 0 : -ENOMEM;
+	if (!prog->resolved)
+		return -ENOMEM;
+	identity_of(m, prog->resolved, &prog->fresh, &prog->known_as);
+	if (prog->image && !prog->fresh && !prog->known_as)
+		identity_image(m, p->tgid, prog);
+	return 0;
 }
 
 /* Fills a call as if execve(given, argv) had been trapped, from the new image. */

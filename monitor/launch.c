@@ -6,15 +6,46 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+/* Capabilities that would let a job running as root reach around the monitor
+ * (ptrace it or read its memory despite it being undumpable, signal anything,
+ * load kernel code, ...).  Dropped from the bounding set before the first
+ * exec, so no program of the job ever has them again. */
+static const int dropped_caps[] = {
+	CAP_SYS_PTRACE, CAP_SYS_ADMIN, CAP_SYS_MODULE, CAP_SYS_RAWIO, CAP_SYS_BOOT,
+	CAP_SYS_TIME, CAP_KILL, CAP_MKNOD, CAP_SYS_RESOURCE, CAP_MAC_ADMIN, CAP_MAC_OVERRIDE,
+	CAP_BPF, CAP_PERFMON, CAP_CHECKPOINT_RESTORE,
+};
+
+static void drop_caps(void)
+{
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[2];
+	for (size_t i = 0; i < sizeof dropped_caps / sizeof dropped_caps[0]; i++)
+		prctl(PR_CAPBSET_DROP, dropped_caps[i], 0, 0, 0);  /* EPERM: never had it */
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	if (syscall(SYS_capget, &h, d) != 0)
+		return;
+	for (size_t i = 0; i < sizeof dropped_caps / sizeof dropped_caps[0]; i++) {
+		int c = dropped_caps[i];
+		d[c / 32].effective &= ~(1u << (c % 32));
+		d[c / 32].permitted &= ~(1u << (c % 32));
+		d[c / 32].inheritable &= ~(1u << (c % 32));
+	}
+	syscall(SYS_capset, &h, d);
+}
 
 static void child(char **argv, int go, int report, pid_t parent)
 {
 	char c;
 	setpgid(0, 0);
+	drop_caps();
 	/* the job must not outlive pysbx-trace, even before the first exec stop */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(125);

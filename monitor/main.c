@@ -2,7 +2,9 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <unistd.h>
 
@@ -104,11 +106,18 @@ int main(int argc, char **argv)
 		policy_free(m.policy);
 		return 125;
 	}
+	/* out of the job's reach: no core dump, no /proc/<pid>/mem, no ptrace of
+	 * us without CAP_SYS_PTRACE, which the job does not get (launch.c) */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	m.own_pgrp = getpgrp();
 	m.cp_addr = pick_codepage_addr();
+	identity_init(&m.id);
 	world_init(&m);
 	rc = run(&m);
 	log_fini();
+	identity_free(&m.id);
+	for (size_t i = 0; i < m.n_interp; i++)
+		free(m.interp_prefix[i]);
 	policy_free(m.policy);
 	return rc;
 }

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include "monitor/decide.h"
+#include "monitor/identity.h"
 #include "monitor/options.h"
 #include "monitor/policy.h"
 #include "monitor/tracee.h"
@@ -34,6 +35,7 @@ struct monitor {
 	char *interp_prefix[MAX_INTERPRETERS];  /* its installation: /usr, a pyenv version */
 	size_t n_interp;
 
+	struct identity id;      /* denied programs by content; the job's start */
 	unsigned long n_calls, n_denied;
 	bool ending;             /* the job is being ended: by policy or a fatal error */
 };

@@ -1019,7 +1019,6 @@ static bool op_next(struct sp *sp, int c)
 	return true;
 }
 
-/* A redirection operator (pos at < or >) and its target word. */
 /* The target of >& or <& is an fd number or -.  bash takes any other word
  * for a file name and expands it again (>&'$(cmd)' runs cmd); dash
  * refuses it. */
@@ -1037,6 +1036,7 @@ static int check_dup_target(const struct word *w)
 	return w->v.n ? 0 : -EINVAL;
 }
 
+/* A redirection operator (pos at < or >) and its target word. */
 static int lex_redir(struct sp *sp, struct tok *t)
 {
 	int heredoc = 0, c = sp->src[sp->pos++], rc;
@@ -1113,10 +1113,8 @@ static int lex(struct sp *sp, struct tok *t)
 	word_reset(&t->w);
 	skip_blanks(sp);
 	c = cur(sp);
-	if (c < 0) {
-		t->kind = T_EOF;
+	if (c < 0)
 		return 0;
-	}
 	if (c == '<' || c == '>')
 		return lex_redir(sp, t);
 	if (!c || !strchr("\n;&|()", c))

@@ -82,16 +82,98 @@ static char *absolute(pid_t pid, const char *path)
 	return out;
 }
 
+/* /proc/self and /proc/thread-self name the process that looks: for paths the
+ * job gave, that is the job's process, not pysbx-trace. */
+static void map_self(char *p, size_t cap, pid_t pid)
+{
+	char tail[PATH_MAX];
+	const char *rest = NULL;
+	const char *self = "/proc/self", *tself = "/proc/thread-self";
+	if (!strncmp(p, tself, strlen(tself)) && (!p[strlen(tself)] || p[strlen(tself)] == '/'))
+		rest = p + strlen(tself);
+	else if (!strncmp(p, self, strlen(self)) && (!p[strlen(self)] || p[strlen(self)] == '/'))
+		rest = p + strlen(self);
+	if (!rest)
+		return;
+	snprintf(tail, sizeof tail, "%s", rest);
+	if (snprintf(p, cap, "/proc/%d%.*s", (int)pid, (int)(cap - 32), tail) >= (int)cap)
+		p[cap - 1] = 0;
+}
+
+/* Appends "/comp" to out; false when it does not fit. */
+static bool push(char *out, size_t cap, const char *comp, size_t n)
+{
+	size_t len = strlen(out);
+	if (len + 1 + n + 1 > cap)
+		return false;
+	out[len] = '/';
+	memcpy(out + len + 1, comp, n);
+	out[len + 1 + n] = 0;
+	return true;
+}
+
+/* The file a path names for process pid, walked component by component so
+ * that every symlink, /proc/self among them, is read as pid would read it.
+ * NULL with errno ENOENT when it does not exist (a memfd, a deleted file). */
 char *world_realpath(pid_t pid, const char *path)
 {
-	char *abs = absolute(pid, path);
-	if (!abs)
+	char out[PATH_MAX] = "", rest[PATH_MAX], link[PATH_MAX];
+	int hops = 0;
+	if (path[0] != '/' && procfs_readlink(pid, "cwd", out, sizeof out) < 0)
 		return NULL;
-	char *r = realpath(abs, NULL);
-	int e = errno;
-	free(abs);
-	errno = e;
-	return r;
+	if (!strcmp(out, "/"))
+		out[0] = 0;
+	snprintf(rest, sizeof rest, "%s", path);
+	char *at = rest;
+	while (*at) {
+		while (*at == '/')
+			at++;
+		size_t n = strcspn(at, "/");
+		if (n == 0)
+			break;
+		if (n == 1 && at[0] == '.') {
+			at += n;
+			continue;
+		}
+		if (n == 2 && at[0] == '.' && at[1] == '.') {
+			char *slash = strrchr(out, '/');
+			if (slash)
+				*slash = 0;
+			at += n;
+			continue;
+		}
+		char cand[PATH_MAX];
+		struct stat st;
+		snprintf(cand, sizeof cand, "%s", out);
+		if (!push(cand, sizeof cand, at, n)) {
+			errno = ENAMETOOLONG;
+			return NULL;
+		}
+		map_self(cand, sizeof cand, pid);
+		if (lstat(cand, &st) < 0)
+			return NULL;
+		at += n;
+		if (!S_ISLNK(st.st_mode)) {
+			snprintf(out, sizeof out, "%s", cand);
+			continue;
+		}
+		ssize_t len = readlink(cand, link, sizeof link - 1);
+		if (len < 0 || ++hops > 40) {
+			errno = len < 0 ? errno : ELOOP;
+			return NULL;
+		}
+		link[len] = 0;
+		char next[PATH_MAX];
+		if (snprintf(next, sizeof next, "%s%s", link, at) >= (int)sizeof next) {
+			errno = ENAMETOOLONG;
+			return NULL;
+		}
+		snprintf(rest, sizeof rest, "%s", next);
+		at = rest;
+		if (link[0] == '/')
+			out[0] = 0;
+	}
+	return strdup(out[0] ? out : "/");
 }
 
 static char *env_path(pid_t pid)
@@ -141,11 +223,13 @@ static char *search_path(pid_t pid, const char *word)
 	return found;
 }
 
-static void mark_interpreter(struct monitor *m, struct program *prog)
+static void mark_identity(struct monitor *m, struct program *prog)
 {
 	struct stat st;
 	prog->interpreter = prog->resolved && stat(prog->resolved, &st) == 0 &&
 	                    monitor_is_interpreter(m, st.st_dev, st.st_ino);
+	if (prog->resolved)
+		identity_of(m, prog->resolved, &prog->fresh, &prog->known_as);
 }
 
 static int resolve(void *ctx, pid_t caller, const char *word, bool path_search,
@@ -161,7 +245,7 @@ static int resolve(void *ctx, pid_t caller, const char *word, bool path_search,
 		prog->resolved = world_realpath(caller, word);
 	if (!prog->resolved)
 		return errno == ENOMEM ? -ENOMEM : -ENOENT;
-	mark_interpreter(m, prog);
+	mark_identity(m, prog);
 	return 0;
 }
 
