@@ -124,11 +124,15 @@ static const struct rule_word *under_dir(const struct rule_list *dirs, const cha
 	return NULL;
 }
 
-static const struct rule_word *denied_name(const struct policy *p, const struct program *prog)
+/* A denied name: what it was called, what it resolves to, its image, and
+ * (last, so a plain name wins in the message) what its content is. */
+static const struct rule_word *denied_name(const struct policy *p, const struct program *prog,
+                                           bool *by_content)
 {
 	const char *names[] = {base_name(prog->given), base_name(prog->resolved),
 	                       base_name(prog->image), prog->known_as};
 	for (size_t i = 0; i < 4; i++) {
+		*by_content = i == 3;
 		const struct rule_word *w = names[i] ? policy_list_find(&p->deny_programs, names[i])
 		                                     : NULL;
 		if (w)
@@ -170,8 +174,9 @@ static bool program_at(const struct policy *p, const struct program *prog,
 	const struct rule_word *w;
 	if (depth > MAX_DEPTH)
 		return verdict(d, V_DENY, &builtin_rule, "commands nested too deeply");
-	w = denied_name(p, prog);
-	if (w && prog->known_as && !strcmp(w->word, prog->known_as))
+	bool by_content;
+	w = denied_name(p, prog, &by_content);
+	if (w && by_content)
 		return verdict(d, V_DENY, &w->rule, "%s is a copy of %s, a denied program",
 		               prog->resolved ? prog->resolved : prog->given, w->word);
 	if (w)

@@ -159,6 +159,38 @@ static void note_interpreter(struct monitor *m, const struct stat *st, const cha
 	m->interp[m->n_interp++] = (struct file_id){st->st_dev, st->st_ino};
 }
 
+/* Loader variables the job set for its children.  In a Python image the
+ * libraries LD_PRELOAD and LD_LIBRARY_PATH bring are scanned and redirected
+ * like any other object before they run; LD_AUDIT libraries run before that,
+ * and in other programs nothing watches the loader: there the variables are
+ * renamed (LD_PRELOAD= becomes XD_PRELOAD=) before the loader reads them. */
+static void disarm_loader_vars(struct monitor *m, struct thread *th, bool python)
+{
+	static const char *const always[] = {"LD_AUDIT="};
+	static const char *const plain[] = {"LD_PRELOAD=", "LD_LIBRARY_PATH=", "GCONV_PATH="};
+	uint64_t start, end;
+	char *env;
+	if (procfs_env_range(th->tid, &start, &end) < 0 || end - start > MAX_CMDLINE)
+		return;
+	if (!(env = malloc(end - start + 1)))
+		return;
+	int memfd = aspace_memfd(th->proc->as, th->tid);
+	if (memfd >= 0 && mem_read(th->tid, start, env, end - start) == 0) {
+		env[end - start] = 0;
+		for (size_t at = 0; at < end - start; at += strlen(env + at) + 1) {
+			bool hit = !strncmp(env + at, always[0], strlen(always[0]));
+			for (size_t i = 0; !python && !hit && i < 3; i++)
+				hit = !strncmp(env + at, plain[i], strlen(plain[i]));
+			if (hit && mem_write(memfd, start + at, "X", 1) == 0)
+				log_note("pid %d: %.*s renamed X%.*s: the loader will not use it",
+				         (int)th->tid, (int)strcspn(env + at, "="), env + at,
+				         (int)strcspn(env + at + 1, "="), env + at + 1);
+		}
+	}
+	free(env);
+	(void)m;
+}
+
 /* The new image has run nothing: make it exit before its first instruction. */
 static int refuse(struct thread *th, int *wait_status)
 {
@@ -238,6 +270,8 @@ int execstop_handle(struct monitor *m, struct thread *th, int *wait_status)
 		return refuse(th, wait_status);
 	}
 	free(cmdline);
+	if (p->judged)
+		disarm_loader_vars(m, th, python);
 	if (!python)
 		return 0;
 	if (!p->judged) {

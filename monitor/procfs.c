@@ -109,6 +109,29 @@ pid_t procfs_pgrp(pid_t pid)
 	return pgrp;
 }
 
+int procfs_env_range(pid_t pid, uint64_t *start, uint64_t *end)
+{
+	char *buf, *save = NULL;
+	size_t len;
+	int rc = procfs_read(pid, "stat", &buf, &len, 4096);
+	if (rc < 0)
+		return rc;
+	char *rp = strrchr(buf, ')');
+	int field = 2;  /* the fields after ")" start at 3 */
+	rc = -EINVAL;
+	for (char *t = rp ? strtok_r(rp + 1, " ", &save) : NULL; t; t = strtok_r(NULL, " ", &save)) {
+		if (++field == 50)
+			*start = strtoull(t, NULL, 10);
+		else if (field == 51) {
+			*end = strtoull(t, NULL, 10);
+			rc = *end > *start ? 0 : -EINVAL;
+			break;
+		}
+	}
+	free(buf);
+	return rc;
+}
+
 char **procfs_split(char *buf, size_t len, size_t *n)
 {
 	size_t count = 0;

@@ -12,6 +12,9 @@ ssize_t procfs_readlink(pid_t pid, const char *what, char *buf, size_t cap);
 int procfs_read(pid_t pid, const char *what, char **buf, size_t *len, size_t max);
 /* Value of auxiliary vector entry type (AT_BASE, AT_EXECFN ...), or -ENOENT. */
 int procfs_auxv(pid_t pid, unsigned long type, uint64_t *val);
+/* Where the process's environment strings are (/proc/<pid>/stat, fields 50
+ * and 51): [*start, *end).  0 or a negative errno. */
+int procfs_env_range(pid_t pid, uint64_t *start, uint64_t *end);
 /* Process group of pid, or -1. */
 pid_t procfs_pgrp(pid_t pid);
 /* Splits a NUL-separated buffer (cmdline, environ) into a NULL-terminated vector
