@@ -99,24 +99,32 @@ static int do_rela(struct scan *s, const Elf64_Rela *ra, size_t *cap)
 	}
 }
 
+/* A table is read a block at a time: a large library has megabytes of
+ * relocations, and one buffer for them all costs more in page faults than
+ * the reads do. */
+#define RELA_BLOCK 512
+
 static int do_table(struct scan *s, uint64_t va, uint64_t sz, const char *what,
                     size_t *cap)
 {
+	Elf64_Rela block[RELA_BLOCK];
 	struct span sp;
-	Elf64_Rela ra;
+	uint64_t done, n;
 	int rc;
 
 	if (sz == 0)
 		return 0;
-	if (sz % sizeof(ra))
+	if (sz % sizeof(*block))
 		return scan_fail(s, -EINVAL, "%s size is not a multiple of %zu",
-		                 what, sizeof(ra));
+		                 what, sizeof(*block));
 	rc = scan_vaddr(s, va, sz, what, &sp);
-	if (rc == 0)
-		rc = scan_load(s, &sp);
-	for (uint64_t off = 0; rc == 0 && off < sz; off += sizeof(ra)) {
-		memcpy(&ra, sp.p + off, sizeof(ra));
-		rc = do_rela(s, &ra, cap);
+	for (done = 0; rc == 0 && done < sz; done += n * sizeof(*block)) {
+		n = (sz - done) / sizeof(*block);
+		if (n > RELA_BLOCK)
+			n = RELA_BLOCK;
+		rc = scan_read(s, sp.off + done, block, n * sizeof(*block));
+		for (uint64_t i = 0; rc == 0 && i < n; i++)
+			rc = do_rela(s, &block[i], cap);
 	}
 	return rc;
 }

@@ -100,14 +100,24 @@ int scan_sym(struct scan *s, uint64_t idx, Elf64_Sym *out)
 	return 0;
 }
 
+/* Names version index ndx; the table grows to the highest index defined
+ * (a few dozen in libc), unset entries NULL. */
 static int set_vername(struct scan *s, unsigned ndx, uint32_t name, const char *what)
 {
 	const char *str = scan_str(s, name);
+	size_t i = ndx & SCAN_MAX_VERSION, old = s->n_vername;
+	int rc;
 
 	if (!str)
 		return scan_fail(s, -EINVAL, "%s: name offset 0x%x outside DT_STRTAB",
 		                 what, name);
-	s->vername[ndx & SCAN_MAX_VERSION] = str;
+	if (i >= old) {
+		if ((rc = scan_grow(&s->vername, &s->n_vername, i + 1,
+		                    sizeof(*s->vername))))
+			return rc;
+		memset(s->vername + old, 0, (s->n_vername - old) * sizeof(*s->vername));
+	}
+	s->vername[i] = str;
 	return 0;
 }
 
@@ -199,10 +209,6 @@ static int scan_versions(struct scan *s)
 	                "DT_VERSYM", &s->versym);
 	if (rc || (rc = scan_load(s, &s->versym)))
 		return rc;
-	s->n_vername = SCAN_MAX_VERSION + 1;
-	s->vername = calloc(s->n_vername, sizeof(*s->vername));
-	if (!s->vername)
-		return -ENOMEM;
 	if (s->dt.has_verdef && (rc = walk_verdef(s)))
 		return rc;
 	if (s->dt.has_verneed && (rc = walk_verneed(s)))
@@ -225,7 +231,8 @@ int scan_symver(struct scan *s, uint64_t idx, const char **ver, bool *hidden)
 	*hidden = (v & 0x8000) != 0;
 	if ((v & SCAN_MAX_VERSION) <= VER_NDX_GLOBAL)
 		return 0;
-	*ver = s->vername[v & SCAN_MAX_VERSION];
+	if ((v & SCAN_MAX_VERSION) < s->n_vername)
+		*ver = s->vername[v & SCAN_MAX_VERSION];
 	if (!*ver)
 		return scan_fail(s, -EINVAL, "symbol %" PRIu64 ": version index %u "
 		                 "is not defined", idx, v & SCAN_MAX_VERSION);
