@@ -183,7 +183,9 @@ static int decode_one(const struct src *s, unsigned i, struct call_arg *a)
 
 static int decode_fmt(struct call *c, const struct src *s)
 {
-	const char *fmt = funcs[c->func].fmt;
+	/* a system call, or syscall(): the kernel's argument order */
+	bool raw = s->layer == LAYER_SYSCALL || c->outer >= 0;
+	const char *fmt = raw && funcs[c->func].sysfmt ? funcs[c->func].sysfmt : funcs[c->func].fmt;
 	c->nargs = 0;
 	for (unsigned i = 0; fmt[i] && i < CALL_MAX_ARGS; i++) {
 		struct call_arg *a = &c->a[c->nargs++];

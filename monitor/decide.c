@@ -316,13 +316,31 @@ static int check_eval(struct shell_ctx *s, char **argv, size_t argc)
 	return ok ? 0 : 1;
 }
 
+/* A program word known only when the shell runs is checked at its exec; but
+ * it may expand to nothing and hand the program slot to the next word
+ * ("$x bash"), so a denied name among the words is denied now. */
+static int check_dynamic(struct shell_ctx *s, char **argv, const unsigned *flags, size_t argc)
+{
+	for (size_t i = 1; i < argc; i++) {
+		const struct rule_word *w = flags[i] & SHSPLIT_DYNAMIC ? NULL
+		                          : policy_list_find(&s->p->deny_programs, base_name(argv[i]));
+		if (w) {
+			s->denied = !verdict(s->d, V_DENY, &w->rule, "%s is a denied program", w->word);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static int check_simple(struct shell_ctx *s, char **argv, const unsigned *flags, size_t argc)
 {
 	while (argc > 0) {
 		if (flags[0] & SHSPLIT_DYNAMIC)
-			return 0;  /* known only when the shell runs: checked at its exec */
+			return check_dynamic(s, argv, flags, argc);
 		if (!strcmp(argv[0], "eval"))
 			return check_eval(s, argv + 1, argc - 1);
+		if (!strcmp(argv[0], "trap") && argc > 1 && argv[1][0] != '-')
+			return check_eval(s, argv + 1, 1);  /* the action runs as a command */
 		long next = unwrap(argv, argc);
 		bool shell_own = !strcmp(argv[0], "exec") || !strcmp(argv[0], "command") ||
 		                 !strcmp(argv[0], "builtin");
@@ -475,10 +493,12 @@ static bool check_args(const struct policy *p, const struct call *c, const struc
 			return verdict(d, V_ALLOW, NULL, "WRDE_NOCMD: no command substitution");
 		return verdict(d, V_DENY, NULL, "command substitution without WRDE_NOCMD");
 	case CK_CLONE:
-		/* clone(fn, stack, flags, ...); clone3(struct clone_args *, size) */
+		/* the flags: an argument of clone, in memory for clone3 */
 		a = arg_of(c, 'K');
 		if (!a)
-			a = &c->a[2];
+			a = arg_of(c, 'F');
+		if (!a)
+			return verdict(d, V_DENY, &builtin_rule, "clone flags not found");
 		if (a->err)
 			return read_error(d, a, "clone flags");
 		if ((uint64_t)a->num & CLONE_UNTRACED)

@@ -85,7 +85,9 @@ const struct func funcs[] = {
 	LIBC("_Fork", "", CK_NONE, ERR_M1, -1),
 	LIBC("vfork", "", CK_NONE, ERR_M1, NR(vfork)),
 	LIBC("forkpty", "pppp", CK_NONE, ERR_M1, -1),
-	LIBC("clone", "ppxp", CK_CLONE, ERR_M1, SYS_clone),
+	/* clone(fn, stack, flags, arg, ...) in libc; clone(flags, stack, ...) as a system call */
+	{.name = "clone", .fmt = "ppFp", .sysfmt = "Fpppx", .check = CK_CLONE, .err = ERR_M1,
+	 .sysnr = SYS_clone, .libc = true, .prog_arg = -1, .argv_arg = -1},
 	SYSONLY("clone3", "Ku", CK_CLONE, NR(clone3)),
 	LIBC("syscall", "n", CK_SYSCALL, ERR_M1, -1),
 
@@ -146,7 +148,8 @@ const struct func funcs[] = {
 	LIBC("unshare", "x", CK_NONE, ERR_M1, SYS_unshare),
 	LIBC("setns", "fx", CK_NONE, ERR_M1, SYS_setns),
 	LIBC("acct", "s", CK_NONE, ERR_M1, SYS_acct),
-	LIBC("reboot", "x", CK_NONE, ERR_M1, SYS_reboot),
+	{.name = "reboot", .fmt = "x", .sysfmt = "xxxp", .check = CK_NONE, .err = ERR_M1,
+	 .sysnr = SYS_reboot, .libc = true, .prog_arg = -1, .argv_arg = -1},
 	LIBC("quotactl", "sxip", CK_NONE, ERR_M1, SYS_quotactl),
 	LIBC("sethostname", "pu", CK_NONE, ERR_M1, SYS_sethostname),
 	LIBC("setdomainname", "pu", CK_NONE, ERR_M1, SYS_setdomainname),

@@ -13,6 +13,7 @@
  *   n  system call number (syscall(): the rest is read as that call's)
  *   T  struct timex pointer (its modes field is read)
  *   K  struct clone_args pointer (its flags field is read)
+ *   F  clone flags
  */
 #ifndef PYSBX_FUNCS_H
 #define PYSBX_FUNCS_H
@@ -52,6 +53,7 @@ enum exec_how {   /* how an exec-like call names its program */
 struct func {
 	const char *name;      /* libc function name, or the system call's name */
 	const char *fmt;       /* argument formats */
+	const char *sysfmt;    /* the system call's, when its arguments differ (clone) */
 	enum check_kind check;
 	enum err_conv err;
 	long sysnr;            /* system call it corresponds to, or -1 */

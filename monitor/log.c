@@ -275,6 +275,9 @@ static void json_arg(struct jw *j, const struct call_arg *a)
 	case 'u':
 		jw_uint(j, (unsigned long long)a->num);
 		break;
+	case 'F': case 'K':
+		jw_hex(j, (unsigned long long)a->num);
+		break;
 	case 'T':
 		jw_obj_begin(j);
 		jw_key(j, "modes");
@@ -388,6 +391,9 @@ static void human_arg(struct jw *h, const struct call_arg *a)
 		break;
 	case 'T':
 		human_printf(h, "{modes=%#llx}", (unsigned long long)a->num);
+		break;
+	case 'F': case 'K':
+		human_printf(h, "flags=%#llx", (unsigned long long)a->num);
 		break;
 	default:
 		human_printf(h, "%#llx", (unsigned long long)a->raw);

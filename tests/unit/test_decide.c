@@ -113,6 +113,10 @@ static void shell_commands(void **state)
 	assert_int_equal(shell("unknown-program"), V_ALLOW);
 	/* what the shell would reject is not judged further */
 	assert_int_equal(shell("echo 'unterminated"), V_DENY);
+	assert_int_equal(shell("$x bash -i"), V_DENY);         /* $x may be empty */
+	assert_int_equal(shell("$EDITOR notes.txt"), V_ALLOW);
+	assert_int_equal(shell("trap 'bash' EXIT; ls"), V_DENY);
+	assert_int_equal(shell("trap 'echo bye' EXIT; ls"), V_ALLOW);
 }
 
 static void nesting_is_bounded(void **state)
@@ -234,6 +238,23 @@ static void clocks_only_read(void **state)
 	assert_int_equal(d.verdict, V_DENY);
 }
 
+static void clone_flags_by_layer(void **state)
+{
+	struct call c = {.layer = LAYER_SYSCALL, .func = funcs_by_name("clone"), .outer = -1,
+	                 .nargs = 1};
+	struct decision d;
+	(void)state;
+	c.a[0] = (struct call_arg){.fmt = 'F', .num = 0x00800000 | 17};  /* CLONE_UNTRACED */
+	decide_call(pol, &c, &view, &d);
+	assert_int_equal(d.verdict, V_DENY);
+	c.a[0].num = 17;
+	decide_call(pol, &c, &view, &d);
+	assert_int_equal(d.verdict, V_ALLOW);
+	c.a[0].fmt = 'p';  /* no flags among the arguments: fail closed */
+	decide_call(pol, &c, &view, &d);
+	assert_int_equal(d.verdict, V_DENY);
+}
+
 static void syscall_judged_by_number(void **state)
 {
 	struct call c = {.layer = LAYER_GOT, .func = funcs_by_name("setuid"),
@@ -316,6 +337,7 @@ int main(void)
 		cmocka_unit_test(unreadable_arguments_deny),
 		cmocka_unit_test(signals),
 		cmocka_unit_test(clocks_only_read),
+		cmocka_unit_test(clone_flags_by_layer),
 		cmocka_unit_test(syscall_judged_by_number),
 		cmocka_unit_test(actions_of_a_custom_policy),
 		cmocka_unit_test(module_rules),
