@@ -45,7 +45,7 @@ LIBS := $(B)/libmonitor.a $(B)/libinject.a $(B)/libelfscan.a
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 
-.PHONY: all check unit e2e corpus deps demo install clean bench bench-smoke
+.PHONY: all check unit e2e corpus deps demo install clean bench bench-smoke fuzz
 all: $(BIN)/pysbx-trace $(BIN)/pysbx-scan
 
 $(B)/%.o: %.c
@@ -83,6 +83,9 @@ test_objs = $(if $(TEST_OBJS_$(1)),$(TEST_OBJS_$(1)),$(LIBS))
 $(B)/tests/test_%: tests/unit/test_%.c $$(call test_objs,$$*) | fixtures
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(call test_objs,$*) $(LDLIBS) $(CMOCKA_LIBS)
+
+# Fuzzing (libFuzzer, clang): `make fuzz` runs each harness for FUZZ_SECONDS.
+-include tests/fuzz/fuzz.mk
 
 # Test fixtures (small ELF files and the like) are built by tests/fixtures/fixtures.mk.
 FIXTURES :=
