@@ -84,6 +84,9 @@ $(B)/tests/test_%: tests/unit/test_%.c $$(call test_objs,$$*) | fixtures
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(call test_objs,$*) $(LDLIBS) $(CMOCKA_LIBS)
 
+# Python stacks: generated CPython layout offsets (monitor/pystack.mk).
+-include monitor/pystack.mk
+
 # Fuzzing (libFuzzer, clang): `make fuzz` runs each harness for FUZZ_SECONDS.
 -include tests/fuzz/fuzz.mk
 
