@@ -289,6 +289,11 @@ void call_release(struct call *c)
 		memset(&c->a[i], 0, sizeof c->a[i]);
 	}
 	c->nargs = 0;
+	free(c->bt);
+	free(c->py);
+	c->bt = NULL;
+	c->py = NULL;
+	c->n_bt = 0;
 	if (c->has_prog) {
 		free(c->prog.given);
 		free(c->prog.resolved);

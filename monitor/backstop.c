@@ -17,6 +17,7 @@
 #include "inject/arch.h"
 #include "inject/mem.h"
 #include "monitor/args.h"
+#include "monitor/backtrace.h"
 #include "monitor/funcs.h"
 #include "monitor/log.h"
 
@@ -216,6 +217,8 @@ void backstop_stop(struct monitor *m, struct thread *th)
 		strcpy(d.why, "out of memory reading the arguments");
 	} else
 		decide_call(m->policy, &c, &m->view, &d);
+	if (m->opt->backtrace)
+		backtrace_collect(th, &r, false, &c);
 	m->n_calls++;
 	bool enforce = !m->opt->audit;
 	if (d.verdict != V_ALLOW && enforce)

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "monitor/pystack.h"
+
 enum layer { LAYER_GOT, LAYER_SYSCALL, LAYER_EXEC };
 
 /* Bounds on what is read from the tracee.  Longer is a deny, not a truncation. */
@@ -43,6 +45,14 @@ struct program {
 	                      from resolved (a script's interpreter) */
 };
 
+/* One native frame (-b). */
+struct btframe {
+	uint64_t pc;
+	const char *object;   /* the loaded object holding pc (owned by the aspace), or NULL */
+	char symbol[128];     /* "" when unknown */
+	uint64_t offset;      /* pc - symbol */
+};
+
 struct call {
 	enum layer layer;
 	int func;             /* funcs[] index */
@@ -55,6 +65,13 @@ struct call {
 	struct call_arg a[CALL_MAX_ARGS];
 	struct program prog;  /* exec-like calls and exec stops */
 	bool has_prog;
+
+	/* -b: where the call came from */
+	struct btframe *bt;   /* innermost first */
+	size_t n_bt;
+	struct pyframe *py;   /* innermost first */
+	int n_py;             /* frames, or -1 when the interpreter is not understood */
+	bool traced;          /* bt and py were collected */
 };
 
 void call_release(struct call *c);

@@ -7,6 +7,7 @@
 
 #include "inject/mem.h"
 #include "monitor/args.h"
+#include "monitor/backtrace.h"
 #include "monitor/funcs.h"
 #include "monitor/loader.h"
 #include "monitor/log.h"
@@ -83,6 +84,8 @@ int calls_trap(struct monitor *m, struct thread *th, arch_regs *r)
 	int rc = args_decode(&c, th->tid, r);
 	if (rc == 0)
 		rc = args_program(m, &c);
+	if (m->opt->backtrace)
+		backtrace_collect(th, r, true, &c);
 	if (rc < 0 || s->dead) {
 		d.verdict = V_DENY;
 		d.rule = NULL;

@@ -289,6 +289,43 @@ static void json_arg(struct jw *j, const struct call_arg *a)
 	}
 }
 
+static void json_where(struct jw *j, const struct call *c)
+{
+	jw_key(j, "backtrace");
+	jw_arr_begin(j);
+	for (size_t i = 0; i < c->n_bt; i++) {
+		const struct btframe *f = &c->bt[i];
+		jw_obj_begin(j);
+		jw_key(j, "pc");
+		jw_hex(j, f->pc);
+		jw_key(j, "object");
+		jw_str(j, f->object);
+		jw_key(j, "symbol");
+		jw_str(j, f->symbol[0] ? f->symbol : NULL);
+		jw_key(j, "offset");
+		jw_uint(j, f->offset);
+		jw_obj_end(j);
+	}
+	jw_arr_end(j);
+	jw_key(j, "python_stack");
+	if (c->n_py < 0) {
+		jw_str(j, "unavailable");
+		return;
+	}
+	jw_arr_begin(j);
+	for (int i = 0; i < c->n_py; i++) {
+		jw_obj_begin(j);
+		jw_key(j, "file");
+		jw_str(j, c->py[i].file);
+		jw_key(j, "line");
+		jw_int(j, c->py[i].line);
+		jw_key(j, "function");
+		jw_str(j, c->py[i].func);
+		jw_obj_end(j);
+	}
+	jw_arr_end(j);
+}
+
 static void json_call(const struct call *c, const struct decision *d, bool enforced)
 {
 	struct jw *j = begin("call", c->pid);
@@ -315,6 +352,8 @@ static void json_call(const struct call *c, const struct decision *d, bool enfor
 	}
 	jw_key(j, "object");
 	jw_str(j, c->object);
+	jw_key(j, "object_trusted");
+	jw_bool(j, c->object_trusted);
 	jw_key(j, "decision");
 	jw_str(j, verdict_name(d->verdict));
 	jw_key(j, "enforced");
@@ -322,6 +361,8 @@ static void json_call(const struct call *c, const struct decision *d, bool enfor
 	json_rule(j, d->rule);
 	jw_key(j, "reason");
 	jw_str(j, d->why);
+	if (c->traced)
+		json_where(j, c);
 	finish(j);
 }
 
@@ -431,6 +472,8 @@ static void human_call(const struct call *c, const struct decision *d, bool enfo
 		human_printf(&h, ": %s", d->why);
 	if (d->rule && d->rule->line)
 		human_printf(&h, " [%s:%d]", d->rule->file, d->rule->line);
+	if (c->traced && c->n_py > 0)
+		human_printf(&h, " at %s:%d in %s", c->py[0].file, c->py[0].line, c->py[0].func);
 	human_printf(&h, "\n");
 	if (!h.failed)
 		(void)!write(STDERR_FILENO, h.buf, h.len);

@@ -18,6 +18,7 @@ static const char usage[] =
 	"  -c, --policy FILE   use the policy in FILE (default: the built-in policy.ini)\n"
 	"  -o, --output FILE   write every event as JSON Lines to FILE\n"
 	"      --audit         decide and record everything, deny nothing\n"
+	"  -b, --backtrace     record the native and Python stacks of every intercepted call\n"
 	"  -v, --verbose       also report allowed calls on stderr\n"
 	"      --print-policy  print the built-in policy and exit\n"
 	"  -h, --help          show this help and exit\n"
@@ -35,6 +36,7 @@ int options_parse(int argc, char **argv, struct options *o)
 		{"output", required_argument, NULL, 'o'},
 		{"audit", no_argument, NULL, OPT_AUDIT},
 		{"verbose", no_argument, NULL, 'v'},
+		{"backtrace", no_argument, NULL, 'b'},
 		{"print-policy", no_argument, NULL, OPT_PRINT_POLICY},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, OPT_VERSION},
@@ -43,11 +45,12 @@ int options_parse(int argc, char **argv, struct options *o)
 	int c;
 	memset(o, 0, sizeof *o);
 	/* "+": options end at PROGRAM; its own options are its own */
-	while ((c = getopt_long(argc, argv, "+c:o:vh", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+c:o:vbh", longs, NULL)) != -1) {
 		switch (c) {
 		case 'c': o->policy_path = optarg; break;
 		case 'o': o->log_path = optarg; break;
 		case 'v': o->verbose++; break;
+		case 'b': o->backtrace = true; break;
 		case OPT_AUDIT: o->audit = true; break;
 		case OPT_PRINT_POLICY: o->print_policy = true; return 1;
 		case 'h': fputs(usage, stdout); return 1;

@@ -10,6 +10,7 @@ struct options {
 	bool audit;               /* --audit: record, do not enforce */
 	int verbose;              /* -v */
 	bool print_policy;        /* --print-policy */
+	bool backtrace;           /* -b: native and Python stacks with every call */
 	char **argv;              /* the job's command */
 };
 
