@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "inject/mem.h"
+#include "monitor/facts.h"
 #include "monitor/funcs.h"
 #include "monitor/procfs.h"
 #include "monitor/world.h"
@@ -289,6 +290,10 @@ void call_release(struct call *c)
 		memset(&c->a[i], 0, sizeof c->a[i]);
 	}
 	c->nargs = 0;
+	if (c->facts)
+		facts_free(c->facts);
+	free(c->facts);
+	c->facts = NULL;
 	free(c->bt);
 	free(c->py);
 	c->bt = NULL;

@@ -216,7 +216,7 @@ void backstop_stop(struct monitor *m, struct thread *th)
 		d.verdict = V_DENY;
 		strcpy(d.why, "out of memory reading the arguments");
 	} else
-		decide_call(m->policy, &c, &m->view, &d);
+		monitor_decide(m, &c, &d);
 	if (m->opt->backtrace)
 		backtrace_collect(th, &r, false, &c);
 	m->n_calls++;

@@ -13,6 +13,8 @@
 
 #include "monitor/pystack.h"
 
+struct facts;
+
 enum layer { LAYER_GOT, LAYER_SYSCALL, LAYER_EXEC };
 
 /* Bounds on what is read from the tracee.  Longer is a deny, not a truncation. */
@@ -72,6 +74,8 @@ struct call {
 	struct pyframe *py;   /* innermost first */
 	int n_py;             /* frames, or -1 when the interpreter is not understood */
 	bool traced;          /* bt and py were collected */
+
+	struct facts *facts;  /* what the decision asked (for the log), or NULL */
 };
 
 void call_release(struct call *c);

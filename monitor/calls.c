@@ -91,7 +91,7 @@ int calls_trap(struct monitor *m, struct thread *th, arch_regs *r)
 		d.rule = NULL;
 		strcpy(d.why, rc < 0 ? "out of memory reading the arguments" : "its object was unloaded");
 	} else
-		decide_call(m->policy, &c, &m->view, &d);
+		monitor_decide(m, &c, &d);
 	m->n_calls++;
 	rc = apply(m, th, r, s, &c, &d);
 	log_call(&c, &d, !m->opt->audit);

@@ -556,6 +556,15 @@ void decide_call(const struct policy *p, const struct call *c, const struct job_
 	}
 }
 
+void decide_args(const struct policy *p, const struct call *c, const struct job_view *v,
+                 struct decision *d)
+{
+	d->why[0] = 0;
+	d->rule = &builtin_rule;
+	if (c->func >= 0 && (size_t)c->func < funcs_count && funcs[c->func].check != CK_NONE)
+		check_args(p, c, v, d);
+}
+
 const char *verdict_name(enum verdict v)
 {
 	return v == V_ALLOW ? "allow" : v == V_DENY ? "deny" : "kill";

@@ -53,6 +53,11 @@ void decide_call(const struct policy *p, const struct call *c, const struct job_
 bool decide_program(const struct policy *p, const struct program *prog,
                     const struct job_view *v, pid_t caller, struct decision *d);
 
+/* The argument check alone, whatever the policy's action: run to record what
+ * a check would have asked (facts.h). */
+void decide_args(const struct policy *p, const struct call *c, const struct job_view *v,
+                 struct decision *d);
+
 const char *verdict_name(enum verdict v);
 
 #endif

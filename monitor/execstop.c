@@ -128,7 +128,7 @@ static bool judge(struct monitor *m, struct proc *p, const struct stat *st, char
 		d.verdict = V_DENY;
 		strcpy(d.why, "out of memory reading the program");
 	} else
-		decide_call(m->policy, &c, &m->view, &d);
+		monitor_decide(m, &c, &d);
 	m->n_calls++;
 	bool allowed = d.verdict == V_ALLOW || m->opt->audit;
 	if (!allowed)

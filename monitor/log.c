@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "monitor/facts.h"
 #include "monitor/funcs.h"
 #include "monitor/jsonw.h"
 
@@ -67,6 +68,8 @@ static struct jw *begin(const char *event, pid_t pid)
 		return NULL;
 	jw_reset(&lg.j);
 	jw_obj_begin(&lg.j);
+	jw_key(&lg.j, "v");
+	jw_int(&lg.j, LOG_SCHEMA);
 	jw_key(&lg.j, "time");
 	jw_double(&lg.j, now());
 	jw_key(&lg.j, "event");
@@ -175,6 +178,27 @@ static void json_rule(struct jw *j, const struct rule *r)
 	jw_str(j, r ? r->text : NULL);
 }
 
+/* The distinct numbers of the raw system calls (-1: unknown; 32-bit ones as
+ * "int80"), so a log can be judged again without the file. */
+static void json_syscall_numbers(struct jw *j, const struct elfscan_report *r)
+{
+	jw_key(j, "syscall_numbers");
+	jw_arr_begin(j);
+	for (size_t i = 0; i < r->n_syscalls && i < 4096; i++) {
+		const struct elfscan_syscall_site *s = &r->syscalls[i];
+		bool seen = false;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = r->syscalls[k].nr == s->nr && r->syscalls[k].insn == s->insn;
+		if (seen)
+			continue;
+		if (s->insn != ELFSCAN_SYSCALL)
+			jw_str(j, "int80");
+		else
+			jw_int(j, s->nr);
+	}
+	jw_arr_end(j);
+}
+
 static void json_scan(struct jw *j, const struct elfscan_report *r)
 {
 	static const struct { unsigned flag; const char *name; } names[] = {
@@ -206,7 +230,12 @@ static void json_scan(struct jw *j, const struct elfscan_report *r)
 	if (r->syscalls_scanned) {
 		jw_key(j, "syscall_sites");
 		jw_uint(j, r->n_syscalls);
+		json_syscall_numbers(j, r);
 	}
+	jw_key(j, "ifunc");
+	jw_uint(j, r->n_ifunc);
+	jw_key(j, "irelative");
+	jw_uint(j, r->n_irelative);
 	if (r->has_sha256) {
 		char h[65];
 		for (int i = 0; i < 32; i++)
@@ -326,6 +355,27 @@ static void json_where(struct jw *j, const struct call *c)
 	jw_arr_end(j);
 }
 
+static void json_program(struct jw *j, const struct program *p)
+{
+	jw_key(j, "program");
+	jw_obj_begin(j);
+	jw_key(j, "given");
+	jw_str(j, p->given);
+	jw_key(j, "resolved");
+	jw_str(j, p->resolved);
+	if (p->image) {
+		jw_key(j, "image");
+		jw_str(j, p->image);
+	}
+	jw_key(j, "interpreter");
+	jw_bool(j, p->interpreter);
+	jw_key(j, "fresh");
+	jw_bool(j, p->fresh);
+	jw_key(j, "known_as");
+	jw_str(j, p->known_as);
+	jw_obj_end(j);
+}
+
 static void json_call(const struct call *c, const struct decision *d, bool enforced)
 {
 	struct jw *j = begin("call", c->pid);
@@ -346,10 +396,8 @@ static void json_call(const struct call *c, const struct decision *d, bool enfor
 	for (size_t i = 0; i < c->nargs; i++)
 		json_arg(j, &c->a[i]);
 	jw_arr_end(j);
-	if (c->has_prog) {
-		jw_key(j, "program");
-		jw_str(j, c->prog.resolved ? c->prog.resolved : c->prog.given);
-	}
+	if (c->has_prog)
+		json_program(j, &c->prog);
 	jw_key(j, "object");
 	jw_str(j, c->object);
 	jw_key(j, "object_trusted");
@@ -361,6 +409,10 @@ static void json_call(const struct call *c, const struct decision *d, bool enfor
 	json_rule(j, d->rule);
 	jw_key(j, "reason");
 	jw_str(j, d->why);
+	if (c->facts) {
+		jw_key(j, "facts");
+		facts_to_json(c->facts, j);
+	}
 	if (c->traced)
 		json_where(j, c);
 	finish(j);

@@ -16,6 +16,9 @@
 #include "monitor/call.h"
 #include "monitor/decide.h"
 
+/* The event log's schema version ("v" in every event); pysbx-policy(5). */
+#define LOG_SCHEMA 1
+
 struct log_opts {
 	const char *json_path;  /* NULL: no JSON log */
 	bool audit;             /* decisions are recorded, not enforced */

@@ -3,6 +3,9 @@
 
 #include <signal.h>
 
+#include <stdlib.h>
+
+#include "monitor/facts.h"
 #include "monitor/log.h"
 
 static void kill_proc(void *ctx, struct proc *p)
@@ -33,4 +36,24 @@ bool monitor_is_interpreter(const struct monitor *m, dev_t dev, ino_t ino)
 		if (m->interp[i].dev == dev && m->interp[i].ino == ino)
 			return true;
 	return false;
+}
+
+void monitor_decide(struct monitor *m, struct call *c, struct decision *d)
+{
+	if (!m->opt->log_path) {
+		decide_call(m->policy, c, &m->view, d);
+		return;
+	}
+	struct facts *f = malloc(sizeof *f);
+	if (!f) {
+		decide_call(m->policy, c, &m->view, d);
+		return;
+	}
+	struct job_view rec = facts_recorder(f, &m->view);
+	decide_call(m->policy, c, &rec, d);
+	if (m->policy->fn[c->func].action != ACT_CHECK) {
+		struct decision scratch;
+		decide_args(m->policy, c, &rec, &scratch);
+	}
+	c->facts = f;
 }

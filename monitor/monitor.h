@@ -40,6 +40,11 @@ struct monitor {
 	bool ending;             /* the job is being ended: by policy or a fatal error */
 };
 
+/* Decides a call with the live view; when the event log is on, the facts the
+ * decision (or the argument check the policy skipped) asked are kept in
+ * c->facts for the log. */
+void monitor_decide(struct monitor *m, struct call *c, struct decision *d);
+
 /* Ends the whole job now (SIGKILL to every process). */
 void monitor_end_job(struct monitor *m, const char *why);
 /* Whether a file is one of the job's interpreters. */
