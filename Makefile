@@ -15,7 +15,7 @@ PYTHON  ?= /usr/bin/python3
 
 PKGS        := libelf inih libseccomp libunwind-ptrace capstone
 DEB_DEPS    := build-essential pkg-config libelf-dev libunwind-dev libinih-dev libcmocka-dev \
-               libseccomp-dev libcapstone-dev python3 python3-dev
+               libseccomp-dev libcapstone-dev python3 python3-dev graphviz
 PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)

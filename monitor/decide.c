@@ -6,6 +6,7 @@
 #include "monitor/decide.h"
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdarg.h>
 #include <sched.h>
 #include <stdio.h>
@@ -163,8 +164,11 @@ static bool check_location(const struct policy *p, const char *path, bool interp
 	dir = under_dir(&p->allow_dirs, path);
 	if (dir)
 		return verdict(d, V_ALLOW, &dir->rule, "%s is under %s", path, dir->word);
-	return verdict(d, V_DENY, &p->outside_rule, "%s is not under an allowed directory",
-	               path);
+	for (size_t i = 0; i < p->allow_programs.n; i++)
+		if (fnmatch(p->allow_programs.v[i].word, path, 0) == 0)
+			return verdict(d, V_ALLOW, &p->allow_programs.v[i].rule, "%s is allowed by name",
+			               path);
+	return verdict(d, V_DENY, &p->outside_rule, "%s is not an allowed program", path);
 }
 
 static bool program_at(const struct policy *p, const struct program *prog,

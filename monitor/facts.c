@@ -276,4 +276,6 @@ void facts_free(struct facts *f)
 		free(f->v[i].known_as);
 	}
 	f->n = 0;
+	free(f->known_as);
+	f->known_as = NULL;
 }

@@ -38,6 +38,7 @@ struct facts {
 	size_t n;
 	const struct job_view *inner;  /* recording: the live view */
 	bool missing;                   /* replaying: a question had no recorded answer */
+	char *known_as;                 /* replaying: the program's, kept alive here */
 };
 
 /* A view that asks f->inner and records each answer in f. */

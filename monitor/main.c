@@ -12,6 +12,7 @@
 #include "monitor/log.h"
 #include "monitor/monitor.h"
 #include "monitor/options.h"
+#include "monitor/replay.h"
 #include "monitor/trace.h"
 #include "monitor/world.h"
 
@@ -95,10 +96,17 @@ int main(int argc, char **argv)
 		fwrite(text, 1, len, stdout);
 		return 0;
 	}
-	if (rc > 0)
+	if (rc == 1)
 		return 0;
 	if (load_policy(&o, &m.policy) < 0)
 		return 125;
+	if (rc == 2) {
+		rc = o.check_log ? replay_check(o.check_log, m.policy, stdout)
+		   : o.learn     ? replay_learn(o.learn, m.policy, stdout)
+		                 : replay_report(o.report, o.dot, stdout);
+		policy_free(m.policy);
+		return rc;
+	}
 	struct log_opts lo = {.json_path = o.log_path, .audit = o.audit, .verbose = o.verbose};
 	rc = log_init(&lo);
 	if (rc < 0) {

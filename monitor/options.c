@@ -9,6 +9,9 @@
 
 static const char usage[] =
 	"usage: pysbx-trace [options] [--] PROGRAM [ARGS...]\n"
+	"       pysbx-trace [-c FILE] --check-log LOG\n"
+	"       pysbx-trace [-c FILE] --learn LOG > job-policy.ini\n"
+	"       pysbx-trace --report LOG [--format text|dot]\n"
 	"\n"
 	"Runs PROGRAM (a Python job) under the pysbx monitor: dangerous calls made\n"
 	"by the job (system, exec*, kill, setuid, mount, ...) are checked against a\n"
@@ -21,13 +24,19 @@ static const char usage[] =
 	"  -b, --backtrace     record the native and Python stacks of every intercepted call\n"
 	"  -v, --verbose       also report allowed calls on stderr\n"
 	"      --print-policy  print the built-in policy and exit\n"
+	"      --check-log LOG decide every call of a recorded run again under the policy,\n"
+	"                      print what changes; exit status 0 when nothing does\n"
+	"      --learn LOG     write the tightest policy that allows what the run did\n"
+	"      --report LOG    summarise a recorded run: processes, denials, objects\n"
+	"      --format FMT    with --report: text (default) or dot (Graphviz)\n"
 	"  -h, --help          show this help and exit\n"
 	"      --version       show the version and exit\n"
 	"\n"
 	"Exit status: the job's own (128+N if it was killed by signal N); 125 when\n"
 	"pysbx-trace fails, 126 when PROGRAM cannot be executed, 127 when it is not found.\n";
 
-enum { OPT_AUDIT = 256, OPT_VERSION, OPT_PRINT_POLICY };
+enum { OPT_AUDIT = 256, OPT_VERSION, OPT_PRINT_POLICY, OPT_CHECK_LOG, OPT_LEARN, OPT_REPORT,
+       OPT_FORMAT };
 
 int options_parse(int argc, char **argv, struct options *o)
 {
@@ -38,6 +47,10 @@ int options_parse(int argc, char **argv, struct options *o)
 		{"verbose", no_argument, NULL, 'v'},
 		{"backtrace", no_argument, NULL, 'b'},
 		{"print-policy", no_argument, NULL, OPT_PRINT_POLICY},
+		{"check-log", required_argument, NULL, OPT_CHECK_LOG},
+		{"learn", required_argument, NULL, OPT_LEARN},
+		{"report", required_argument, NULL, OPT_REPORT},
+		{"format", required_argument, NULL, OPT_FORMAT},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, OPT_VERSION},
 		{NULL, 0, NULL, 0},
@@ -53,6 +66,16 @@ int options_parse(int argc, char **argv, struct options *o)
 		case 'b': o->backtrace = true; break;
 		case OPT_AUDIT: o->audit = true; break;
 		case OPT_PRINT_POLICY: o->print_policy = true; return 1;
+		case OPT_CHECK_LOG: o->check_log = optarg; break;
+		case OPT_LEARN: o->learn = optarg; break;
+		case OPT_REPORT: o->report = optarg; break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "text") && strcmp(optarg, "dot")) {
+				fputs("pysbx-trace: --format: expected text or dot\n", stderr);
+				return -1;
+			}
+			o->dot = !strcmp(optarg, "dot");
+			break;
 		case 'h': fputs(usage, stdout); return 1;
 		case OPT_VERSION: printf("pysbx-trace %s\n", VERSION); return 1;
 		default:
@@ -60,6 +83,14 @@ int options_parse(int argc, char **argv, struct options *o)
 			return -1;
 		}
 	}
+	int modes = !!o->check_log + !!o->learn + !!o->report;
+	if (modes > 1 || (modes && optind < argc)) {
+		fputs("pysbx-trace: --check-log, --learn and --report take a log, not a program\n",
+		      stderr);
+		return -1;
+	}
+	if (modes)
+		return 2;
 	if (optind >= argc) {
 		fputs("pysbx-trace: no program given\nTry 'pysbx-trace --help'.\n", stderr);
 		return -1;

@@ -11,11 +11,16 @@ struct options {
 	int verbose;              /* -v */
 	bool print_policy;        /* --print-policy */
 	bool backtrace;           /* -b: native and Python stacks with every call */
+	const char *check_log;    /* --check-log FILE */
+	const char *learn;        /* --learn FILE */
+	const char *report;       /* --report FILE */
+	bool dot;                 /* --format dot */
 	char **argv;              /* the job's command */
 };
 
-/* Parses argv.  Returns 0 to run, 1 when --help/--version was printed,
- * -1 on a usage error (already reported on stderr). */
+/* Parses argv.  Returns 0 to run a job, 2 to work on a log (check_log, learn,
+ * report), 1 when --help/--version/--print-policy was asked, -1 on a usage
+ * error (already reported on stderr). */
 int options_parse(int argc, char **argv, struct options *o);
 
 #endif

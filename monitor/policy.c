@@ -30,7 +30,7 @@ struct parse {
 	char *err;
 	size_t errlen;
 	int failed;                   /* -EINVAL or -ENOMEM once an error is recorded */
-	char section[64];
+	char section[INIH_LINE];      /* the full name: inih keeps only 49 characters */
 };
 
 __attribute__((format(printf, 4, 5)))
@@ -76,6 +76,7 @@ static void check_section_line(struct parse *ps, const char *line)
 	if (!known_section(name, n))
 		fail(ps, ps->line, -EINVAL, "unknown section [%.*s] (expected policy, functions, "
 		     "programs, objects or module PATTERN)", (int)n, name);
+	snprintf(ps->section, sizeof ps->section, "%.*s", (int)n, name);
 }
 
 /* inih's reader: one line per call, counted; refuses over-long lines. */
@@ -320,6 +321,8 @@ static void on_program(struct parse *ps, const char *key, const char *val)
 		list_add_words(ps, &p->shells, key, val, 0);
 	else if (strcmp(key, "allow-dir") == 0)
 		list_add_words(ps, &p->allow_dirs, key, val, 1);
+	else if (strcmp(key, "allow") == 0)
+		list_add_words(ps, &p->allow_programs, key, val, 1);
 	else if (strcmp(key, "interpreter") == 0) {
 		if (strcmp(val, "yes") && strcmp(val, "no"))
 			fail(ps, ps->line, -EINVAL, "interpreter: expected yes or no, got '%s'", val);
@@ -327,7 +330,7 @@ static void on_program(struct parse *ps, const char *key, const char *val)
 		set_rule(&p->interpreter_rule, ps, key, val);
 	} else
 		fail(ps, ps->line, -EINVAL, "unknown key '%s' in [programs] "
-		     "(expected deny, shell, allow-dir or interpreter)", key);
+		     "(expected deny, shell, allow, allow-dir or interpreter)", key);
 }
 
 static int handler(void *user, const char *section, const char *key, const char *val)
@@ -335,6 +338,9 @@ static int handler(void *user, const char *section, const char *key, const char 
 	struct parse *ps = user;
 	if (ps->failed)
 		return 0;
+	/* inih truncates long section names; the reader kept the whole one */
+	if (*section && !strncmp(ps->section, section, strlen(section)))
+		section = ps->section;
 	if (!val || !*val) {
 		fail(ps, ps->line, -EINVAL, "%s: expected a value after '='", key);
 		return 0;
@@ -480,6 +486,7 @@ void policy_free(struct policy *p)
 	list_free(&p->deny_programs);
 	list_free(&p->shells);
 	list_free(&p->allow_dirs);
+	list_free(&p->allow_programs);
 	list_free(&p->trust);
 	list_free(&p->trust_sha256);
 	for (size_t i = 0; i < p->n_modules; i++) {

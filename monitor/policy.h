@@ -67,6 +67,7 @@ struct policy {
 	struct rule_list deny_programs;  /* [programs] deny */
 	struct rule_list shells;         /* [programs] shell */
 	struct rule_list allow_dirs;     /* [programs] allow-dir */
+	struct rule_list allow_programs; /* [programs] allow: patterns over the resolved path */
 	bool allow_interpreter;          /* [programs] interpreter */
 	struct rule interpreter_rule;
 	struct rule outside_rule;        /* the implicit "not in an allowed directory" */

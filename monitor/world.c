@@ -15,10 +15,26 @@
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
+/* A process of the job: traced now, or a child of one that has exited and
+ * not yet been reaped by its parent (a zombie still takes signals). */
 static bool in_job(void *ctx, pid_t pid)
 {
 	struct monitor *m = ctx;
-	return pid > 0 && (tracee_thread(&m->t, pid) || tracee_proc(&m->t, pid));
+	char *buf, *rp;
+	size_t len;
+	if (pid <= 0)
+		return false;
+	if (tracee_thread(&m->t, pid) || tracee_proc(&m->t, pid))
+		return true;
+	if (procfs_read(pid, "stat", &buf, &len, 4096) < 0)
+		return false;
+	char state = 0;
+	int ppid = 0;
+	rp = strrchr(buf, ')');
+	bool zombie_child = rp && sscanf(rp + 1, " %c %d", &state, &ppid) == 2 && state == 'Z' &&
+	                    tracee_proc(&m->t, ppid);
+	free(buf);
+	return zombie_child;
 }
 
 /* Every process in the group must be the job's: a group holding anything else
