@@ -126,6 +126,10 @@ int scan_symbols(struct scan *s);
 int scan_sym(struct scan *s, uint64_t idx, Elf64_Sym *out);
 int scan_symver(struct scan *s, uint64_t idx, const char **ver, bool *hidden);
 
+/* sort.c */
+int scan_sort_symbols(struct elfscan_report *r);
+int scan_cmp_version(const char *a, const char *b);
+
 /* relocs.c */
 int scan_relocs(struct scan *s);
 

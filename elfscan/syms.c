@@ -239,21 +239,6 @@ int scan_symver(struct scan *s, uint64_t idx, const char **ver, bool *hidden)
 	return 0;
 }
 
-static int cmp_ver(const char *a, const char *b)
-{
-	if (!a || !b)
-		return (a != NULL) - (b != NULL);
-	return strcmp(a, b);
-}
-
-static int cmp_sym(const void *pa, const void *pb)
-{
-	const struct elfscan_symbol *a = pa, *b = pb;
-	int c = strcmp(a->name, b->name);
-
-	return c ? c : cmp_ver(a->version, b->version);
-}
-
 static int add_symbol(struct scan *s, uint64_t idx, const Elf64_Sym *sym)
 {
 	struct elfscan_report *r = s->r;
@@ -296,8 +281,7 @@ int scan_symbols(struct scan *s)
 		if ((rc = add_symbol(s, i, &sym)))
 			return rc;
 	}
-	qsort(r->syms, r->n_syms, sizeof(*r->syms), cmp_sym);
-	return 0;
+	return scan_sort_symbols(r);
 }
 
 static int cmp_name(const void *key, const void *elem)
@@ -319,7 +303,7 @@ const struct elfscan_symbol *elfscan_find(const struct elfscan_report *r,
 		hit--;
 	end = r->syms + r->n_syms;
 	for (; hit < end && !strcmp(hit->name, name); hit++) {
-		if (version ? cmp_ver(hit->version, version) == 0 : !hit->hidden)
+		if (version ? scan_cmp_version(hit->version, version) == 0 : !hit->hidden)
 			return hit;
 	}
 	return NULL;
