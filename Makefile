@@ -15,7 +15,7 @@ PYTHON  ?= /usr/bin/python3
 
 PKGS        := libelf inih libseccomp libunwind-ptrace capstone
 DEB_DEPS    := build-essential pkg-config libelf-dev libunwind-dev libinih-dev libcmocka-dev \
-               libseccomp-dev libcapstone-dev python3 python3-dev graphviz
+               libseccomp-dev libcapstone-dev python3 python3-dev graphviz groff-base man-db time
 PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -110,7 +110,11 @@ corpus: all
 	  ../shared/corpus/run-corpus ../shared/corpus/cases -- $(CURDIR)/$(BIN)/pysbx-trace; \
 	else echo "corpus: ../shared/corpus not present, skipped"; fi
 
-check: unit e2e corpus
+.PHONY: man-check
+man-check: all
+	PYSBX_TRACE=$(CURDIR)/$(BIN)/pysbx-trace PYSBX_SCAN=$(CURDIR)/$(BIN)/pysbx-scan tests/man-check
+
+check: unit e2e man-check corpus
 
 deps:
 	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update

@@ -188,9 +188,10 @@ static void bad_arch(struct monitor *m, struct thread *th, arch_regs *r)
 	log_note("pid %d: denied a 32-bit or x32 system call (number %ld)",
 	         (int)th->proc->tgid, arch_syscall_nr(r));
 	m->n_calls++;
-	m->n_denied++;
-	if (!m->opt->audit)
+	if (!m->opt->audit) {
+		m->n_denied++;
 		deny(th->tid, r, ENOSYS);
+	}
 }
 
 void backstop_stop(struct monitor *m, struct thread *th)

@@ -498,8 +498,8 @@ static void human_call(const struct call *c, const struct decision *d, bool enfo
 {
 	struct jw h;
 	jw_init(&h);
-	const char *what = !enforced ? "would deny" : d->verdict == V_KILL ? "killed job at"
-	                 : d->verdict == V_DENY ? "denied" : "allowed";
+	const char *what = d->verdict == V_ALLOW ? "allowed" : !enforced ? "would deny"
+	                 : d->verdict == V_KILL ? "killed job at" : "denied";
 	human_printf(&h, "pysbx: %s ", what);
 	if (c->layer == LAYER_EXEC)
 		human_printf(&h, "exec of ");

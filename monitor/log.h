@@ -38,7 +38,7 @@ void log_object(pid_t pid, const char *path, const char *verdict, const char *wh
                 const struct rule *rule, const struct elfscan_report *scan);
 /* Its dangerous slots were redirected. */
 void log_redirect(pid_t pid, const char *path, size_t n_slots);
-/* A decided call; enforced is false for audit mode and the launch chain. */
+/* A decided call; enforced is false in audit mode. */
 void log_call(const struct call *c, const struct decision *d, bool enforced);
 void log_summary(int exit_code, unsigned long calls, unsigned long denied);
 

@@ -98,12 +98,13 @@ int main(int argc, char **argv)
 	}
 	if (rc == 1)
 		return 0;
+	if (rc == 2 && o.report)
+		return replay_report(o.report, o.dot, stdout);  /* needs no policy */
 	if (load_policy(&o, &m.policy) < 0)
 		return 125;
 	if (rc == 2) {
 		rc = o.check_log ? replay_check(o.check_log, m.policy, stdout)
-		   : o.learn     ? replay_learn(o.learn, m.policy, stdout)
-		                 : replay_report(o.report, o.dot, stdout);
+		                 : replay_learn(o.learn, m.policy, stdout);
 		policy_free(m.policy);
 		return rc;
 	}

@@ -155,8 +155,8 @@ static int list_add_words(struct parse *ps, struct rule_list *l, const char *key
 		struct rule r;
 		set_rule(&r, ps, key, w);
 		if (dirs && w[0] != '/') {
-			fail(ps, ps->line, -EINVAL, "%s: expected an absolute directory, got '%s'",
-			     key, w);
+			fail(ps, ps->line, -EINVAL, "%s: expected an absolute %s, got '%s'", key,
+			     strcmp(key, "allow") ? "directory" : "path or pattern", w);
 			return 0;
 		}
 		if (list_add(l, w, &r) < 0) {
