@@ -142,7 +142,9 @@ struct elfscan_report {
 	                                  or over 128 MiB of code */
 };
 
-/* What to look for beyond the dynamic tables. */
+/* What to look for beyond the dynamic tables.  Without either option a scan
+ * preads only the headers and the dynamic tables (a fraction of a millisecond
+ * for python3.11 or libc); with either it reads the whole file. */
 enum elfscan_opt {
 	ELFSCAN_SYSCALLS = 1u << 0,  /* raw system call sites: disassembles all code,
 	                                seconds for a large library */
