@@ -4,17 +4,16 @@
  * turn every read into SIGBUS).  When it needs all the bytes (system call
  * sites, SHA-256) it reads the whole file into memory once; otherwise it
  * preads only the headers and the dynamic tables it uses (python3.11: 157 KB
- * of 6.8 MB, in 17 reads), each range checked against the file size first.  Both go
- * through scan_read() and scan_load(), so the parse is the same code and
- * gives the same report either way; libelf reads the header tables through
- * the descriptor (ELF_C_READ) in both.
+ * of 6.8 MB, in 17 reads), each range checked against the file size first.
+ * Both go through scan_read() and scan_load(), so the parse is the same code
+ * and gives the same report either way; libelf reads the header tables
+ * through the descriptor (ELF_C_READ) in both.
  *
  * The dynamic tables are found the way the loader finds them, through
- * PT_DYNAMIC and virtual addresses mapped back to
- * file offsets by the PT_LOAD segments, so section headers that lie about
- * .rela.plt cannot hide a GOT slot.  Section headers are used only where the
- * loader's view has nothing (the number of .dynsym entries, which code to
- * disassemble).
+ * PT_DYNAMIC and virtual addresses mapped back to file offsets by the PT_LOAD
+ * segments, so section headers that lie about .rela.plt cannot hide a GOT
+ * slot.  Section headers are used only where the loader's view has nothing
+ * (the number of .dynsym entries, which code to disassemble).
  */
 #ifndef PYSBX_ELFSCAN_INTERNAL_H
 #define PYSBX_ELFSCAN_INTERNAL_H
