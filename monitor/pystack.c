@@ -10,7 +10,10 @@
  *                        is inside a C function called from Python)
  *
  * The offsets come from the installed 3.11 headers (monitor/pystack.mk
- * generates pystack_layout311.h).  Everything read is the job's memory, which
+ * generates pystack_layout311.h).  Reads go through a per-call page cache
+ * (pystack_pages.h), a phase at a time: the frame chain, then all its code
+ * objects, then all their strings and location tables, so that a stack
+ * costs about ten system calls however deep it is.  Everything read is the job's memory, which
  * the job can scribble on: each pointer is checked against what it must point
  * to (back-pointers, object types, sizes) and each walk is bounded, so a
  * corrupt interpreter gives -ENOTSUP or -EFAULT, never a crash or a loop.
@@ -21,11 +24,10 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/uio.h>
 
-#include "inject/mem.h"
 #include "monitor/pystack_decode.h"
 #include "monitor/pystack_layout311.h"  /* generated into $(B)/monitor */
+#include "monitor/pystack_pages.h"
 
 #if (PY311_HEADERS_VERSION_HEX >> 16) != 0x030b
 #error "pystack_layout311.h was not generated from CPython 3.11 headers"
@@ -33,41 +35,61 @@
 
 enum { LAYOUT_311 = 311 };
 
-#define PAGE            4096u
 #define MAX_INTERPS     64        /* sub-interpreters walked */
 #define MAX_THREADS     10000     /* thread states walked, over all interpreters */
 #define MAX_SKIPPED     256       /* incomplete frames skipped in one stack */
+#define MAX_FRAMES      (1u << 18) /* frames returned (the count is an int) */
+#define ROUND           32        /* frames gathered per phase */
 #define MAX_CODE_UNITS  (1u << 26)
 #define MAX_LINETABLE   (1u << 20)
 #define STR_CHARS       255       /* code points kept of a str (file[] - 1) */
-#define STR_SPEC        (PY311_STR_COMPACT_SIZE + 256)  /* first read of a str */
-#define LT_SPEC         512       /* first read of a location table */
+#define STR_AHEAD       128       /* bytes of a str asked for before its length is known */
+#define LT_AHEAD        256       /* likewise for a location table */
 #define N_STRCACHE      4
-_Static_assert(STR_SPEC >= PY311_STR_DATA_ANY + 8, "a str's first read covers data.any");
 
-#define TPFLAGS_BYTES_SUBCLASS   (1ul << 27)
-#define TPFLAGS_UNICODE_SUBCLASS (1ul << 28)
 
-/* One read of a batch (see rd_batch). */
-struct rdreq {
-	uint64_t addr;
-	void *buf;
-	size_t len;
-	int rc;
+/* One frame of the chain, with its code object's fields. */
+struct frame_rec {
+	uint64_t code, prev_instr;
+	unsigned owner;
+	bool incomplete;
+	uint8_t co[PY311_CO_CODE_ADAPTIVE];
 };
 
-/* State of one pystack_read: what has been checked so far. */
+/* State of one pystack_read: what has been read and checked so far. */
 struct walk {
 	pid_t tid;
 	uint64_t runtime;
 	uint64_t str_type, bytes_type;  /* &PyUnicode_Type, &PyBytes_Type */
 	uint64_t code_type;             /* &PyCode_Type once one code object passed */
+	struct pystack_pages pc;
+	struct frame_rec fr[ROUND];
 	struct {                        /* recent str objects, decoded */
 		uint64_t addr;
 		char s[STR_CHARS * 4 + 1];
 	} sc[N_STRCACHE];
 	unsigned sc_next;
 };
+
+/* Brent's cycle detection over a list being walked: a job can link its own
+ * lists into a loop, which must end the walk as soon as it is seen, not after
+ * the bound.  Costs no reads: p is compared with one saved node. */
+struct cycle {
+	uint64_t saved;
+	unsigned steps, power;
+};
+
+static bool cycle_seen(struct cycle *c, uint64_t p)
+{
+	if (p == c->saved)
+		return true;
+	if (++c->steps >= c->power) {
+		c->saved = p;
+		c->power *= 2;
+		c->steps = 0;
+	}
+	return false;
+}
 
 static uint64_t get64(const void *buf, size_t off)
 {
@@ -89,100 +111,65 @@ static bool ptr_ok(uint64_t p)
 	return p != 0 && p % 8 == 0 && p < (1ull << 47);
 }
 
-/* Reads several blocks in one system call; each request gets rc 0 or a
- * negative errno.  process_vm_readv stops at the first block it cannot read,
- * so the blocks after it are read again one by one. */
-static void rd_batch(pid_t tid, struct rdreq *r, size_t n)
+static int rd(struct walk *w, uint64_t addr, void *buf, size_t len)
 {
-	struct iovec local[4], remote[4];
-	ssize_t got = -1;
-
-	if (n <= 4) {
-		for (size_t i = 0; i < n; i++) {
-			local[i] = (struct iovec){r[i].buf, r[i].len};
-			remote[i] = (struct iovec){(void *)(uintptr_t)r[i].addr, r[i].len};
-		}
-		got = process_vm_readv(tid, local, n, remote, n, 0);
-		if (got < 0 && errno == ESRCH) {
-			for (size_t i = 0; i < n; i++)
-				r[i].rc = -ESRCH;
-			return;
-		}
-	}
-	size_t done = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (got >= 0 && done + r[i].len <= (size_t)got)
-			r[i].rc = 0;
-		else
-			r[i].rc = mem_read(tid, r[i].addr, r[i].buf, r[i].len);
-		done += r[i].len;
-	}
+	return pystack_pages_read(&w->pc, addr, buf, len);
 }
 
-/* How much to read of an object at addr whose first min bytes are needed and
- * whose first max bytes are probably useful: up to max, but not past the page
- * of addr, which might be the last mapped one. */
-static size_t spec_len(uint64_t addr, size_t min, size_t max)
+static int rd64(struct walk *w, uint64_t addr, uint64_t *v)
 {
-	size_t room = PAGE - (size_t)(addr % PAGE);
-	if (room <= min)
-		return min;
-	return room < max ? room : max;
+	return rd(w, addr, v, sizeof *v);
 }
 
 /* Is the type at t &want, or a type whose tp_flags carry flag (a subclass)? */
-static int type_is(struct walk *w, uint64_t t, uint64_t want, unsigned long flag)
+static int type_is(struct walk *w, uint64_t t, uint64_t want, uint64_t flag)
 {
 	uint64_t flags;
 	if (t == want)
 		return 0;
 	if (!ptr_ok(t))
 		return -ENOTSUP;
-	int rc = mem_read_word(w->tid, t + PY311_TYPE_FLAGS, &flags);
+	int rc = rd64(w, t + PY311_TYPE_FLAGS, &flags);
 	if (rc < 0)
 		return rc == -ESRCH ? rc : -ENOTSUP;
 	return (flags & flag) ? 0 : -ENOTSUP;
 }
 
-/* The first code object's type must be named "code"; later ones the same type. */
+/* A code object's type: the first one must look like PyCode_Type (its
+ * instance sizes are the layout's, and it claims no other built-in kind),
+ * later ones must be the same type.  Its page was asked for with the
+ * strings, so this costs no system call of its own. */
 static int check_code_type(struct walk *w, uint64_t t)
 {
-	uint64_t name;
-	char s[8];
+	uint8_t ty[PY311_TYPE_FLAGS + 8];
+	int rc;
 
 	if (w->code_type)
 		return t == w->code_type ? 0 : -ENOTSUP;
 	if (!ptr_ok(t))
 		return -ENOTSUP;
-	int rc = mem_read_word(w->tid, t + PY311_TYPE_NAME, &name);
-	if (rc == 0)
-		rc = mem_read(w->tid, name, s, 5);
-	if (rc < 0)
+	if ((rc = rd(w, t, ty, sizeof ty)) < 0)
 		return rc;
-	if (memcmp(s, "code", 5) != 0)
+	if (get64(ty, PY311_TYPE_BASICSIZE) != PY311_CO_CODE_ADAPTIVE ||
+	    get64(ty, PY311_TYPE_ITEMSIZE) != PY311_CODEUNIT_SIZE ||
+	    (get64(ty, PY311_TYPE_FLAGS) & PY311_TPFLAGS_BUILTIN_KINDS) || get64(ty, PY311_TYPE_NAME) == 0)
 		return -ENOTSUP;
 	w->code_type = t;
 	return 0;
 }
 
-/* Decodes the str object at addr, of which buf (STR_SPEC bytes) holds the
- * first got bytes, into out (UTF-8, at most STR_CHARS code points). */
-static int str_decode(struct walk *w, uint64_t addr, uint8_t *buf, size_t got,
-                      char *out, size_t cap)
+/* Decodes the str object at addr into out (UTF-8, at most STR_CHARS code points). */
+static int str_decode(struct walk *w, uint64_t addr, char *out, size_t cap)
 {
-	uint8_t data[STR_CHARS * 4];
+	uint8_t hdr[PY311_STR_DATA_ANY + 8], data[STR_CHARS * 4];
 	int rc;
 
-	if (got < PY311_STR_ASCII_SIZE) {
-		got = PY311_STR_ASCII_SIZE;
-		if ((rc = mem_read(w->tid, addr, buf, got)) < 0)
-			return rc;
-	}
-	if ((rc = type_is(w, get64(buf, PY311_OB_TYPE), w->str_type, TPFLAGS_UNICODE_SUBCLASS)) < 0)
+	if ((rc = rd(w, addr, hdr, PY311_STR_ASCII_SIZE)) < 0)
 		return rc;
-
-	int64_t length = (int64_t)get64(buf, PY311_STR_LENGTH);
-	uint32_t state = (uint32_t)get32(buf, PY311_STR_STATE);
+	if ((rc = type_is(w, get64(hdr, PY311_OB_TYPE), w->str_type, PY311_TPFLAGS_UNICODE_SUBCLASS)) < 0)
+		return rc;
+	int64_t length = (int64_t)get64(hdr, PY311_STR_LENGTH);
+	uint32_t state = (uint32_t)get32(hdr, PY311_STR_STATE);
 	unsigned kind = (state & PY311_STATE_KIND_MASK) >> PY311_STATE_KIND_SHIFT;
 	bool compact = state & PY311_STATE_COMPACT_MASK;
 	bool ascii = state & PY311_STATE_ASCII_MASK;
@@ -191,147 +178,94 @@ static int str_decode(struct walk *w, uint64_t addr, uint8_t *buf, size_t got,
 	    (ascii && (kind != 1 || !compact)))
 		return -ENOTSUP;
 
-	/* Where the characters are: after the header of a compact str, else at
-	 * data.any of a PyUnicodeObject (a str subclass instance). */
-	size_t hdr = ascii ? PY311_STR_ASCII_SIZE : PY311_STR_COMPACT_SIZE;
+	/* The characters follow the header of a compact str; a str subclass
+	 * instance (PyUnicodeObject) points at them from data.any. */
 	size_t n = length > STR_CHARS ? STR_CHARS : (size_t)length;
-	const uint8_t *chars = NULL;
-	uint64_t at;
-	if (compact) {
-		at = addr + hdr;
-		if (got >= hdr && got - hdr >= n * kind)
-			chars = buf + hdr;
-	} else {
-		if (got < PY311_STR_DATA_ANY + 8) {
-			got = PY311_STR_DATA_ANY + 8;
-			if ((rc = mem_read(w->tid, addr, buf, got)) < 0)
-				return rc;
-		}
-		at = get64(buf, PY311_STR_DATA_ANY);
+	uint64_t at = addr + (ascii ? PY311_STR_ASCII_SIZE : PY311_STR_COMPACT_SIZE);
+	if (!compact) {
+		if ((rc = rd(w, addr, hdr, sizeof hdr)) < 0)
+			return rc;
+		at = get64(hdr, PY311_STR_DATA_ANY);
 		if (at == 0)
 			return -ENOTSUP;
 	}
-	if (!chars) {
-		if ((rc = mem_read(w->tid, at, data, n * kind)) < 0)
-			return rc;
-		chars = data;
-	}
-	pystack_utf8(chars, n, kind, out, cap);
+	if ((rc = rd(w, at, data, n * kind)) < 0)
+		return rc;
+	pystack_utf8(data, n, kind, out, cap);
 	return 0;
 }
 
-/* The cached decoding of the str at addr, or NULL. */
-static const char *str_cached(struct walk *w, uint64_t addr)
+/* A str of a code object into dst, decoded once per call. */
+static int str_get(struct walk *w, uint64_t addr, char *dst, size_t cap)
 {
-	for (unsigned i = 0; i < N_STRCACHE; i++)
-		if (w->sc[i].addr == addr)
-			return w->sc[i].s;
-	return NULL;
-}
+	char tmp[sizeof w->sc[0].s];
+	int rc;
 
-static const char *str_remember(struct walk *w, uint64_t addr, const char *s)
-{
+	for (unsigned i = 0; i < N_STRCACHE; i++)
+		if (w->sc[i].addr == addr) {
+			pystack_copy_utf8(dst, cap, w->sc[i].s);
+			return 0;
+		}
+	if ((rc = str_decode(w, addr, tmp, sizeof tmp)) < 0)
+		return rc;
 	unsigned i = w->sc_next++ % N_STRCACHE;
 	w->sc[i].addr = addr;
-	pystack_copy_utf8(w->sc[i].s, sizeof w->sc[i].s, s);
-	return w->sc[i].s;
+	memcpy(w->sc[i].s, tmp, sizeof tmp);
+	pystack_copy_utf8(dst, cap, tmp);
+	return 0;
 }
 
-/* The line of byte offset lasti in a code object, from its location table
- * (a bytes object at lt, of which buf holds got bytes).  -1 when unknown: a
- * table that cannot be read or decoded costs the line, not the frame. */
-static int line_of(struct walk *w, uint64_t lt, const uint8_t *buf, size_t got,
-                   int firstlineno, uint64_t lasti)
+/* The line of byte offset lasti from the location table (a bytes object) at
+ * lt; -1 when unknown: a table that cannot be read or decoded costs the
+ * line, not the frame. */
+static int line_of(struct walk *w, uint64_t lt, int firstlineno, uint64_t lasti)
 {
-	int line = -1;
+	uint8_t hdr[PY311_BYTES_SVAL], near[PYSTACK_PAGE];
+	int line = -1, rc;
 
-	if (got < PY311_BYTES_SVAL ||
-	    type_is(w, get64(buf, PY311_OB_TYPE), w->bytes_type, TPFLAGS_BYTES_SUBCLASS) < 0)
+	if (rd(w, lt, hdr, sizeof hdr) < 0 ||
+	    type_is(w, get64(hdr, PY311_OB_TYPE), w->bytes_type, PY311_TPFLAGS_BYTES_SUBCLASS) < 0)
 		return -1;
-	int64_t size = (int64_t)get64(buf, PY311_OB_SIZE);
+	int64_t size = (int64_t)get64(hdr, PY311_OB_SIZE);
 	if (size < 0 || size > MAX_LINETABLE)
 		return -1;
-	size_t have = got - PY311_BYTES_SVAL;
+	/* First what the page of the header holds (usually all of it). */
+	uint64_t tab = lt + PY311_BYTES_SVAL;
+	size_t have = PYSTACK_PAGE - (size_t)(tab % PYSTACK_PAGE);
 	if (have > (size_t)size)
 		have = (size_t)size;
-	int rc = pystack_linetable_line(buf + PY311_BYTES_SVAL, have, have == (size_t)size,
-	                                firstlineno, lasti, &line);
+	if (rd(w, tab, near, have) < 0)
+		return -1;
+	rc = pystack_linetable_line(near, have, have == (size_t)size, firstlineno, lasti, &line);
 	if (rc == -EAGAIN) {
-		uint8_t *tab = malloc((size_t)size);
-		if (tab && mem_read(w->tid, lt + PY311_BYTES_SVAL, tab, (size_t)size) == 0)
-			rc = pystack_linetable_line(tab, (size_t)size, true, firstlineno, lasti, &line);
-		free(tab);
+		uint8_t *all = malloc((size_t)size);
+		if (all && rd(w, tab, all, (size_t)size) == 0)
+			rc = pystack_linetable_line(all, (size_t)size, true, firstlineno, lasti, &line);
+		free(all);
 	}
 	return rc == 0 ? line : -1;
 }
 
-/* A str of the code object into dst: from the cache, or decoded from what
- * the batch read (req) and remembered. */
-static int str_get(struct walk *w, uint64_t addr, const struct rdreq *req,
-                   char *dst, size_t cap)
+/* Fills one frame from its record. */
+static int frame_fill(struct walk *w, const struct frame_rec *r, struct pyframe *out)
 {
-	char tmp[sizeof w->sc[0].s];
-	const char *s = str_cached(w, addr);
+	const uint8_t *co = r->co;
+	int firstlineno = get32(co, PY311_CO_FIRSTLINENO);
+	uint64_t units = get64(co, PY311_OB_SIZE);
 	int rc;
 
-	if (!s) {
-		if (req->rc < 0)
-			return req->rc;
-		if ((rc = str_decode(w, addr, req->buf, req->len, tmp, sizeof tmp)) < 0)
-			return rc;
-		s = str_remember(w, addr, tmp);
-	}
-	pystack_copy_utf8(dst, cap, s);
-	return 0;
-}
-
-/* Fills one frame from its code object (block: the code object's fields up
- * to co_code_adaptive) and the instruction pointer prev_instr. */
-static int frame_fill(struct walk *w, uint64_t code, const uint8_t *block,
-                      uint64_t prev_instr, struct pyframe *out)
-{
-	uint64_t file = get64(block, PY311_CO_FILENAME);
-	uint64_t qual = get64(block, PY311_CO_QUALNAME);
-	uint64_t lt = get64(block, PY311_CO_LINETABLE);
-	int firstlineno = get32(block, PY311_CO_FIRSTLINENO);
-	uint64_t units = get64(block, PY311_OB_SIZE);
-	uint8_t fbuf[STR_SPEC], qbuf[STR_SPEC], lbuf[LT_SPEC];
-	struct rdreq r[3], none = {0, NULL, 0, -EFAULT};
-	struct rdreq *fr = &none, *qr = &none, *lr;
-	size_t nr = 0;
-	int rc;
-
-	if (!ptr_ok(file) || !ptr_ok(qual) || !ptr_ok(lt))
-		return -ENOTSUP;
-	/* One system call for whichever of the three objects is not known yet. */
-	if (!str_cached(w, file)) {
-		fr = &r[nr++];
-		*fr = (struct rdreq){file, fbuf, spec_len(file, PY311_STR_ASCII_SIZE, sizeof fbuf), 0};
-	}
-	if (!str_cached(w, qual) && qual != file) {
-		qr = &r[nr++];
-		*qr = (struct rdreq){qual, qbuf, spec_len(qual, PY311_STR_ASCII_SIZE, sizeof qbuf), 0};
-	}
-	lr = &r[nr++];
-	*lr = (struct rdreq){lt, lbuf, spec_len(lt, PY311_BYTES_SVAL, sizeof lbuf), 0};
-	rd_batch(w->tid, r, nr);
-
-	if ((rc = str_get(w, file, fr, out->file, sizeof out->file)) < 0)
+	if ((rc = str_get(w, get64(co, PY311_CO_FILENAME), out->file, sizeof out->file)) < 0 ||
+	    (rc = str_get(w, get64(co, PY311_CO_QUALNAME), out->func, sizeof out->func)) < 0)
 		return rc;
-	if ((rc = str_get(w, qual, qr, out->func, sizeof out->func)) < 0)
-		return rc;
-
 	/* prev_instr - code units: the byte offset CPython's f_lineno uses; a
 	 * frame that has not started yet points one unit before the first. */
-	int64_t lasti = (int64_t)(prev_instr - (code + PY311_CO_CODE_ADAPTIVE));
+	int64_t lasti = (int64_t)(r->prev_instr - (r->code + PY311_CO_CODE_ADAPTIVE));
 	if (lasti < 0)
 		out->line = firstlineno;
 	else if ((uint64_t)lasti >= units * PY311_CODEUNIT_SIZE || lasti % PY311_CODEUNIT_SIZE)
 		out->line = -1;
-	else if (lr->rc < 0)
-		out->line = -1;
 	else
-		out->line = line_of(w, lt, lbuf, lr->len, firstlineno, (uint64_t)lasti);
+		out->line = line_of(w, get64(co, PY311_CO_LINETABLE), firstlineno, (uint64_t)lasti);
 	return 0;
 }
 
@@ -341,22 +275,24 @@ static int find_thread(struct walk *w, uint64_t head, uint64_t *cframe)
 {
 	uint8_t is[PY311_IS_RUNTIME + 8], ts[PY311_TS_NATIVE_THREAD_ID + 8];
 	unsigned n_threads = 0;
+	struct cycle ic = {0, 0, 1};
 	int rc;
 
 	*cframe = 0;
 	uint64_t interp = head;
 	for (unsigned n_interps = 0; interp; n_interps++) {
-		if (n_interps >= MAX_INTERPS || !ptr_ok(interp))
+		if (n_interps >= MAX_INTERPS || !ptr_ok(interp) || cycle_seen(&ic, interp))
 			return -ENOTSUP;
-		if ((rc = mem_read(w->tid, interp, is, sizeof is)) < 0)
+		if ((rc = rd(w, interp, is, sizeof is)) < 0)
 			return rc;
 		if (get64(is, PY311_IS_RUNTIME) != w->runtime)
 			return -ENOTSUP;
 		uint64_t t = get64(is, PY311_IS_THREADS_HEAD), prev = 0;
+		struct cycle tc = {0, 0, 1};
 		while (t) {
-			if (++n_threads > MAX_THREADS || !ptr_ok(t))
+			if (++n_threads > MAX_THREADS || !ptr_ok(t) || cycle_seen(&tc, t))
 				return -ENOTSUP;
-			if ((rc = mem_read(w->tid, t, ts, sizeof ts)) < 0)
+			if ((rc = rd(w, t, ts, sizeof ts)) < 0)
 				return rc;
 			/* The head's prev may already name a thread state being
 			 * added by a running thread; the others' must be exact. */
@@ -375,44 +311,104 @@ static int find_thread(struct walk *w, uint64_t head, uint64_t *cframe)
 	return 0;
 }
 
+/* Phase 1: up to want frames of the chain from *f (left at the next one). */
+static int gather_frames(struct walk *w, uint64_t *f, struct cycle *fc, size_t want)
+{
+	uint8_t fr[PY311_IF_LOCALSPLUS];
+	size_t k = 0;
+	int rc;
+
+	while (*f && k < want) {
+		if (!ptr_ok(*f) || cycle_seen(fc, *f))
+			return -ENOTSUP;
+		if ((rc = rd(w, *f, fr, sizeof fr)) < 0)
+			return rc;
+		struct frame_rec *r = &w->fr[k++];
+		r->code = get64(fr, PY311_IF_CODE);
+		r->prev_instr = get64(fr, PY311_IF_PREV_INSTR);
+		r->owner = (unsigned char)fr[PY311_IF_OWNER];
+		if (r->owner > PY311_OWNED_BY_FRAME_OBJECT || !ptr_ok(r->code))
+			return -ENOTSUP;
+		*f = get64(fr, PY311_IF_PREVIOUS);
+	}
+	return (int)k;
+}
+
+/* Phase 2: the code objects of k gathered frames, checked; incomplete
+ * frames (before their RESUME) marked, as CPython's own walks skip them;
+ * generator frames are always complete. */
+static int read_code(struct walk *w, size_t k)
+{
+	int rc;
+
+	for (size_t i = 0; i < k; i++)
+		pystack_pages_want(&w->pc, w->fr[i].code, PY311_CO_CODE_ADAPTIVE);
+	pystack_pages_fill(&w->pc);
+	for (size_t i = 0; i < k; i++) {
+		struct frame_rec *r = &w->fr[i];
+		if ((rc = rd(w, r->code, r->co, sizeof r->co)) < 0)
+			return rc;
+		uint64_t units = get64(r->co, PY311_OB_SIZE);
+		int32_t first_traceable = get32(r->co, PY311_CO_FIRSTTRACEABLE);
+		if (units == 0 || units > MAX_CODE_UNITS || first_traceable < 0 ||
+		    (uint64_t)first_traceable > units ||
+		    !ptr_ok(get64(r->co, PY311_CO_FILENAME)) ||
+		    !ptr_ok(get64(r->co, PY311_CO_QUALNAME)) ||
+		    !ptr_ok(get64(r->co, PY311_CO_LINETABLE)))
+			return -ENOTSUP;
+		uint64_t traceable = r->code + PY311_CO_CODE_ADAPTIVE +
+		                     (uint64_t)first_traceable * PY311_CODEUNIT_SIZE;
+		r->incomplete = r->owner != PY311_OWNED_BY_GENERATOR && r->prev_instr < traceable;
+	}
+	return 0;
+}
+
+/* Phase 3: the strings and location tables of the complete frames, into out. */
+static int fill_frames(struct walk *w, size_t k, struct pyframe *out)
+{
+	size_t n = 0;
+	int rc;
+
+	if (!w->code_type && k > 0)
+		pystack_pages_want(&w->pc, get64(w->fr[0].co, PY311_OB_TYPE), PY311_TYPE_FLAGS + 8);
+	for (size_t i = 0; i < k; i++) {
+		const uint8_t *co = w->fr[i].co;
+		if (w->fr[i].incomplete)
+			continue;
+		pystack_pages_want(&w->pc, get64(co, PY311_CO_FILENAME), STR_AHEAD);
+		pystack_pages_want(&w->pc, get64(co, PY311_CO_QUALNAME), STR_AHEAD);
+		pystack_pages_want(&w->pc, get64(co, PY311_CO_LINETABLE), LT_AHEAD);
+	}
+	pystack_pages_fill(&w->pc);
+	for (size_t i = 0; i < k; i++) {
+		if ((rc = check_code_type(w, get64(w->fr[i].co, PY311_OB_TYPE))) < 0)
+			return rc;
+		if (w->fr[i].incomplete)
+			continue;
+		if ((rc = frame_fill(w, &w->fr[i], &out[n])) < 0)
+			return rc;
+		n++;
+	}
+	return (int)n;
+}
+
 static int walk_frames(struct walk *w, uint64_t f, struct pyframe *out, size_t max)
 {
-	uint8_t fr[PY311_IF_LOCALSPLUS], co[PY311_CO_CODE_ADAPTIVE];
-	size_t n = 0, skipped = 0;
+	struct cycle fc = {0, 0, 1};
+	size_t n = 0, seen = 0;
 	int rc;
 
 	while (f && n < max) {
-		if (!ptr_ok(f))
-			return -ENOTSUP;
-		if ((rc = mem_read(w->tid, f, fr, sizeof fr)) < 0)
+		size_t want = max - n < ROUND ? max - n : ROUND;
+		if ((rc = gather_frames(w, &f, &fc, want)) < 0)
 			return rc;
-		uint64_t code = get64(fr, PY311_IF_CODE);
-		uint64_t prev_instr = get64(fr, PY311_IF_PREV_INSTR);
-		unsigned owner = (unsigned char)fr[PY311_IF_OWNER];
-		if (owner > PY311_OWNED_BY_FRAME_OBJECT || !ptr_ok(code))
-			return -ENOTSUP;
-		if ((rc = mem_read(w->tid, code, co, sizeof co)) < 0)
+		size_t k = (size_t)rc;
+		if ((rc = read_code(w, k)) < 0 || (rc = fill_frames(w, k, out + n)) < 0)
 			return rc;
-		if ((rc = check_code_type(w, get64(co, PY311_OB_TYPE))) < 0)
-			return rc;
-		uint64_t units = get64(co, PY311_OB_SIZE);
-		int32_t first_traceable = get32(co, PY311_CO_FIRSTTRACEABLE);
-		if (units == 0 || units > MAX_CODE_UNITS || first_traceable < 0 ||
-		    (uint64_t)first_traceable > units)
+		n += (size_t)rc;
+		seen += k;
+		if (seen - n > MAX_SKIPPED)
 			return -ENOTSUP;
-		/* Skip frames still being set up (before their RESUME), as
-		 * CPython's own walks do; generator frames are always complete. */
-		uint64_t traceable = code + PY311_CO_CODE_ADAPTIVE +
-		                     (uint64_t)first_traceable * PY311_CODEUNIT_SIZE;
-		if (owner != PY311_OWNED_BY_GENERATOR && prev_instr < traceable) {
-			if (++skipped > MAX_SKIPPED)
-				return -ENOTSUP;
-		} else {
-			if ((rc = frame_fill(w, code, co, prev_instr, &out[n])) < 0)
-				return rc;
-			n++;
-		}
-		f = get64(fr, PY311_IF_PREVIOUS);
 	}
 	return (int)n;
 }
@@ -425,25 +421,30 @@ int pystack_read(pid_t tid, const struct pystack_info *info, struct pyframe *out
 
 	if (!info || info->layout != LAYOUT_311)
 		return -ENOTSUP;
-	if (max > (size_t)MAX_SKIPPED * 1024)
-		max = (size_t)MAX_SKIPPED * 1024;  /* the count must fit the int result */
+	if (max > MAX_FRAMES)
+		max = MAX_FRAMES;
 	w = calloc(1, sizeof *w);
 	if (!w)
 		return -ENOMEM;
 	w->tid = tid;
 	w->runtime = info->runtime;
+	pystack_pages_init(&w->pc, tid);
 
 	/* The list head and the two types every str and bytes read is checked
-	 * against, from immortal singletons in _PyRuntime, in one system call. */
-	struct rdreq r[3] = {
-		{info->runtime + PY311_RT_INTERP_HEAD, &head, 8, 0},
-		{info->runtime + PY311_RT_STR_ASCII_A + PY311_OB_TYPE, &w->str_type, 8, 0},
-		{info->runtime + PY311_RT_BYTES_EMPTY + PY311_OB_TYPE, &w->bytes_type, 8, 0},
-	};
-	rd_batch(tid, r, 3);
-	for (int i = 0; i < 3; i++)
-		if ((rc = r[i].rc) < 0)
-			goto out;
+	 * against, from immortal singletons in _PyRuntime; with them the main
+	 * interpreter and its first thread state, which live in _PyRuntime too. */
+	uint64_t str_type_at = info->runtime + PY311_RT_STR_ASCII_A + PY311_OB_TYPE;
+	uint64_t bytes_type_at = info->runtime + PY311_RT_BYTES_EMPTY + PY311_OB_TYPE;
+	uint64_t main_interp = info->runtime + PY311_RT_MAIN_INTERP;
+	pystack_pages_want(&w->pc, info->runtime + PY311_RT_INTERP_HEAD, 8);
+	pystack_pages_want(&w->pc, str_type_at, 8);
+	pystack_pages_want(&w->pc, bytes_type_at, 8);
+	pystack_pages_want(&w->pc, main_interp, PY311_IS_RUNTIME + 8);
+	pystack_pages_want(&w->pc, main_interp + PY311_IS_INITIAL_THREAD, PY311_TS_NATIVE_THREAD_ID + 8);
+	if ((rc = rd64(w, info->runtime + PY311_RT_INTERP_HEAD, &head)) < 0 ||
+	    (rc = rd64(w, str_type_at, &w->str_type)) < 0 ||
+	    (rc = rd64(w, bytes_type_at, &w->bytes_type)) < 0)
+		goto out;
 	rc = -ENOTSUP;
 	if (!ptr_ok(w->str_type) || !ptr_ok(w->bytes_type) || w->str_type == w->bytes_type)
 		goto out;
@@ -451,10 +452,11 @@ int pystack_read(pid_t tid, const struct pystack_info *info, struct pyframe *out
 	rc = find_thread(w, head, &cframe);
 	if (rc < 0 || cframe == 0)
 		goto out;
-	if ((rc = mem_read_word(tid, cframe + PY311_CF_CURRENT_FRAME, &frame)) < 0)
+	if ((rc = rd64(w, cframe + PY311_CF_CURRENT_FRAME, &frame)) < 0)
 		goto out;
 	rc = walk_frames(w, frame, out, max);
 out:
+	pystack_pages_free(&w->pc);
 	free(w);
 	return rc;
 }
@@ -476,39 +478,48 @@ static bool static_char_ok(const uint8_t *s, unsigned char c)
 int pystack_probe(pid_t tid, uint64_t runtime_addr, uint64_t version_addr,
                   struct pystack_info *info)
 {
+	struct pystack_pages pc;
 	uint64_t version;
 	uint8_t a[PY311_STR_ASCII_SIZE + 2], e9[PY311_STR_COMPACT_SIZE + 2];
 	uint8_t empty[PY311_BYTES_SVAL + 1], ba[PY311_BYTES_SVAL + 2];
+	const struct { uint64_t off; void *buf; size_t len; } single[] = {
+		{PY311_RT_STR_ASCII_A, a, sizeof a},
+		{PY311_RT_STR_LATIN1_E9, e9, sizeof e9},
+		{PY311_RT_BYTES_EMPTY, empty, sizeof empty},
+		{PY311_RT_BYTES_CHAR_A, ba, sizeof ba},
+	};
 	int rc;
 
 	memset(info, 0, sizeof *info);
 	info->layout = -1;
 	if (runtime_addr == 0 || version_addr == 0)
 		return -EINVAL;
-	if ((rc = mem_read_word(tid, version_addr, &version)) < 0)
-		return rc;
+	pystack_pages_init(&pc, tid);
+	if ((rc = pystack_pages_read(&pc, version_addr, &version, sizeof version)) < 0)
+		goto out;
 	/* PY_VERSION_HEX: 0x030b (3.11), any micro, release level F (final). */
+	rc = -ENOTSUP;
 	if ((version >> 16) != 0x030b || ((version >> 4) & 0xf) != 0xf)
-		return -ENOTSUP;
+		goto out;
 	info->version = (unsigned)version;
 
 	/* The layout check: singletons at their generated offsets. */
-	struct rdreq r[4] = {
-		{runtime_addr + PY311_RT_STR_ASCII_A, a, sizeof a, 0},
-		{runtime_addr + PY311_RT_STR_LATIN1_E9, e9, sizeof e9, 0},
-		{runtime_addr + PY311_RT_BYTES_EMPTY, empty, sizeof empty, 0},
-		{runtime_addr + PY311_RT_BYTES_CHAR_A, ba, sizeof ba, 0},
-	};
-	rd_batch(tid, r, 4);
-	for (int i = 0; i < 4; i++)
-		if (r[i].rc < 0)
-			return r[i].rc;
+	for (size_t i = 0; i < 4; i++)
+		pystack_pages_want(&pc, runtime_addr + single[i].off, single[i].len);
+	for (size_t i = 0; i < 4; i++)
+		if ((rc = pystack_pages_read(&pc, runtime_addr + single[i].off,
+		                             single[i].buf, single[i].len)) < 0)
+			goto out;
+	rc = -ENOTSUP;
 	if (!static_char_ok(a, 'a') || !static_char_ok(e9, 0xe9) ||
 	    get64(empty, PY311_OB_SIZE) != 0 || empty[PY311_BYTES_SVAL] != 0 ||
 	    get64(ba, PY311_OB_SIZE) != 1 || ba[PY311_BYTES_SVAL] != 'a' ||
 	    ba[PY311_BYTES_SVAL + 1] != 0)
-		return -ENOTSUP;
+		goto out;
 	info->runtime = runtime_addr;
 	info->layout = LAYOUT_311;
-	return 0;
+	rc = 0;
+out:
+	pystack_pages_free(&pc);
+	return rc;
 }

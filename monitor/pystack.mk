@@ -21,4 +21,8 @@ $(B)/monitor/pystack.o: CPPFLAGS += -I$(B)
 # The unit test links only what it uses (the monitor library is others' work
 # in progress): pystack, tracee memory, and elfscan to find the symbols.
 TEST_OBJS_pystack := $(B)/monitor/pystack.o $(B)/monitor/pystack_decode.o \
-                     $(B)/inject/mem.o $(B)/libelfscan.a
+                     $(B)/monitor/pystack_pages.o $(B)/inject/mem.o $(B)/libelfscan.a
+
+# The test reads the same offsets to scribble on a live job's interpreter.
+$(B)/tests/test_pystack: $(PYSTACK_LAYOUT)
+$(B)/tests/test_pystack: CPPFLAGS += -I$(B)

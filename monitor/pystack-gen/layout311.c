@@ -50,7 +50,14 @@ int main(void)
 	OFF("OB_TYPE", PyObject, ob_type);
 	OFF("OB_SIZE", PyVarObject, ob_size);
 	OFF("TYPE_NAME", PyTypeObject, tp_name);
+	OFF("TYPE_BASICSIZE", PyTypeObject, tp_basicsize);
+	OFF("TYPE_ITEMSIZE", PyTypeObject, tp_itemsize);
 	OFF("TYPE_FLAGS", PyTypeObject, tp_flags);
+	VAL("TPFLAGS_BYTES_SUBCLASS", Py_TPFLAGS_BYTES_SUBCLASS);
+	VAL("TPFLAGS_UNICODE_SUBCLASS", Py_TPFLAGS_UNICODE_SUBCLASS);
+	VAL("TPFLAGS_BUILTIN_KINDS", Py_TPFLAGS_LONG_SUBCLASS | Py_TPFLAGS_LIST_SUBCLASS |
+	    Py_TPFLAGS_TUPLE_SUBCLASS | Py_TPFLAGS_BYTES_SUBCLASS | Py_TPFLAGS_UNICODE_SUBCLASS |
+	    Py_TPFLAGS_DICT_SUBCLASS | Py_TPFLAGS_BASE_EXC_SUBCLASS | Py_TPFLAGS_TYPE_SUBCLASS);
 
 	/* _PyRuntime */
 	OFF("RT_INTERP_HEAD", _PyRuntimeState, interpreters.head);
@@ -59,6 +66,7 @@ int main(void)
 	OFF("RT_BYTES_CHAR_A", _PyRuntimeState, global_objects.singletons.bytes_characters['a']);
 	OFF("RT_STR_ASCII_A", _PyRuntimeState, global_objects.singletons.strings.ascii['a']);
 	OFF("RT_STR_LATIN1_E9", _PyRuntimeState, global_objects.singletons.strings.latin1[0xe9 - 128]);
+	OFF("RT_MAIN_INTERP", _PyRuntimeState, _main_interpreter);
 	SIZE("RUNTIME_SIZE", _PyRuntimeState);
 
 	/* PyInterpreterState */
@@ -66,6 +74,7 @@ int main(void)
 	OFF("IS_THREADS_HEAD", PyInterpreterState, threads.head);
 	OFF("IS_RUNTIME", PyInterpreterState, runtime);
 	OFF("IS_ID", PyInterpreterState, id);
+	OFF("IS_INITIAL_THREAD", PyInterpreterState, _initial_thread);
 
 	/* PyThreadState */
 	OFF("TS_PREV", PyThreadState, prev);
