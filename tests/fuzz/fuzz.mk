@@ -5,6 +5,8 @@
 #   make fuzz-smoke           each for FUZZ_SMOKE_SECONDS (CI)
 #   make fuzz-regress         replay tests/fuzz/regress/NAME/* through fuzz_NAME
 #   make fuzz-build           only build
+#   make fuzz-cov             line coverage of the library code by the corpus
+#                             (llvm-cov; build-fuzz/logs/NAME.cov.txt)
 #   make fuzz-run-NAME        one harness (FUZZ_SECONDS)
 #
 # Everything is built by clang into build-fuzz/ from the sources (never the gcc
@@ -120,10 +122,49 @@ fuzz-seed-jsonw:
 fuzz-seed-decide:
 	@$(call fuzz_seed,decide)
 
-.PHONY: fuzz fuzz-build fuzz-smoke fuzz-regress fuzz-clean
+# Coverage: the same harnesses built with clang's source-based coverage (no
+# sanitizers), run once over the corpus and the seeds, reported per file.
+FUZZ_LLVM_COV      ?= llvm-cov
+FUZZ_LLVM_PROFDATA ?= llvm-profdata
+FC := $(FB)/cov
+fuzz_cov_obj = $(patsubst %.S,$(FC)/obj/%.o,$(patsubst %.c,$(FC)/obj/%.o,$(1)))
+FUZZ_COV_CFLAGS := -g -O0 -std=gnu11 -fprofile-instr-generate -fcoverage-mapping \
+                   $(shell pkg-config --cflags libelf inih capstone 2>/dev/null)
+
+$(FC)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_COV_CFLAGS) -c -o $@ $<
+$(FC)/obj/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CPPFLAGS) -c -o $@ $<
+$(FC)/obj/monitor/policy_blob.o: policy.ini
+
+define FUZZ_COVERAGE
+$(FC)/fuzz_$(1): tests/fuzz/fuzz_$(1).c tests/fuzz/fuzz.h $(call fuzz_cov_obj,$(FUZZ_SRC_$(1)))
+	@mkdir -p $$(dir $$@)
+	$$(FUZZ_CC) $$(FUZZ_CPPFLAGS) $$(FUZZ_COV_CFLAGS) -fsanitize=fuzzer -o $$@ $$< \
+	  $(call fuzz_cov_obj,$(FUZZ_SRC_$(1))) $$(FUZZ_LDLIBS)
+
+.PHONY: fuzz-cov-$(1)
+fuzz-cov-$(1): $(FC)/fuzz_$(1) fuzz-seed-$(1)
+	@mkdir -p $(FB)/corpus/$(1) $(FB)/logs
+	@rm -f $(FC)/$(1).profraw
+	@LLVM_PROFILE_FILE=$(FC)/$(1).profraw $(FC)/fuzz_$(1) -runs=0 -max_len=$$(FUZZ_MAXLEN_$(1)) \
+	  $(FB)/corpus/$(1) $(FB)/seed/$(1) > $(FC)/$(1).run.log 2>&1
+	@$$(FUZZ_LLVM_PROFDATA) merge -sparse -o $(FC)/$(1).profdata $(FC)/$(1).profraw
+	@$$(FUZZ_LLVM_COV) report $(FC)/fuzz_$(1) -instr-profile=$(FC)/$(1).profdata \
+	  $(filter %.c,$(FUZZ_SRC_$(1))) > $(FB)/logs/$(1).cov.txt
+	@echo "== fuzz_$(1) coverage (lines, by file: $(FB)/logs/$(1).cov.txt)"
+	@awk '/^TOTAL/ { print "   regions " $$$$4 ", functions " $$$$7 ", lines " $$$$10 ", branches " $$$$13 }' \
+	  $(FB)/logs/$(1).cov.txt
+endef
+$(foreach n,$(FUZZ_NAMES),$(eval $(call FUZZ_COVERAGE,$(n))))
+
+.PHONY: fuzz fuzz-build fuzz-smoke fuzz-regress fuzz-clean fuzz-cov
 fuzz-build: $(FUZZ_BINS)
 fuzz: $(addprefix fuzz-run-,$(FUZZ_NAMES))
 fuzz-smoke: $(addprefix fuzz-smoke-,$(FUZZ_NAMES))
+fuzz-cov: $(addprefix fuzz-cov-,$(FUZZ_NAMES))
 
 # Every saved input that once crashed a harness must now pass through it.
 fuzz-regress: $(FUZZ_BINS)
