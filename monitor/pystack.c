@@ -497,11 +497,14 @@ int pystack_probe(pid_t tid, uint64_t runtime_addr, uint64_t version_addr,
 	pystack_pages_init(&pc, tid);
 	if ((rc = pystack_pages_read(&pc, version_addr, &version, sizeof version)) < 0)
 		goto out;
-	/* PY_VERSION_HEX: 0x030b (3.11), any micro, release level F (final). */
+	/* PY_VERSION_HEX: 0x030b (3.11), any micro, release level F (final).
+	 * The version is kept even when refused, for the caller's message. */
 	rc = -ENOTSUP;
-	if ((version >> 16) != 0x030b || ((version >> 4) & 0xf) != 0xf)
+	if (version >> 32)
 		goto out;
 	info->version = (unsigned)version;
+	if ((version >> 16) != 0x030b || ((version >> 4) & 0xf) != 0xf)
+		goto out;
 
 	/* The layout check: singletons at their generated offsets. */
 	for (size_t i = 0; i < 4; i++)

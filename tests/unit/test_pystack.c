@@ -4,7 +4,8 @@
  * location tables of a few stdlib modules) and against hand-made input.  The
  * stack reader is checked on live jobs: each CPython 3.11 that exists here
  * runs JOB_PY below, whose two threads write the stack they see themselves
- * (file, qualname, line per frame) and then sleep; the test stops both
+ * (file, qualname, line per frame) and then block in C code called from
+ * Python (time.sleep; os.system, waiting for its child); the test stops both
  * threads with PTRACE_SEIZE + PTRACE_INTERRUPT, reads their stacks from
  * outside, and compares with both the self-report and the lines it knows.
  * Then it scribbles on the job's interpreter state (a job can) and expects
@@ -58,7 +59,7 @@ static const char *const JOB_PY[] = {
 	"",                                                                     /* 13 */
 	"class Worker:",                                                        /* 14 */
 	"    def café(self):",                                                  /* 15 */
-	"        report(sys.argv[1] + '.worker'); time.sleep(1000)",            /* 16 */
+	"        report(sys.argv[1] + '.worker'); os.system('exec sleep 1000')", /* 16 */
 	"",                                                                     /* 17 */
 	"    def 函数(self):",                                                  /* 18 */
 	"        self.café()",                                                  /* 19 */
@@ -135,6 +136,7 @@ static pid_t spawn(const char *python, const char *script, const char *arg)
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
+		setpgid(0, 0);  /* so that the job's own children end with it */
 		int null = open("/dev/null", O_RDWR);
 		dup2(null, 0);
 		execl(python, python, "-I", "-S", "-X", "utf8", script, arg, (char *)NULL);
@@ -157,10 +159,12 @@ static long blocked_in(pid_t pid, pid_t tid)
 	return buf[0] >= '0' && buf[0] <= '9' ? strtol(buf, NULL, 10) : -1;
 }
 
+/* In time.sleep (main thread) or in system()'s wait for its child (worker). */
 static bool sleeping(pid_t pid, pid_t tid)
 {
 	long nr = blocked_in(pid, tid);
-	return nr == 230 /* clock_nanosleep */ || nr == 35 /* nanosleep */ || nr == 23 /* select */;
+	return nr == 230 /* clock_nanosleep */ || nr == 35 /* nanosleep */ ||
+	       nr == 23 /* select */ || nr == 61 /* wait4 */;
 }
 
 static pid_t other_task(pid_t pid)
@@ -274,7 +278,7 @@ static void job_end(struct job *j)
 {
 	int st;
 	if (j->pid > 0) {
-		kill(j->pid, SIGKILL);
+		kill(-j->pid, SIGKILL);
 		/* a traced thread is reaped by its tracer before the leader is */
 		if (j->seized)
 			while (waitpid(j->worker, &st, __WALL) < 0 && errno == EINTR)
@@ -568,6 +572,7 @@ static void test_probe_other_version(void **state)
 	find_symbols(j.pid, &j.runtime, &j.version);
 	assert_int_equal(pystack_probe(j.pid, j.runtime, j.version, &info), -ENOTSUP);
 	assert_int_equal(info.layout, -1);
+	assert_int_equal(info.version >> 16, 0x030c);
 	struct pyframe fr[4];
 	assert_int_equal(pystack_read(j.pid, &info, fr, 4), -ENOTSUP);
 	job_end(&j);
@@ -755,6 +760,39 @@ static void test_scribbled_state(void **state)
 	poke(&s, second + PY311_TS_CFRAME, 0x1000);
 	assert_int_equal(pystack_read(j.pid, &info, fr, MAX_FRAMES), -EFAULT);
 	unpoke(&s);
+
+	/* Random words written over every object of the main thread's stack
+	 * (a fixed seed, so a failure repeats): any result but a crash, a loop
+	 * or a count past max will do. */
+	uint64_t objs[64];
+	size_t n_objs = 0;
+	objs[n_objs++] = interp;
+	objs[n_objs++] = second;
+	objs[n_objs++] = cframe;
+	for (uint64_t f = frame; f && n_objs + 5 <= 64; f = word(j.pid, f + PY311_IF_PREVIOUS)) {
+		uint64_t c = word(j.pid, f + PY311_IF_CODE);
+		objs[n_objs++] = f;
+		objs[n_objs++] = c;
+		objs[n_objs++] = word(j.pid, c + PY311_CO_FILENAME);
+		objs[n_objs++] = word(j.pid, c + PY311_CO_QUALNAME);
+		objs[n_objs++] = word(j.pid, c + PY311_CO_LINETABLE);
+	}
+	unsigned seed = 1;
+	for (int i = 0; i < 1000; i++) {
+		uint64_t at = objs[rand_r(&seed) % n_objs] + 8 * (uint64_t)(rand_r(&seed) % 32);
+		uint64_t old = word(j.pid, at), v;
+		switch (rand_r(&seed) % 5) {
+		case 0: v = (uint64_t)rand_r(&seed) << 32 | (uint64_t)rand_r(&seed); break;
+		case 1: v = old ^ (1ull << (rand_r(&seed) % 64)); break;
+		case 2: v = objs[rand_r(&seed) % n_objs] + 8 * (uint64_t)(rand_r(&seed) % 8); break;
+		case 3: v = 0; break;
+		default: v = old + 8 * (uint64_t)(rand_r(&seed) % 16) - 64; break;
+		}
+		poke(&s, at, v);
+		rc = pystack_read(j.pid, &info, fr, MAX_FRAMES);
+		assert_true(rc >= -4095 && rc <= MAX_FRAMES);
+		unpoke(&s);
+	}
 
 	/* everything restored */
 	assert_int_equal(pystack_read(j.pid, &info, fr, MAX_FRAMES), n_good);
