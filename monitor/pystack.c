@@ -12,11 +12,14 @@
  * The offsets come from the installed 3.11 headers (monitor/pystack.mk
  * generates pystack_layout311.h).  Reads go through a per-call page cache
  * (pystack_pages.h), a phase at a time: the frame chain, then all its code
- * objects, then all their strings and location tables, so that a stack
- * costs about ten system calls however deep it is.  Everything read is the job's memory, which
- * the job can scribble on: each pointer is checked against what it must point
- * to (back-pointers, object types, sizes) and each walk is bounded, so a
- * corrupt interpreter gives -ENOTSUP or -EFAULT, never a crash or a loop.
+ * objects, then all their strings and location tables, so that a short stack
+ * costs about seven system calls.
+ *
+ * Everything read is the job's memory, which the job can scribble on: each
+ * pointer is checked against what it must point to (back-pointers, object
+ * types, sizes), each walk is bounded and watched for loops, so a corrupt
+ * interpreter gives -ENOTSUP or -EFAULT, never a crash or a hang.  A job can
+ * still forge a plausible stack: what pystack reports is the job's word.
  */
 #include "monitor/pystack.h"
 
@@ -46,7 +49,6 @@ enum { LAYOUT_311 = 311 };
 #define STR_AHEAD       128       /* bytes of a str asked for before its length is known */
 #define LT_AHEAD        256       /* likewise for a location table */
 #define N_STRCACHE      4
-
 
 /* One frame of the chain, with its code object's fields. */
 struct frame_rec {
@@ -105,10 +107,10 @@ static int32_t get32(const void *buf, size_t off)
 	return v;
 }
 
-/* Object pointers are at least 8-aligned and in the lower half. */
+/* Object pointers are 8-aligned user addresses (48-bit address spaces). */
 static bool ptr_ok(uint64_t p)
 {
-	return p != 0 && p % 8 == 0 && p < (1ull << 47);
+	return p != 0 && p % 8 == 0 && p < (1ull << 48);
 }
 
 static int rd(struct walk *w, uint64_t addr, void *buf, size_t len)
@@ -269,16 +271,31 @@ static int frame_fill(struct walk *w, const struct frame_rec *r, struct pyframe 
 	return 0;
 }
 
-/* Finds the thread state of w->tid: 0 and *cframe set (0 if the thread has
- * no Python thread state), or a negative errno. */
-static int find_thread(struct walk *w, uint64_t head, uint64_t *cframe)
+/* The innermost frame of the thread state whose block is ts (0: none). */
+static int current_frame(struct walk *w, const uint8_t *ts, uint64_t *frame)
+{
+	uint64_t cframe = get64(ts, PY311_TS_CFRAME);
+
+	*frame = 0;
+	if (cframe == 0)
+		return 0;
+	if (!ptr_ok(cframe))
+		return -ENOTSUP;
+	return rd64(w, cframe + PY311_CF_CURRENT_FRAME, frame);
+}
+
+/* Finds the innermost frame of thread w->tid: 0 with *frame set (0 if the
+ * thread runs no Python code), or a negative errno.  A thread state being
+ * created carries its creator's thread id until the new thread starts, so a
+ * matching state with no frame does not end the search. */
+static int find_thread(struct walk *w, uint64_t head, uint64_t *frame)
 {
 	uint8_t is[PY311_IS_RUNTIME + 8], ts[PY311_TS_NATIVE_THREAD_ID + 8];
 	unsigned n_threads = 0;
 	struct cycle ic = {0, 0, 1};
 	int rc;
 
-	*cframe = 0;
+	*frame = 0;
 	uint64_t interp = head;
 	for (unsigned n_interps = 0; interp; n_interps++) {
 		if (n_interps >= MAX_INTERPS || !ptr_ok(interp) || cycle_seen(&ic, interp))
@@ -300,8 +317,8 @@ static int find_thread(struct walk *w, uint64_t head, uint64_t *cframe)
 			    (prev && get64(ts, PY311_TS_PREV) != prev))
 				return -ENOTSUP;
 			if (get64(ts, PY311_TS_NATIVE_THREAD_ID) == (uint64_t)w->tid) {
-				*cframe = get64(ts, PY311_TS_CFRAME);
-				return *cframe && !ptr_ok(*cframe) ? -ENOTSUP : 0;
+				if ((rc = current_frame(w, ts, frame)) < 0 || *frame)
+					return rc;
 			}
 			prev = t;
 			t = get64(ts, PY311_TS_NEXT);
@@ -415,7 +432,7 @@ static int walk_frames(struct walk *w, uint64_t f, struct pyframe *out, size_t m
 
 int pystack_read(pid_t tid, const struct pystack_info *info, struct pyframe *out, size_t max)
 {
-	uint64_t head, cframe, frame;
+	uint64_t head, frame;
 	struct walk *w;
 	int rc;
 
@@ -449,12 +466,9 @@ int pystack_read(pid_t tid, const struct pystack_info *info, struct pyframe *out
 	if (!ptr_ok(w->str_type) || !ptr_ok(w->bytes_type) || w->str_type == w->bytes_type)
 		goto out;
 
-	rc = find_thread(w, head, &cframe);
-	if (rc < 0 || cframe == 0)
-		goto out;
-	if ((rc = rd64(w, cframe + PY311_CF_CURRENT_FRAME, &frame)) < 0)
-		goto out;
-	rc = walk_frames(w, frame, out, max);
+	rc = find_thread(w, head, &frame);
+	if (rc == 0 && frame)
+		rc = walk_frames(w, frame, out, max);
 out:
 	pystack_pages_free(&w->pc);
 	free(w);

@@ -686,6 +686,14 @@ static void test_scribbled_state(void **state)
 	assert_int_equal(pystack_read(j.pid, &info, fr, MAX_FRAMES), -ENOTSUP);
 	unpoke(&s);
 	unpoke(&s2);
+	/* a thread state just made by the main thread for a new thread carries
+	 * the main thread's id and no frame until that thread starts: skipped */
+	poke(&s, head + PY311_TS_NATIVE_THREAD_ID, (uint64_t)j.pid);
+	poke(&s2, head + PY311_TS_CFRAME, 0);
+	assert_int_equal(pystack_read(j.pid, &info, fr, MAX_FRAMES), 10);
+	assert_string_equal(fr[0].func, "leaf");
+	unpoke(&s2);
+	unpoke(&s);
 	/* thread list into a loop */
 	poke(&s, head + PY311_TS_NEXT, head);
 	assert_int_equal(pystack_read(j.pid, &info, fr, MAX_FRAMES), -ENOTSUP);
