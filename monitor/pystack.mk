@@ -10,7 +10,7 @@ PYSTACK_LAYOUT := $(B)/monitor/pystack_layout311.h
 
 $(PYSTACK_GEN): monitor/pystack-gen/layout311.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=gnu11 -Wall -Wextra -Werror $(PYSTACK_PY311_CFLAGS) -o $@ $<
+	$(CC) -std=gnu11 -Wall -Wextra -Werror $(PYSTACK_PY311_CFLAGS) -MMD -MP -o $@ $<
 
 $(PYSTACK_LAYOUT): $(PYSTACK_GEN)
 	$(PYSTACK_GEN) > $@.tmp && mv $@.tmp $@

@@ -61,8 +61,8 @@ void pystack_pages_want(struct pystack_pages *pc, uint64_t addr, size_t len)
 	}
 }
 
-/* Reads pc->want[from..to) in one call; returns how many leading pages were
- * read whole, or -ESRCH. */
+/* Reads count pages into pg[] in one call; returns how many leading pages
+ * were read whole (the next one, if any, could not be), or -ESRCH. */
 static ssize_t read_run(struct pystack_pages *pc, struct pystack_page *pg, size_t count)
 {
 	struct iovec local[PYSTACK_WANT_MAX], remote[PYSTACK_WANT_MAX];
