@@ -16,6 +16,7 @@
 #include "inject/bkpt.h"
 #include "inject/codepage.h"
 #include "inject/got.h"
+#include "monitor/pystack.h"
 
 struct object {
 	uint64_t lm;          /* its struct link_map in the job */
@@ -52,6 +53,9 @@ struct aspace {
 	struct init_bp *init_bps;
 	size_t n_init_bps, cap_init_bps;
 	struct got_table got;
+	/* -b: how to read Python stacks here; py_state 0 not probed, 1 ok, -1 not understood */
+	struct pystack_info py;
+	int py_state;
 };
 
 /* A fresh model for a new image (after exec); NULL when out of memory. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "inject/mem.h"
+#include "monitor/loader.h"
 
 static const char *object_at(const struct aspace *as, uint64_t pc)
 {
@@ -61,11 +62,31 @@ size_t backtrace_read(struct thread *th, const arch_regs *r, bool at_entry,
 	return n;
 }
 
+/* The Python stack of the thread, when its interpreter is one pystack knows
+ * (probed once per address space). */
+static void python_stack(struct thread *th, struct call *c)
+{
+	struct aspace *as = th->proc ? th->proc->as : NULL;
+	c->n_py = -1;
+	if (!as || !as->python)
+		return;
+	if (!as->py_state) {
+		uint64_t rt = loader_symbol(as, "_PyRuntime"), ver = loader_symbol(as, "Py_Version");
+		if (!rt || !ver)
+			return;  /* the interpreter is not loaded yet (a call during start-up) */
+		as->py_state = pystack_probe(th->tid, rt, ver, &as->py) == 0 ? 1 : -1;
+	}
+	if (as->py_state < 0 || !(c->py = calloc(PYSTACK_MAX, sizeof *c->py)))
+		return;
+	int n = pystack_read(th->tid, &as->py, c->py, PYSTACK_MAX);
+	c->n_py = n < 0 ? -1 : n;
+}
+
 void backtrace_collect(struct thread *th, const arch_regs *r, bool at_entry, struct call *c)
 {
 	c->traced = true;
-	c->n_py = -1;
 	c->bt = calloc(BACKTRACE_MAX, sizeof *c->bt);
 	if (c->bt)
 		c->n_bt = backtrace_read(th, r, at_entry, c->bt, BACKTRACE_MAX);
+	python_stack(th, c);
 }

@@ -10,6 +10,7 @@
 #include "monitor/monitor.h"
 
 #define BACKTRACE_MAX 32
+#define PYSTACK_MAX   32
 
 /* Unwinds thread th, whose registers are r.  At a GOT trap the thread sits
  * at the called function's entry (in the code page): unwinding starts at the

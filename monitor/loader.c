@@ -57,6 +57,11 @@ static uint64_t lookup(const struct aspace *as, const char *name, const char *ve
 	return 0;
 }
 
+uint64_t loader_symbol(const struct aspace *as, const char *name)
+{
+	return lookup(as, name, NULL);
+}
+
 /* Where an allowed call through this slot must go.  A lazily bound slot still
  * points into its own object's PLT: resolve the function ourselves. */
 static uint64_t real_target(const struct aspace *as, const struct object *o,

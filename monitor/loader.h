@@ -32,6 +32,9 @@ bool loader_is_event(const struct thread *th, uint64_t pc);
  * RT_CONSISTENT redirects every new object.  Returns 0 or a negative errno. */
 int loader_event(struct monitor *m, struct thread *th, arch_regs *r);
 
+/* The address of a symbol defined by the loaded objects (link-map order), or 0. */
+uint64_t loader_symbol(const struct aspace *as, const char *name);
+
 /* A constructor breakpoint of a pending object: the loader has relocated the
  * new objects and is about to run their code.  Redirects them and sets r to
  * run the constructor. */
