@@ -9,6 +9,7 @@
  * find the value in rax.  A linear sweep cannot see jumps into the middle of
  * a block, so the number is what the fall-through path puts there.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,49 @@
 #include "elfscan/internal.h"
 
 #define WINDOW 16  /* instructions looked at before a system call */
+
+/* Capstone is opened on the first sweep rather than linked: its 77000
+ * relocations cost every start of the monitor 2-4 ms in the loader, and a
+ * job whose objects are all trusted never asks for a sweep.  The pointers
+ * have the types of the header's declarations. */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define CAPSTONE_SONAME "libcapstone.so." STR(CS_API_MAJOR)
+
+static struct {
+	__typeof__(cs_open) *open;
+	__typeof__(cs_option) *option;
+	__typeof__(cs_malloc) *malloc;
+	__typeof__(cs_free) *free;
+	__typeof__(cs_close) *close;
+	__typeof__(cs_disasm_iter) *disasm_iter;
+	__typeof__(cs_regs_access) *regs_access;
+} cs;
+
+/* 0, or -ENOSYS (remembered) when the library or a function is missing. */
+static int load_capstone(void)
+{
+	static int rc = 1;  /* not tried yet */
+	void *h;
+
+	if (rc <= 0)
+		return rc;
+	rc = -ENOSYS;
+	h = dlopen(CAPSTONE_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return rc;
+	cs.open = (__typeof__(cs.open))dlsym(h, "cs_open");
+	cs.option = (__typeof__(cs.option))dlsym(h, "cs_option");
+	cs.malloc = (__typeof__(cs.malloc))dlsym(h, "cs_malloc");
+	cs.free = (__typeof__(cs.free))dlsym(h, "cs_free");
+	cs.close = (__typeof__(cs.close))dlsym(h, "cs_close");
+	cs.disasm_iter = (__typeof__(cs.disasm_iter))dlsym(h, "cs_disasm_iter");
+	cs.regs_access = (__typeof__(cs.regs_access))dlsym(h, "cs_regs_access");
+	if (cs.open && cs.option && cs.malloc && cs.free && cs.close &&
+	    cs.disasm_iter && cs.regs_access)
+		rc = 0;
+	return rc;
+}
 
 struct sweep {
 	struct scan *s;
@@ -127,7 +171,7 @@ static void forget_writes(csh h, const cs_insn *in, struct regs *rs)
 	uint8_t nrd, nwr;
 	bool wide;
 
-	if (cs_regs_access(h, in, rd, &nrd, wr, &nwr) != CS_ERR_OK) {
+	if (cs.regs_access(h, in, rd, &nrd, wr, &nwr) != CS_ERR_OK) {
 		for (int i = 0; i < 16; i++)
 			rs->v[i] = -1;  /* cannot tell: assume every value is lost */
 		return;
@@ -183,7 +227,7 @@ static long syscall_nr(struct sweep *w, uint64_t site)
 	a = w->ring[w->n_ring < WINDOW ? 0 : w->head];
 	p = w->code + (a - w->base);
 	n = site - a;
-	while (n > 0 && cs_disasm_iter(w->slow, &p, &n, &a, w->si))
+	while (n > 0 && cs.disasm_iter(w->slow, &p, &n, &a, w->si))
 		step(w->slow, w->si, &rs);
 	return rs.v[0];
 }
@@ -237,7 +281,7 @@ static int sweep_region(struct sweep *w, const uint8_t *code, size_t size,
 	w->base = vaddr;
 	w->n_ring = w->head = 0;
 	while (n > 0 && !w->full) {
-		if (!cs_disasm_iter(w->fast, &p, &n, &a, w->fi)) {
+		if (!cs.disasm_iter(w->fast, &p, &n, &a, w->fi)) {
 			/* Not an instruction: resynchronise one byte on. */
 			p++, n--, a++;
 			w->n_ring = w->head = 0;
@@ -290,11 +334,11 @@ static int sweep_file(struct sweep *w)
 
 static int open_cs(csh *h, cs_insn **in, bool detail)
 {
-	if (cs_open(CS_ARCH_X86, CS_MODE_64, h) != CS_ERR_OK)
+	if (cs.open(CS_ARCH_X86, CS_MODE_64, h) != CS_ERR_OK)
 		return -ENOMEM;
 	if (detail)
-		cs_option(*h, CS_OPT_DETAIL, CS_OPT_ON);
-	*in = cs_malloc(*h);
+		cs.option(*h, CS_OPT_DETAIL, CS_OPT_ON);
+	*in = cs.malloc(*h);
 	return *in ? 0 : -ENOMEM;
 }
 
@@ -305,18 +349,20 @@ int scan_syscalls(struct scan *s)
 
 	if (!s->img)  /* elfscan_fd_opts() reads the whole file for this */
 		return -EINVAL;
+	if ((rc = load_capstone()))
+		return rc;
 	rc = open_cs(&w.fast, &w.fi, false);
 	if (rc == 0)
 		rc = open_cs(&w.slow, &w.si, true);
 	if (rc == 0)
 		rc = sweep_file(&w);
 	if (w.fi)
-		cs_free(w.fi, 1);
+		cs.free(w.fi, 1);
 	if (w.si)
-		cs_free(w.si, 1);
+		cs.free(w.si, 1);
 	if (w.fast)
-		cs_close(&w.fast);
+		cs.close(&w.fast);
 	if (w.slow)
-		cs_close(&w.slow);
+		cs.close(&w.slow);
 	return rc;
 }
