@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -102,7 +103,8 @@ struct job {
 	char script[128];
 	char ready[128];      /* prefix of the self-report files */
 	uint64_t runtime, version;  /* &_PyRuntime, &Py_Version in the job */
-	bool seized;
+	bool seized;          /* the worker is traced: reap it before the leader */
+	int memfd;            /* /proc/<pid>/mem for writing, or -1 */
 };
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -137,6 +139,7 @@ static pid_t spawn(const char *python, const char *script, const char *arg)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		setpgid(0, 0);  /* so that the job's own children end with it */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		int null = open("/dev/null", O_RDWR);
 		dup2(null, 0);
 		execl(python, python, "-I", "-S", "-X", "utf8", script, arg, (char *)NULL);
@@ -186,7 +189,7 @@ static pid_t other_task(pid_t pid)
 static void stop_thread(pid_t tid)
 {
 	int st;
-	assert_int_equal(ptrace(PTRACE_SEIZE, tid, 0, 0), 0);
+	assert_int_equal(ptrace(PTRACE_SEIZE, tid, 0, PTRACE_O_EXITKILL), 0);
 	assert_int_equal(ptrace(PTRACE_INTERRUPT, tid, 0, 0), 0);
 	assert_int_equal(waitpid(tid, &st, __WALL), tid);
 	assert_true(WIFSTOPPED(st));
@@ -234,7 +237,6 @@ static void job_start(struct job *j, const char *python)
 {
 	char main_ready[160], worker_ready[160];
 
-	memset(j, 0, sizeof *j);
 	write_script(j);
 	snprintf(main_ready, sizeof main_ready, "%s.main", j->ready);
 	snprintf(worker_ready, sizeof worker_ready, "%s.worker", j->ready);
@@ -274,9 +276,13 @@ static void rm_rf_flat(const char *dir)
 	rmdir(dir);
 }
 
+/* Ends the job and everything it started (its process group), whatever
+ * state a failed assertion left it in. */
 static void job_end(struct job *j)
 {
 	int st;
+	if (j->memfd >= 0)
+		close(j->memfd);
 	if (j->pid > 0) {
 		kill(-j->pid, SIGKILL);
 		/* a traced thread is reaped by its tracer before the leader is */
@@ -288,7 +294,23 @@ static void job_end(struct job *j)
 	}
 	if (j->dir[0])
 		rm_rf_flat(j->dir);
-	j->pid = 0;
+}
+
+static int job_setup(void **state)
+{
+	struct job *j = calloc(1, sizeof *j);
+	if (!j)
+		return -1;
+	j->memfd = -1;
+	*state = j;
+	return 0;
+}
+
+static int job_teardown(void **state)
+{
+	job_end(*state);
+	free(*state);
+	return 0;
 }
 
 /* The self-report written by the job: "file\tqualname\tline" per frame. */
@@ -401,14 +423,12 @@ static void test_linetable_matches_cpython(void **state)
 {
 	(void)state;
 	const char *py = python311();
-	char tmpl[] = "/tmp/pystack-lt-XXXXXX", cmd[256];
+	char cmd[256];
 	if (!py)
 		skip();
-	int fd = mkstemp(tmpl);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, LT_DUMP_PY, sizeof LT_DUMP_PY - 1), (ssize_t)sizeof LT_DUMP_PY - 1);
-	close(fd);
-	snprintf(cmd, sizeof cmd, "%s -I -S %s", py, tmpl);
+	/* the program goes in the environment: no file to clean up */
+	assert_int_equal(setenv("PYSTACK_LT_DUMP", LT_DUMP_PY, 1), 0);
+	snprintf(cmd, sizeof cmd, "%s -I -S -c \"import os; exec(os.environ['PYSTACK_LT_DUMP'])\"", py);
 	FILE *p = popen(cmd, "r");
 	assert_non_null(p);
 
@@ -446,7 +466,7 @@ static void test_linetable_matches_cpython(void **state)
 	}
 	free(line);
 	assert_int_equal(pclose(p), 0);
-	unlink(tmpl);
+	unsetenv("PYSTACK_LT_DUMP");
 	assert_true(n_codes > 500);
 	assert_true(n_checked > 10000);
 }
@@ -518,99 +538,88 @@ static void test_utf8(void **state)
 
 /* ---- live jobs ----------------------------------------------------------- */
 
-static void check_job(const char *python)
+static void check_job(struct job *j, const char *python)
 {
-	struct job j;
 	struct pystack_info info;
 
 	if (!exists(python))
 		skip();
-	job_start(&j, python);
-	assert_int_equal(pystack_probe(j.pid, j.runtime, j.version, &info), 0);
+	job_start(j, python);
+	assert_int_equal(pystack_probe(j->pid, j->runtime, j->version, &info), 0);
 	assert_int_equal(info.version >> 16, 0x030b);
 	/* probing from the worker reads the same address space */
 	struct pystack_info info2;
-	assert_int_equal(pystack_probe(j.worker, j.runtime, j.version, &info2), 0);
-	check_stack(&j, &info, j.pid, "main", MAIN_KNOWN, N_KNOWN(MAIN_KNOWN));
-	check_stack(&j, &info, j.worker, "worker", WORKER_KNOWN, N_KNOWN(WORKER_KNOWN));
-	job_end(&j);
-}
+	assert_int_equal(pystack_probe(j->worker, j->runtime, j->version, &info2), 0);
+	check_stack(j, &info, j->pid, "main", MAIN_KNOWN, N_KNOWN(MAIN_KNOWN));
+	check_stack(j, &info, j->worker, "worker", WORKER_KNOWN, N_KNOWN(WORKER_KNOWN));
+	}
 
 static void test_stack_debian(void **state)
 {
-	(void)state;
-	check_job(PY311_DEBIAN);
+	check_job(*state, PY311_DEBIAN);
 }
 
 static void test_stack_pyenv(void **state)
 {
-	(void)state;
-	check_job(PY311_PYENV);
+	check_job(*state, PY311_PYENV);
 }
 
 /* Another Python: its Py_Version says so, and nothing else is read. */
 static void test_probe_other_version(void **state)
 {
-	(void)state;
-	struct job j;
+	struct job *j = *state;
 	struct pystack_info info;
-	const char *script = "/tmp/pystack-test-sleep.py";
 
 	if (!exists(PY312_PYENV))
 		skip();
-	FILE *f = fopen(script, "w");
+	write_script(j);  /* only its directory and names are used */
+	FILE *f = fopen(j->script, "w");
 	assert_non_null(f);
 	fputs("import sys, time\nopen(sys.argv[1], 'w').close()\ntime.sleep(1000)\n", f);
 	fclose(f);
-	memset(&j, 0, sizeof j);
-	snprintf(j.ready, sizeof j.ready, "/tmp/pystack-test-sleep.%d", getpid());
-	j.pid = spawn(PY312_PYENV, script, j.ready);
-	for (int i = 0; i < 1000 && access(j.ready, F_OK) != 0; i++)
+	j->pid = spawn(PY312_PYENV, j->script, j->ready);
+	for (int i = 0; i < 1000 && access(j->ready, F_OK) != 0; i++)
 		sleep_ms(20);
-	assert_int_equal(access(j.ready, F_OK), 0);
-	stop_thread(j.pid);
-	find_symbols(j.pid, &j.runtime, &j.version);
-	assert_int_equal(pystack_probe(j.pid, j.runtime, j.version, &info), -ENOTSUP);
+	assert_int_equal(access(j->ready, F_OK), 0);
+	stop_thread(j->pid);
+	find_symbols(j->pid, &j->runtime, &j->version);
+	assert_int_equal(pystack_probe(j->pid, j->runtime, j->version, &info), -ENOTSUP);
 	assert_int_equal(info.layout, -1);
 	assert_int_equal(info.version >> 16, 0x030c);
 	struct pyframe fr[4];
-	assert_int_equal(pystack_read(j.pid, &info, fr, 4), -ENOTSUP);
-	job_end(&j);
-	unlink(j.ready);
-	unlink(script);
+	assert_int_equal(pystack_read(j->pid, &info, fr, 4), -ENOTSUP);
 }
 
 /* Wrong addresses: errors, never a crash. */
 static void test_bogus_addresses(void **state)
 {
-	(void)state;
-	struct job j;
+	struct job *j = *state;
 	struct pystack_info info, bad;
 	struct pyframe fr[MAX_FRAMES];
 	const char *py = python311();
 
 	if (!py)
 		skip();
-	job_start(&j, py);
-	assert_int_equal(pystack_probe(j.pid, 0x1000, j.version, &info), -EFAULT);
-	assert_int_equal(pystack_probe(j.pid, j.runtime, 0x1000, &info), -EFAULT);
-	assert_int_equal(pystack_probe(j.pid, 0, 0, &info), -EINVAL);
-	int rc = pystack_probe(j.pid, j.version, j.version, &info);  /* not a runtime */
+	job_start(j, py);
+	assert_int_equal(pystack_probe(j->pid, 0x1000, j->version, &info), -EFAULT);
+	assert_int_equal(pystack_probe(j->pid, j->runtime, 0x1000, &info), -EFAULT);
+	assert_int_equal(pystack_probe(j->pid, 0, 0, &info), -EINVAL);
+	int rc = pystack_probe(j->pid, j->version, j->version, &info);  /* not a runtime */
 	assert_true(rc == -ENOTSUP || rc == -EFAULT);
-	assert_int_equal(pystack_probe(j.pid, j.runtime + 8, j.version, &info), -ENOTSUP);
-	assert_int_equal(pystack_probe(j.pid, j.runtime, j.runtime, &info), -ENOTSUP);
-	assert_int_equal(pystack_read(j.pid, NULL, fr, MAX_FRAMES), -ENOTSUP);
+	assert_int_equal(pystack_probe(j->pid, j->runtime + 8, j->version, &info), -ENOTSUP);
+	assert_int_equal(pystack_probe(j->pid, j->runtime, j->runtime, &info), -ENOTSUP);
+	assert_int_equal(pystack_read(j->pid, NULL, fr, MAX_FRAMES), -ENOTSUP);
 
 	/* A probed info pointed elsewhere: every 8 bytes of the first 64 KiB
 	 * around _PyRuntime, then a stride through the rest of it. */
-	assert_int_equal(pystack_probe(j.pid, j.runtime, j.version, &info), 0);
+	assert_int_equal(pystack_probe(j->pid, j->runtime, j->version, &info), 0);
 	unsigned n_err = 0, n_ok = 0;
 	for (int64_t d = -32768; d < (int64_t)PY311_RUNTIME_SIZE; d += d < 32768 ? 8 : 88) {
 		if (d == 0)
 			continue;
 		bad = info;
-		bad.runtime = j.runtime + (uint64_t)d;
-		rc = pystack_read(j.pid, &bad, fr, MAX_FRAMES);
+		bad.runtime = j->runtime + (uint64_t)d;
+		rc = pystack_read(j->pid, &bad, fr, MAX_FRAMES);
 		assert_true(rc <= MAX_FRAMES && rc >= -4095);
 		if (rc < 0)
 			n_err++;
@@ -618,8 +627,7 @@ static void test_bogus_addresses(void **state)
 			n_ok++;
 	}
 	assert_true(n_err > 0);
-	job_end(&j);
-}
+	}
 
 /* ---- a job that scribbles on its own interpreter ------------------------- */
 
@@ -650,8 +658,7 @@ static uint64_t word(pid_t pid, uint64_t addr)
 
 static void test_scribbled_state(void **state)
 {
-	(void)state;
-	struct job j;
+	struct job *j = *state;
 	struct pystack_info info;
 	struct pyframe fr[MAX_FRAMES];
 	const char *py = python311();
@@ -659,114 +666,115 @@ static void test_scribbled_state(void **state)
 
 	if (!py)
 		skip();
-	job_start(&j, py);
-	assert_int_equal(pystack_probe(j.pid, j.runtime, j.version, &info), 0);
-	struct scribble s = {mem_open(j.pid), j.pid, 0, 0};
-	assert_true(s.memfd >= 0);
+	job_start(j, py);
+	assert_int_equal(pystack_probe(j->pid, j->runtime, j->version, &info), 0);
+	j->memfd = mem_open(j->pid);
+	assert_true(j->memfd >= 0);
+	struct scribble s = {j->memfd, j->pid, 0, 0};
 
 	/* Walk to the structures as pystack does, with the same offsets. */
-	uint64_t interp = word(j.pid, j.runtime + PY311_RT_INTERP_HEAD);
-	uint64_t head = word(j.pid, interp + PY311_IS_THREADS_HEAD);  /* newest: the worker */
-	uint64_t second = word(j.pid, head + PY311_TS_NEXT);
-	assert_int_equal(word(j.pid, second + PY311_TS_NATIVE_THREAD_ID), (uint64_t)j.pid);
-	uint64_t cframe = word(j.pid, second + PY311_TS_CFRAME);
-	uint64_t frame = word(j.pid, cframe + PY311_CF_CURRENT_FRAME);
-	uint64_t code = word(j.pid, frame + PY311_IF_CODE);
-	uint64_t file = word(j.pid, code + PY311_CO_FILENAME);
-	uint64_t outer = word(j.pid, frame + PY311_IF_PREVIOUS);
-	int n_good = pystack_read(j.pid, &info, fr, MAX_FRAMES);
+	uint64_t interp = word(j->pid, j->runtime + PY311_RT_INTERP_HEAD);
+	uint64_t head = word(j->pid, interp + PY311_IS_THREADS_HEAD);  /* newest: the worker */
+	uint64_t second = word(j->pid, head + PY311_TS_NEXT);
+	assert_int_equal(word(j->pid, second + PY311_TS_NATIVE_THREAD_ID), (uint64_t)j->pid);
+	uint64_t cframe = word(j->pid, second + PY311_TS_CFRAME);
+	uint64_t frame = word(j->pid, cframe + PY311_CF_CURRENT_FRAME);
+	uint64_t code = word(j->pid, frame + PY311_IF_CODE);
+	uint64_t file = word(j->pid, code + PY311_CO_FILENAME);
+	uint64_t outer = word(j->pid, frame + PY311_IF_PREVIOUS);
+	int n_good = pystack_read(j->pid, &info, fr, MAX_FRAMES);
 	assert_int_equal(n_good, 10);
 
 	/* a thread the interpreter does not know runs no Python code; with the
 	 * interpreter list in a loop, the search for it stops */
-	struct scribble s2 = {s.memfd, j.pid, 0, 0};
+	struct scribble s2 = {s.memfd, j->pid, 0, 0};
 	poke(&s2, second + PY311_TS_NATIVE_THREAD_ID, 1);
-	assert_int_equal(pystack_read(j.pid, &info, fr, MAX_FRAMES), 0);
+	assert_int_equal(pystack_read(j->pid, &info, fr, MAX_FRAMES), 0);
 	poke(&s, interp + PY311_IS_NEXT, interp);
-	assert_int_equal(pystack_read(j.pid, &info, fr, MAX_FRAMES), -ENOTSUP);
+	assert_int_equal(pystack_read(j->pid, &info, fr, MAX_FRAMES), -ENOTSUP);
 	unpoke(&s);
 	unpoke(&s2);
 	/* a thread state just made by the main thread for a new thread carries
 	 * the main thread's id and no frame until that thread starts: skipped */
-	poke(&s, head + PY311_TS_NATIVE_THREAD_ID, (uint64_t)j.pid);
+	poke(&s, head + PY311_TS_NATIVE_THREAD_ID, (uint64_t)j->pid);
 	poke(&s2, head + PY311_TS_CFRAME, 0);
-	assert_int_equal(pystack_read(j.pid, &info, fr, MAX_FRAMES), 10);
+	assert_int_equal(pystack_read(j->pid, &info, fr, MAX_FRAMES), 10);
 	assert_string_equal(fr[0].func, "leaf");
 	unpoke(&s2);
 	unpoke(&s);
 	/* thread list into a loop */
 	poke(&s, head + PY311_TS_NEXT, head);
-	assert_int_equal(pystack_read(j.pid, &info, fr, MAX_FRAMES), -ENOTSUP);
+	assert_int_equal(pystack_read(j->pid, &info, fr, MAX_FRAMES), -ENOTSUP);
 	unpoke(&s);
 	/* a thread state of another interpreter; the wrong runtime */
 	poke(&s, second + PY311_TS_INTERP, interp + 8);
-	assert_int_equal(pystack_read(j.pid, &info, fr, MAX_FRAMES), -ENOTSUP);
+	assert_int_equal(pystack_read(j->pid, &info, fr, MAX_FRAMES), -ENOTSUP);
 	unpoke(&s);
-	poke(&s, interp + PY311_IS_RUNTIME, j.runtime + 8);
-	assert_int_equal(pystack_read(j.pid, &info, fr, MAX_FRAMES), -ENOTSUP);
+	poke(&s, interp + PY311_IS_RUNTIME, j->runtime + 8);
+	assert_int_equal(pystack_read(j->pid, &info, fr, MAX_FRAMES), -ENOTSUP);
 	unpoke(&s);
 	/* a frame loop, short and long: found, not walked to the bound */
 	poke(&s, outer + PY311_IF_PREVIOUS, frame);
-	assert_int_equal(pystack_read(j.pid, &info, fr, MAX_FRAMES), -ENOTSUP);
+	assert_int_equal(pystack_read(j->pid, &info, fr, MAX_FRAMES), -ENOTSUP);
 	unpoke(&s);
 	poke(&s, frame + PY311_IF_PREVIOUS, frame);
-	assert_int_equal(pystack_read(j.pid, &info, fr, MAX_FRAMES), -ENOTSUP);
+	assert_int_equal(pystack_read(j->pid, &info, fr, MAX_FRAMES), -ENOTSUP);
 	unpoke(&s);
 	/* f_code pointing at something that is not code; unmapped; odd */
 	poke(&s, frame + PY311_IF_CODE, file);
-	assert_int_equal(pystack_read(j.pid, &info, fr, MAX_FRAMES), -ENOTSUP);
+	assert_int_equal(pystack_read(j->pid, &info, fr, MAX_FRAMES), -ENOTSUP);
 	unpoke(&s);
 	poke(&s, frame + PY311_IF_CODE, 0x1000);
-	assert_int_equal(pystack_read(j.pid, &info, fr, MAX_FRAMES), -EFAULT);
+	assert_int_equal(pystack_read(j->pid, &info, fr, MAX_FRAMES), -EFAULT);
 	unpoke(&s);
 	poke(&s, frame + PY311_IF_CODE, code + 1);
-	assert_int_equal(pystack_read(j.pid, &info, fr, MAX_FRAMES), -ENOTSUP);
+	assert_int_equal(pystack_read(j->pid, &info, fr, MAX_FRAMES), -ENOTSUP);
 	unpoke(&s);
 	/* co_filename: a bytes object, a negative length, a bad kind */
-	poke(&s, code + PY311_CO_FILENAME, word(j.pid, code + PY311_CO_LINETABLE));
-	assert_int_equal(pystack_read(j.pid, &info, fr, MAX_FRAMES), -ENOTSUP);
+	poke(&s, code + PY311_CO_FILENAME, word(j->pid, code + PY311_CO_LINETABLE));
+	assert_int_equal(pystack_read(j->pid, &info, fr, MAX_FRAMES), -ENOTSUP);
 	unpoke(&s);
 	poke(&s, file + PY311_STR_LENGTH, (uint64_t)-1);
-	assert_int_equal(pystack_read(j.pid, &info, fr, MAX_FRAMES), -ENOTSUP);
+	assert_int_equal(pystack_read(j->pid, &info, fr, MAX_FRAMES), -ENOTSUP);
 	unpoke(&s);
-	uint64_t st = word(j.pid, file + PY311_STR_STATE);
+	uint64_t st = word(j->pid, file + PY311_STR_STATE);
 	poke(&s, file + PY311_STR_STATE, (st & ~(uint64_t)PY311_STATE_KIND_MASK) | 3u << PY311_STATE_KIND_SHIFT);
-	assert_int_equal(pystack_read(j.pid, &info, fr, MAX_FRAMES), -ENOTSUP);
+	assert_int_equal(pystack_read(j->pid, &info, fr, MAX_FRAMES), -ENOTSUP);
 	unpoke(&s);
 	/* a huge length reads only what fits */
 	poke(&s, file + PY311_STR_LENGTH, (uint64_t)1 << 40);
-	rc = pystack_read(j.pid, &info, fr, MAX_FRAMES);
+	rc = pystack_read(j->pid, &info, fr, MAX_FRAMES);
 	assert_true(rc == 10 || rc == -EFAULT);
 	unpoke(&s);
 	/* an unreadable or wrong location table, a wild instruction pointer:
 	 * the line is lost, not the frame */
 	poke(&s, code + PY311_CO_LINETABLE, 0x1000);
-	assert_int_equal(pystack_read(j.pid, &info, fr, MAX_FRAMES), 10);
+	assert_int_equal(pystack_read(j->pid, &info, fr, MAX_FRAMES), 10);
 	assert_int_equal(fr[0].line, -1);
 	assert_string_equal(fr[0].func, "leaf");
 	assert_int_equal(fr[1].line, 25);
 	unpoke(&s);
 	poke(&s, code + PY311_CO_LINETABLE, file);
-	assert_int_equal(pystack_read(j.pid, &info, fr, MAX_FRAMES), 10);
+	assert_int_equal(pystack_read(j->pid, &info, fr, MAX_FRAMES), 10);
 	assert_int_equal(fr[0].line, -1);
 	unpoke(&s);
-	uint64_t units = word(j.pid, code + PY311_OB_SIZE);
+	uint64_t units = word(j->pid, code + PY311_OB_SIZE);
 	poke(&s, frame + PY311_IF_PREV_INSTR, code + PY311_CO_CODE_ADAPTIVE + 2 * units);
-	assert_int_equal(pystack_read(j.pid, &info, fr, MAX_FRAMES), 10);
+	assert_int_equal(pystack_read(j->pid, &info, fr, MAX_FRAMES), 10);
 	assert_int_equal(fr[0].line, -1);
 	unpoke(&s);
 	poke(&s, frame + PY311_IF_PREV_INSTR, code + PY311_CO_CODE_ADAPTIVE + 2 * units - 1);
-	assert_int_equal(pystack_read(j.pid, &info, fr, MAX_FRAMES), 10);
+	assert_int_equal(pystack_read(j->pid, &info, fr, MAX_FRAMES), 10);
 	assert_int_equal(fr[0].line, -1);
 	unpoke(&s);
 	/* before the first instruction: an incomplete frame, skipped */
 	poke(&s, frame + PY311_IF_PREV_INSTR, code + PY311_CO_CODE_ADAPTIVE - 2);
-	assert_int_equal(pystack_read(j.pid, &info, fr, MAX_FRAMES), 9);
+	assert_int_equal(pystack_read(j->pid, &info, fr, MAX_FRAMES), 9);
 	assert_string_equal(fr[0].func, "gen");
 	unpoke(&s);
 	/* the thread's cframe unmapped */
 	poke(&s, second + PY311_TS_CFRAME, 0x1000);
-	assert_int_equal(pystack_read(j.pid, &info, fr, MAX_FRAMES), -EFAULT);
+	assert_int_equal(pystack_read(j->pid, &info, fr, MAX_FRAMES), -EFAULT);
 	unpoke(&s);
 
 	/* Random words written over every object of the main thread's stack
@@ -777,18 +785,18 @@ static void test_scribbled_state(void **state)
 	objs[n_objs++] = interp;
 	objs[n_objs++] = second;
 	objs[n_objs++] = cframe;
-	for (uint64_t f = frame; f && n_objs + 5 <= 64; f = word(j.pid, f + PY311_IF_PREVIOUS)) {
-		uint64_t c = word(j.pid, f + PY311_IF_CODE);
+	for (uint64_t f = frame; f && n_objs + 5 <= 64; f = word(j->pid, f + PY311_IF_PREVIOUS)) {
+		uint64_t c = word(j->pid, f + PY311_IF_CODE);
 		objs[n_objs++] = f;
 		objs[n_objs++] = c;
-		objs[n_objs++] = word(j.pid, c + PY311_CO_FILENAME);
-		objs[n_objs++] = word(j.pid, c + PY311_CO_QUALNAME);
-		objs[n_objs++] = word(j.pid, c + PY311_CO_LINETABLE);
+		objs[n_objs++] = word(j->pid, c + PY311_CO_FILENAME);
+		objs[n_objs++] = word(j->pid, c + PY311_CO_QUALNAME);
+		objs[n_objs++] = word(j->pid, c + PY311_CO_LINETABLE);
 	}
 	unsigned seed = 1;
 	for (int i = 0; i < 1000; i++) {
 		uint64_t at = objs[rand_r(&seed) % n_objs] + 8 * (uint64_t)(rand_r(&seed) % 32);
-		uint64_t old = word(j.pid, at), v;
+		uint64_t old = word(j->pid, at), v;
 		switch (rand_r(&seed) % 5) {
 		case 0: v = (uint64_t)rand_r(&seed) << 32 | (uint64_t)rand_r(&seed); break;
 		case 1: v = old ^ (1ull << (rand_r(&seed) % 64)); break;
@@ -797,16 +805,14 @@ static void test_scribbled_state(void **state)
 		default: v = old + 8 * (uint64_t)(rand_r(&seed) % 16) - 64; break;
 		}
 		poke(&s, at, v);
-		rc = pystack_read(j.pid, &info, fr, MAX_FRAMES);
+		rc = pystack_read(j->pid, &info, fr, MAX_FRAMES);
 		assert_true(rc >= -4095 && rc <= MAX_FRAMES);
 		unpoke(&s);
 	}
 
 	/* everything restored */
-	assert_int_equal(pystack_read(j.pid, &info, fr, MAX_FRAMES), n_good);
+	assert_int_equal(pystack_read(j->pid, &info, fr, MAX_FRAMES), n_good);
 	assert_int_equal(fr[0].line, 22);
-	close(s.memfd);
-	job_end(&j);
 }
 
 /* ---- cost ---------------------------------------------------------------- */
@@ -815,8 +821,7 @@ static void test_scribbled_state(void **state)
  * the job's 10-frame main stack costs, for the record. */
 static void test_cost(void **state)
 {
-	(void)state;
-	struct job j;
+	struct job *j = *state;
 	struct pystack_info info;
 	struct pyframe fr[MAX_FRAMES];
 	struct timespec t0, t1;
@@ -825,15 +830,14 @@ static void test_cost(void **state)
 
 	if (!py)
 		skip();
-	job_start(&j, py);
-	assert_int_equal(pystack_probe(j.pid, j.runtime, j.version, &info), 0);
+	job_start(j, py);
+	assert_int_equal(pystack_probe(j->pid, j->runtime, j->version, &info), 0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (int i = 0; i < N; i++)
-		assert_int_equal(pystack_read(j.pid, &info, fr, MAX_FRAMES), 10);
+		assert_int_equal(pystack_read(j->pid, &info, fr, MAX_FRAMES), 10);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double us = ((double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec)) / 1e3 / N;
 	fprintf(stderr, "  pystack_read, 10 frames (%s): %.1f us per read\n", py, us);
-	job_end(&j);
 }
 
 int main(void)
@@ -842,12 +846,12 @@ int main(void)
 		cmocka_unit_test(test_linetable_forms),
 		cmocka_unit_test(test_linetable_matches_cpython),
 		cmocka_unit_test(test_utf8),
-		cmocka_unit_test(test_stack_debian),
-		cmocka_unit_test(test_stack_pyenv),
-		cmocka_unit_test(test_probe_other_version),
-		cmocka_unit_test(test_bogus_addresses),
-		cmocka_unit_test(test_scribbled_state),
-		cmocka_unit_test(test_cost),
+		cmocka_unit_test_setup_teardown(test_stack_debian, job_setup, job_teardown),
+		cmocka_unit_test_setup_teardown(test_stack_pyenv, job_setup, job_teardown),
+		cmocka_unit_test_setup_teardown(test_probe_other_version, job_setup, job_teardown),
+		cmocka_unit_test_setup_teardown(test_bogus_addresses, job_setup, job_teardown),
+		cmocka_unit_test_setup_teardown(test_scribbled_state, job_setup, job_teardown),
+		cmocka_unit_test_setup_teardown(test_cost, job_setup, job_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
