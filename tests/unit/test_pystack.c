@@ -552,7 +552,7 @@ static void check_job(struct job *j, const char *python)
 	assert_int_equal(pystack_probe(j->worker, j->runtime, j->version, &info2), 0);
 	check_stack(j, &info, j->pid, "main", MAIN_KNOWN, N_KNOWN(MAIN_KNOWN));
 	check_stack(j, &info, j->worker, "worker", WORKER_KNOWN, N_KNOWN(WORKER_KNOWN));
-	}
+}
 
 static void test_stack_debian(void **state)
 {
@@ -611,23 +611,19 @@ static void test_bogus_addresses(void **state)
 	assert_int_equal(pystack_read(j->pid, NULL, fr, MAX_FRAMES), -ENOTSUP);
 
 	/* A probed info pointed elsewhere: every 8 bytes of the first 64 KiB
-	 * around _PyRuntime, then a stride through the rest of it. */
+	 * around _PyRuntime, then a stride through the rest of it.  No
+	 * interpreter points back at such a runtime, so no frame comes out. */
 	assert_int_equal(pystack_probe(j->pid, j->runtime, j->version, &info), 0);
-	unsigned n_err = 0, n_ok = 0;
 	for (int64_t d = -32768; d < (int64_t)PY311_RUNTIME_SIZE; d += d < 32768 ? 8 : 88) {
 		if (d == 0)
 			continue;
 		bad = info;
 		bad.runtime = j->runtime + (uint64_t)d;
 		rc = pystack_read(j->pid, &bad, fr, MAX_FRAMES);
-		assert_true(rc <= MAX_FRAMES && rc >= -4095);
-		if (rc < 0)
-			n_err++;
-		else
-			n_ok++;
+		assert_true(rc <= 0 && rc >= -4095);
 	}
-	assert_true(n_err > 0);
-	}
+	assert_int_equal(pystack_read(j->pid, &info, fr, MAX_FRAMES), 10);
+}
 
 /* ---- a job that scribbles on its own interpreter ------------------------- */
 
