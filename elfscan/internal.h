@@ -126,6 +126,7 @@ int scan_init_fini(struct scan *s);
 int scan_symbols(struct scan *s);
 int scan_sym(struct scan *s, uint64_t idx, Elf64_Sym *out);
 int scan_symver(struct scan *s, uint64_t idx, const char **ver, bool *hidden);
+size_t scan_first_sym(const struct elfscan_report *r, const char *name);
 
 /* sort.c */
 int scan_sort_symbols(struct elfscan_report *r);

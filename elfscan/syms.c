@@ -284,27 +284,31 @@ int scan_symbols(struct scan *s)
 	return scan_sort_symbols(r);
 }
 
-static int cmp_name(const void *key, const void *elem)
+/* Index of the first symbol whose name is not below name (n_syms if none). */
+size_t scan_first_sym(const struct elfscan_report *r, const char *name)
 {
-	return strcmp(key, ((const struct elfscan_symbol *)elem)->name);
+	size_t lo = 0, hi = r->n_syms;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(r->syms[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 const struct elfscan_symbol *elfscan_find(const struct elfscan_report *r,
                                           const char *name, const char *version)
 {
-	const struct elfscan_symbol *hit, *end;
-
-	if (!r || r->error || !name || !r->n_syms)
+	if (!r || r->error || !name)
 		return NULL;
-	hit = bsearch(name, r->syms, r->n_syms, sizeof(*r->syms), cmp_name);
-	if (!hit)
-		return NULL;
-	while (hit > r->syms && !strcmp(hit[-1].name, name))
-		hit--;
-	end = r->syms + r->n_syms;
-	for (; hit < end && !strcmp(hit->name, name); hit++) {
-		if (version ? scan_cmp_version(hit->version, version) == 0 : !hit->hidden)
-			return hit;
+	for (size_t i = scan_first_sym(r, name);
+	     i < r->n_syms && !strcmp(r->syms[i].name, name); i++) {
+		const struct elfscan_symbol *s = &r->syms[i];
+		if (version ? scan_cmp_version(s->version, version) == 0 : !s->hidden)
+			return s;
 	}
 	return NULL;
 }
