@@ -1,6 +1,7 @@
 /* backtrace: remote unwinding with libunwind-ptrace (see backtrace.h). */
 #include "monitor/backtrace.h"
 
+#include <errno.h>
 #include <libunwind-ptrace.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,7 +75,10 @@ static void python_stack(struct thread *th, struct call *c)
 		uint64_t rt = loader_symbol(as, "_PyRuntime"), ver = loader_symbol(as, "Py_Version");
 		if (!rt || !ver)
 			return;  /* the interpreter is not loaded yet (a call during start-up) */
-		as->py_state = pystack_probe(th->tid, rt, ver, &as->py) == 0 ? 1 : -1;
+		int rc = pystack_probe(th->tid, rt, ver, &as->py);
+		if (rc == -ESRCH)
+			return;  /* the thread went away: probe again at the next call */
+		as->py_state = rc == 0 ? 1 : -1;
 	}
 	if (as->py_state < 0 || !(c->py = calloc(PYSTACK_MAX, sizeof *c->py)))
 		return;
