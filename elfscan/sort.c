@@ -116,31 +116,46 @@ static void sort_part(struct part p)
 	}
 }
 
+/* Moves the symbols into the order ref gives (ref[i] is the one that belongs
+ * at i) in place, following each cycle of the permutation once. */
+static void permute(struct elfscan_symbol *syms, symref *ref, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct elfscan_symbol t;
+		size_t j = i;
+
+		if (ref[i] == &syms[i])
+			continue;
+		t = syms[i];
+		for (;;) {
+			size_t k = (size_t)(ref[j] - syms);
+			ref[j] = &syms[j];
+			if (k == i)
+				break;
+			syms[j] = syms[k];
+			j = k;
+		}
+		syms[j] = t;
+	}
+}
+
 int scan_sort_symbols(struct elfscan_report *r)
 {
 	size_t n = r->n_syms;
-	struct elfscan_symbol *out;
 	symref *ref;
 	unsigned budget = 8;
 
 	if (n < 2)
 		return 0;
 	ref = malloc(n * sizeof(*ref));
-	out = malloc(n * sizeof(*out));
-	if (!ref || !out) {
-		free(ref);
-		free(out);
+	if (!ref)
 		return -ENOMEM;
-	}
 	for (size_t i = 0; i < n; i++)
 		ref[i] = &r->syms[i];
 	for (size_t m = n; m > 1; m /= 2)
 		budget += 2;
 	sort_part((struct part){ ref, n, 0, budget });
-	for (size_t i = 0; i < n; i++)
-		out[i] = *ref[i];
+	permute(r->syms, ref, n);
 	free(ref);
-	free(r->syms);
-	r->syms = out;
 	return 0;
 }

@@ -281,6 +281,12 @@ int scan_symbols(struct scan *s)
 		if ((rc = add_symbol(s, i, &sym)))
 			return rc;
 	}
+	/* Give back the room of the undefined and local ones. */
+	if (r->n_syms && r->n_syms < s->nsyms) {
+		struct elfscan_symbol *p = realloc(r->syms, r->n_syms * sizeof(*p));
+		if (p)
+			r->syms = p;
+	}
 	return scan_sort_symbols(r);
 }
 
