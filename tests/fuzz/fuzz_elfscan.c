@@ -1,8 +1,9 @@
 /* libFuzzer harness for the ELF scanner.
  *
  * The input is a whole file, written to a memfd and scanned twice: with
- * opts 0 (headers and dynamic tables read a window at a time) and with
- * ELFSCAN_ALL (the whole image read, hashed and disassembled).  Besides
+ * elfscan_fd_opts(opts 0) (headers and dynamic tables read a window at a
+ * time) and with elfscan_path() on /proc/self/fd/N, which is ELFSCAN_ALL
+ * (the whole image read, hashed and disassembled).  Besides
  * crashes, leaks and undefined behaviour, it checks what the header promises:
  *
  *   - a report with `error` set has nothing else in it, and a message;
@@ -24,6 +25,7 @@
 #include "tests/fuzz/fuzz.h"
 
 static int memfd = -1;
+static char memfd_path[64];
 static FILE *devnull;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -36,6 +38,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		perror("fuzz_elfscan: setup");
 		exit(1);
 	}
+	snprintf(memfd_path, sizeof memfd_path, "/proc/self/fd/%d", memfd);
 	return 0;
 }
 
@@ -50,11 +53,11 @@ static size_t touch(const char *s)
 }
 
 /* Reads every byte the report points at; checks its internal promises. */
-static void check_report(const struct elfscan_report *r)
+static void check_report(const struct elfscan_report *r, const char *path)
 {
 	volatile size_t sink = 0;
 
-	FUZZ_CHECK(r->path && strcmp(r->path, "fuzz.elf") == 0, "path %s", r->path);
+	FUZZ_CHECK(r->path && strcmp(r->path, path) == 0, "path %s", r->path);
 	FUZZ_CHECK(memchr(r->error_msg, 0, sizeof r->error_msg), "error_msg not terminated");
 	if (r->error) {
 		FUZZ_CHECK(r->error < 0, "error %d", r->error);
@@ -161,17 +164,19 @@ static void check_agree(const struct elfscan_report *a, const struct elfscan_rep
 	SAME(n_irelative);
 }
 
+/* opts 0 through elfscan_fd_opts(), ELFSCAN_ALL through elfscan_path(). */
 static struct elfscan_report *scan(unsigned opts)
 {
 	struct elfscan_report *r = NULL;
-	int rc = elfscan_fd_opts(memfd, "fuzz.elf", opts, &r);
+	const char *path = opts ? memfd_path : "fuzz.elf";
+	int rc = opts ? elfscan_path(path, &r) : elfscan_fd_opts(memfd, path, opts, &r);
 
 	/* a file's fault is a report; a failed return is only ours (no memory) */
 	FUZZ_CHECK(rc == 0 || rc == -ENOMEM, "opts %#x: rc %d", opts, rc);
 	FUZZ_CHECK(rc == 0 ? r != NULL : r == NULL, "opts %#x: rc %d, report %p", opts, rc,
 	           (void *)r);
 	if (r) {
-		check_report(r);
+		check_report(r, path);
 		elfscan_print_json(r, devnull);
 		elfscan_print_text(r, devnull);
 	}
