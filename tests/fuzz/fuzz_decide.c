@@ -1,16 +1,22 @@
 /* libFuzzer harness for the decision code.
  *
- * Calls are made up from the input and judged against the built-in policy
- * with a fake view of the world (a job of pids 100..199, programs resolved
- * by name).  The first byte picks the shape of the call:
+ * Calls are made up from the input and judged with a fake view of the world
+ * (a job of pids 100..199, programs resolved by name), against the built-in
+ * policy or, when bit 7 of the first byte is set, a second one with [module]
+ * sections, kill actions and another deny list.  The first byte picks the
+ * shape of the call:
  *
  *   byte & 3 == 0   system (popen when bit 2 is set): the rest, up to a NUL,
  *                   is the command string
- *   byte & 3 == 1   an exec-like call (execve, execvp, posix_spawnp by bits
- *                   2-3; bit 4: the file is fresh): the rest, split at NULs,
- *                   is argv, and argv[0] names the program
+ *   byte & 3 == 1   an exec-like call (execve, execvp, posix_spawnp, execv
+ *                   by bits 2-3; bit 4: the file is fresh; bit 5: its content
+ *                   is a copy of bash; bit 6: the image loaded is another
+ *                   file): the rest, split at NULs, is argv, and argv[0]
+ *                   names the program
  *   otherwise       any entry of funcs[] (the next byte), through syscall()
- *                   when bit 2 is set, its arguments made from the rest
+ *                   when bit 2 is set, called from an object (bit 3, trusted
+ *                   with bit 4), with read errors on the arguments the next
+ *                   byte names, the arguments made from the rest
  *
  * Besides crashes, a decision must be complete (a rule, a terminated reason),
  * and it must deny a command or an exec whose program word is denied by name
@@ -28,7 +34,19 @@
 #include "monitor/shsplit.h"
 #include "tests/fuzz/fuzz.h"
 
-static struct policy *pol;
+static struct policy *builtin, *other, *pol;
+
+/* Another policy: modules, kill, no shell in the deny list. */
+static const char other_text[] =
+	"[policy]\ndefault = kill\n"
+	"[functions]\nsystem = check\npopen = allow\nexecve = check\nexecvp = kill\n"
+	"posix_spawnp = check\nexecv = deny\nkill = check\nclone = check\nfork = allow\n"
+	"syscall = check\nmount = deny\nadjtimex = check\nwordexp = check\n"
+	"[programs]\ndeny = nc perl python2\nshell = sh dash bash\n"
+	"allow-dir = /usr/bin /opt/\ninterpreter = no\n"
+	"[objects]\ntrust = /opt/*\nrefuse = ifunc\n"
+	"[module /opt/*]\nkill = allow\nfork = deny\nmount = allow\n"
+	"[module *site-packages*]\nclone = kill\nsystem = allow\nkill = allow\n";
 
 /* ---- the fake world --------------------------------------------------- */
 
@@ -109,7 +127,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	char err[256];
 	(void)argc;
 	(void)argv;
-	if (policy_builtin(&pol, err, sizeof err)) {
+	if (policy_builtin(&builtin, err, sizeof err) ||
+	    policy_parse(other_text, sizeof other_text - 1, "other.ini", &other, err,
+	                 sizeof err)) {
 		fprintf(stderr, "fuzz_decide: %s\n", err);
 		exit(1);
 	}
@@ -182,7 +202,7 @@ static struct decision shell_call(const char *cmd, bool popen_)
 	c.a[1] = (struct call_arg){.fmt = 's', .str = "r"};
 	decide_call(pol, &c, &view, &d);
 	check_decision(&d);
-	if (must_deny_cmd(cmd, 0))
+	if (pol->fn[c.func].action == ACT_CHECK && must_deny_cmd(cmd, 0))
 		FUZZ_CHECK(d.verdict != V_ALLOW, "'%s' allowed: %s", cmd, d.why);
 	return d;
 }
@@ -207,11 +227,13 @@ static void exec_call(unsigned sel, char **argv, size_t argc)
 	c.prog.argv = argv;
 	c.prog.argc = argc;
 	c.prog.fresh = sel & 0x10;
+	c.prog.known_as = sel & 0x20 ? "bash" : NULL;
+	c.prog.image = sel & 0x40 ? "/tmp/job/image" : NULL;
 	if (view.resolve(NULL, c.pid, argv[0], f->how == EX_FILE, &c.prog) != 0)
 		c.prog.resolved = NULL;
 	decide_call(pol, &c, &view, &d);
 	check_decision(&d);
-	if (denied_word(argv[0]) || sh_c(argv, argc, 0))
+	if (pol->fn[fid].action == ACT_CHECK && (denied_word(argv[0]) || sh_c(argv, argc, 0)))
 		FUZZ_CHECK(d.verdict != V_ALLOW, "exec of %s allowed: %s", argv[0], d.why);
 	free(c.prog.resolved);
 }
@@ -225,16 +247,25 @@ static void any_call(unsigned sel, const uint8_t *data, size_t size)
 	char *vec[2];
 	char *rest;
 
-	if (size < 1)
+	static const int errs[] = {-EFAULT, -ENAMETOOLONG, -E2BIG, -ENOMEM};
+	unsigned err_args;
+
+	if (size < 2)
 		return;
 	c.func = data[0] % funcs_count;
 	c.pid = 100 + data[0] / funcs_count;  /* 199 has no code page */
+	err_args = data[1];
 	if (sel & 4) {
 		c.outer = funcs_by_name("syscall");
 		c.layer = LAYER_SYSCALL;
 	}
-	data++;
-	size--;
+	if (sel & 8) {
+		c.object = sel & 0x40 ? "/opt/lib/x.so" : "/venv/site-packages/m.so";
+		c.object_trusted = sel & 0x10;
+		c.handed_out = sel & 0x20;
+	}
+	data += 2;
+	size -= 2;
 	c.nargs = strlen(funcs[c.func].fmt);
 	for (size_t i = 0; i < c.nargs && i < CALL_MAX_ARGS; i++) {
 		uint64_t v = 0;
@@ -245,6 +276,8 @@ static void any_call(unsigned sel, const uint8_t *data, size_t size)
 		c.a[i].fmt = funcs[c.func].fmt[i];
 		c.a[i].raw = v;
 		c.a[i].num = (int64_t)v;
+		if (err_args & (1u << i))
+			c.a[i].err = errs[(v >> 8) & 3];
 	}
 	rest = malloc(size + 1);
 	FUZZ_CHECK(rest, "out of memory");
@@ -253,7 +286,9 @@ static void any_call(unsigned sel, const uint8_t *data, size_t size)
 	vec[0] = rest;
 	vec[1] = NULL;
 	for (size_t i = 0; i < c.nargs && i < CALL_MAX_ARGS; i++) {
-		/* every string argument the same text */
+		/* every string argument the same text; none when it was unreadable */
+		if (c.a[i].err)
+			continue;
 		if (strchr("cPs", c.a[i].fmt))
 			c.a[i].str = rest;
 		if (strchr("vl", c.a[i].fmt)) {
@@ -273,6 +308,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned sel = data[0];
 	data++;
 	size--;
+	pol = sel & 0x80 ? other : builtin;
 
 	if ((sel & 3) >= 2) {
 		any_call(sel, data, size);
