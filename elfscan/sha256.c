@@ -35,18 +35,24 @@ static void block(uint32_t h[8], const unsigned char *p)
 		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
 	}
 	memcpy(a, h, sizeof a);
+	uint32_t A = a[0], B = a[1], C = a[2], D = a[3], E = a[4], F = a[5], G = a[6], H = a[7];
 	for (int i = 0; i < 64; i++) {
-		uint32_t s1 = ror(a[4], 6) ^ ror(a[4], 11) ^ ror(a[4], 25);
-		uint32_t ch = (a[4] & a[5]) ^ (~a[4] & a[6]);
-		uint32_t t1 = a[7] + s1 + ch + k[i] + w[i];
-		uint32_t s0 = ror(a[0], 2) ^ ror(a[0], 13) ^ ror(a[0], 22);
-		uint32_t maj = (a[0] & a[1]) ^ (a[0] & a[2]) ^ (a[1] & a[2]);
-		memmove(a + 1, a, 7 * sizeof a[0]);
-		a[4] += t1;
-		a[0] = t1 + s0 + maj;
+		uint32_t s1 = ror(E, 6) ^ ror(E, 11) ^ ror(E, 25);
+		uint32_t ch = (E & F) ^ (~E & G);
+		uint32_t t1 = H + s1 + ch + k[i] + w[i];
+		uint32_t s0 = ror(A, 2) ^ ror(A, 13) ^ ror(A, 22);
+		uint32_t maj = (A & B) ^ (A & C) ^ (B & C);
+		H = G;
+		G = F;
+		F = E;
+		E = D + t1;
+		D = C;
+		C = B;
+		B = A;
+		A = t1 + s0 + maj;
 	}
-	for (int i = 0; i < 8; i++)
-		h[i] += a[i];
+	h[0] += A; h[1] += B; h[2] += C; h[3] += D;
+	h[4] += E; h[5] += F; h[6] += G; h[7] += H;
 }
 
 void sha256(const void *data, size_t len, uint8_t out[32])

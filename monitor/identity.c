@@ -43,27 +43,38 @@ static int hash_file(int fd, off_t size, unsigned char out[32])
 	return rc;
 }
 
+/* Known programs are only stat'ed here; hashed on demand (known_hash). */
 static void add_known(struct identity *id, const char *path, const char *name)
 {
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
 		return;
-	struct known_prog k = {0};
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && hash_file(fd, st.st_size, k.sha256) == 0) {
-		for (size_t i = 0; i < id->n_known; i++)
-			if (!memcmp(id->known[i].sha256, k.sha256, 32))
-				goto out;  /* a link we met already */
-		struct known_prog *v = realloc(id->known, (id->n_known + 1) * sizeof *v);
-		if (v) {
-			k.size = st.st_size;
-			snprintf(k.name, sizeof k.name, "%s", name);
-			v[id->n_known++] = k;
-			id->known = v;
-		}
-	}
-out:
+	for (size_t i = 0; i < id->n_known; i++)
+		if (id->known[i].dev == st.st_dev && id->known[i].ino == st.st_ino)
+			return;  /* a link we met already */
+	struct known_prog *v = realloc(id->known, (id->n_known + 1) * sizeof *v);
+	if (!v)
+		return;
+	struct known_prog *k = &v[id->n_known++];
+	memset(k, 0, sizeof *k);
+	k->dev = st.st_dev;
+	k->ino = st.st_ino;
+	k->size = st.st_size;
+	snprintf(k->path, sizeof k->path, "%s", path);
+	snprintf(k->name, sizeof k->name, "%s", name);
+	id->known = v;
+}
+
+static bool known_hash(struct known_prog *k)
+{
+	if (k->hashed)
+		return true;
+	int fd = open(k->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return false;
+	k->hashed = hash_file(fd, k->size, k->sha256) == 0;
 	close(fd);
+	return k->hashed;
 }
 
 /* Every deny-listed or shell name found in the allowed directories. */
@@ -87,6 +98,57 @@ static bool after(const struct timespec *a, const struct timespec *b)
 	return a->tv_sec > b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec >= b->tv_nsec);
 }
 
+static bool same_time(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+}
+
+static const struct seen_file *seen_before(const struct identity *id, const struct stat *st)
+{
+	size_t n = id->n_seen < IDENTITY_SEEN ? id->n_seen : IDENTITY_SEEN;
+	for (size_t i = 0; i < n; i++) {
+		const struct seen_file *f = &id->seen[i];
+		if (f->dev == st->st_dev && f->ino == st->st_ino && f->size == st->st_size &&
+		    same_time(&f->mtime, &st->st_mtim) && same_time(&f->ctime, &st->st_ctim))
+			return f;
+	}
+	return NULL;
+}
+
+static void remember(struct identity *id, const struct stat *st, int known)
+{
+	id->seen[id->n_seen++ % IDENTITY_SEEN] = (struct seen_file){
+		st->st_dev, st->st_ino, st->st_size, st->st_mtim, st->st_ctim, known};
+}
+
+/* Which known program the file is a copy of (-1: none), hashing it only
+ * when its size matches one and it was not compared before. */
+static int known_index(struct identity *id, int fd, const struct stat *st)
+{
+	const struct seen_file *f = seen_before(id, st);
+	if (f)
+		return f->known;
+	int found = -1;
+	bool hashed = false;
+	unsigned char h[32];
+	for (size_t i = 0; i < id->n_known && found < 0; i++) {
+		struct known_prog *k = &id->known[i];
+		if (k->dev == st->st_dev && k->ino == st->st_ino) {
+			found = (int)i;  /* the known program itself */
+			break;
+		}
+		if (k->size != st->st_size || !known_hash(k))
+			continue;  /* the cheap test first: a copy has the same size */
+		if (!hashed && hash_file(fd, st->st_size, h) < 0)
+			return -1;  /* unreadable now: not remembered, tried again next time */
+		hashed = true;
+		if (!memcmp(k->sha256, h, 32))
+			found = (int)i;
+	}
+	remember(id, st, found);
+	return found;
+}
+
 void identity_of(struct monitor *m, const char *path, bool *fresh, const char **known_as)
 {
 	struct stat st;
@@ -100,19 +162,9 @@ void identity_of(struct monitor *m, const char *path, bool *fresh, const char **
 	*fresh = after(&st.st_ctim, &m->id.job_start);
 	if (!m->id.built)
 		build(m);
-	for (size_t i = 0; i < m->id.n_known; i++) {
-		unsigned char h[32];
-		if (m->id.known[i].size != st.st_size)
-			continue;  /* the cheap test first: a copy has the same size */
-		if (hash_file(fd, st.st_size, h) < 0)
-			break;
-		for (size_t k = i; k < m->id.n_known; k++)
-			if (m->id.known[k].size == st.st_size && !memcmp(m->id.known[k].sha256, h, 32)) {
-				*known_as = m->id.known[k].name;
-				break;
-			}
-		break;
-	}
+	int k = known_index(&m->id, fd, &st);
+	if (k >= 0)
+		*known_as = m->id.known[k].name;
 out:
 	close(fd);
 }

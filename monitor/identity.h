@@ -11,22 +11,41 @@
 #define PYSBX_IDENTITY_H
 
 #include <stdbool.h>
+#include <limits.h>
 #include <sys/types.h>
 #include <time.h>
 
 struct monitor;
 
 struct known_prog {
+	dev_t dev;
+	ino_t ino;
 	off_t size;
+	bool hashed;       /* sha256 is computed only when a file of its size shows up */
 	unsigned char sha256[32];
+	char path[PATH_MAX];
 	char name[64];     /* the deny-list or shell name it is known by */
 };
+
+/* A file already compared, by identity: no file is hashed twice.  ctime
+ * changes with any change to the file and cannot be set back. */
+struct seen_file {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime, ctime;
+	int known;         /* index into known, or -1 */
+};
+
+#define IDENTITY_SEEN 256
 
 struct identity {
 	struct timespec job_start;
 	bool built;
 	struct known_prog *known;
 	size_t n_known;
+	struct seen_file seen[IDENTITY_SEEN];  /* a ring: the newest overwrite the oldest */
+	size_t n_seen;
 };
 
 void identity_init(struct identity *id);
