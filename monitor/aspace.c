@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "inject/mem.h"
+#include "monitor/backtrace.h"
 
 struct aspace *aspace_new(void)
 {
@@ -88,6 +89,7 @@ void aspace_put(struct aspace *as)
 	}
 	free(as->objs);
 	free(as->init_bps);
+	backtrace_free(as->unw);
 	got_free(&as->got);
 	if (as->memfd >= 0)
 		close(as->memfd);

@@ -56,6 +56,7 @@ struct aspace {
 	/* -b: how to read Python stacks here; py_state 0 not probed, 1 ok, -1 not understood */
 	struct pystack_info py;
 	int py_state;
+	void *unw;            /* -b: libunwind's address space and its cache, or NULL */
 };
 
 /* A fresh model for a new image (after exec); NULL when out of memory. */

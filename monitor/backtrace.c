@@ -1,9 +1,11 @@
 /* backtrace: remote unwinding with libunwind-ptrace (see backtrace.h). */
 #include "monitor/backtrace.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <libunwind-ptrace.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "inject/mem.h"
@@ -17,13 +19,221 @@ static const char *object_at(const struct aspace *as, uint64_t pc)
 	return NULL;
 }
 
-static size_t unwind(pid_t tid, const struct aspace *as, struct btframe *out, size_t max)
+/* libunwind-ptrace finds the unwind tables of a frame by reading
+ * /proc/<pid>/maps and mapping the object's file, and keeps only the last
+ * object seen per handle: with frames in several objects, every frame of every
+ * unwind reloads one, milliseconds a call.  So each object of an address space
+ * gets its own long-lived handle (its tables stay loaded), and the names found
+ * at addresses are kept.  libunwind owns the unwind information it hands out
+ * and frees it itself: only handles and names are kept here, per address space
+ * of the job, and dropped when an object goes (backtrace_forget). */
+#define HANDLES 64
+#define NAME_CACHE 512
+#define PAGES 1024          /* 4 MiB of the objects' read-only data, per address space */
+#define RO_PAGE 4096u
+
+struct unw_cache {
+	unw_addr_space_t as;
+	pid_t pid;                 /* the process the handles read through */
+	struct {
+		uint64_t lo, hi;       /* the object's mapped range */
+		void *upt;
+	} h[HANDLES];
+	size_t n_h, next_h;
+	struct {
+		unw_word_t ip, off;
+		char name[128];
+		int rc;
+	} name[NAME_CACHE];
+	size_t n_name, next_name;
+	struct {
+		uint64_t addr;         /* page address, 0 when empty */
+		unsigned char *data;
+	} page[PAGES];
+	size_t n_page, next_page;
+	const struct aspace *space;
+};
+
+/* The cache of the unwind in progress.  libunwind hands our accessors
+ * whatever argument its own ptrace functions pass on (a UPT handle), so the
+ * cache cannot travel in it; the monitor is single-threaded and unwinds one
+ * thread at a time. */
+static struct unw_cache *current;
+
+/* The long-lived handle for the object holding ip, or NULL. */
+static void *handle_for(struct unw_cache *c, unw_word_t ip)
+{
+	for (size_t i = 0; i < c->n_h; i++)
+		if (ip >= c->h[i].lo && ip < c->h[i].hi)
+			return c->h[i].upt;
+	const struct aspace *as = c->space;
+	for (size_t i = 0; as && i < as->n_objs; i++) {
+		const struct object *o = &as->objs[i];
+		if (!o->live || ip < o->lo || ip >= o->hi)
+			continue;
+		size_t slot = c->n_h < HANDLES ? c->n_h++ : c->next_h++ % HANDLES;
+		if (c->h[slot].upt && slot < c->n_h - (c->n_h == HANDLES ? 0 : 1))
+			_UPT_destroy(c->h[slot].upt);
+		c->h[slot].lo = o->lo;
+		c->h[slot].hi = o->hi;
+		c->h[slot].upt = _UPT_create(c->pid);
+		return c->h[slot].upt;
+	}
+	return NULL;
+}
+
+/* Whether addr lies in a segment of a loaded object that is never written:
+ * the unwind tables (.eh_frame_hdr, .eh_frame) do, and the unwinder reads
+ * them a word at a time. */
+static bool read_only(const struct aspace *as, uint64_t addr)
+{
+	for (size_t i = 0; as && i < as->n_objs; i++) {
+		const struct object *o = &as->objs[i];
+		if (!o->live || !o->scan || o->scan->error || addr < o->lo || addr >= o->hi)
+			continue;
+		for (size_t k = 0; k < o->scan->n_segs; k++) {
+			const struct elfscan_segment *g = &o->scan->segs[k];
+			if (addr >= o->bias + g->vaddr && addr < o->bias + g->vaddr + g->memsz)
+				return !(g->flags & PF_W);
+		}
+	}
+	return false;
+}
+
+static const unsigned char *page_of(struct unw_cache *c, uint64_t addr)
+{
+	uint64_t base = addr & ~(uint64_t)(RO_PAGE - 1);
+	for (size_t i = 0; i < c->n_page; i++)
+		if (c->page[i].addr == base)
+			return c->page[i].data;
+	size_t slot = c->n_page < PAGES ? c->n_page++ : c->next_page++ % PAGES;
+	if (!c->page[slot].data && !(c->page[slot].data = malloc(RO_PAGE)))
+		return NULL;
+	c->page[slot].addr = 0;
+	if (mem_read(c->pid, base, c->page[slot].data, RO_PAGE) < 0)
+		return NULL;
+	c->page[slot].addr = base;
+	return c->page[slot].data;
+}
+
+static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val, int write,
+                      void *arg)
+{
+	struct unw_cache *c = current;
+	if (!write && c && addr % 8 == 0 && read_only(c->space, addr)) {
+		const unsigned char *p = page_of(c, addr);
+		if (p) {
+			memcpy(val, p + (addr & (RO_PAGE - 1)), sizeof *val);
+			return 0;
+		}
+	}
+	return _UPT_access_mem(as, addr, val, write, arg);
+}
+
+static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi, int need,
+                          void *arg)
+{
+	void *h = current ? handle_for(current, ip) : NULL;
+	return _UPT_find_proc_info(as, ip, pi, need, h ? h : arg);
+}
+
+static int get_proc_name(unw_addr_space_t as, unw_word_t ip, char *buf, size_t len,
+                         unw_word_t *off, void *arg)
+{
+	struct unw_cache *c = current;
+	for (size_t i = 0; c && i < c->n_name; i++)
+		if (c->name[i].ip == ip) {
+			snprintf(buf, len, "%s", c->name[i].name);
+			*off = c->name[i].off;
+			return c->name[i].rc;
+		}
+	if (!c)
+		return _UPT_get_proc_name(as, ip, buf, len, off, arg);
+	size_t slot = c->n_name < NAME_CACHE ? c->n_name++ : c->next_name++ % NAME_CACHE;
+	c->name[slot].ip = ip;
+	c->name[slot].name[0] = 0;
+	c->name[slot].off = 0;
+	c->name[slot].rc = _UPT_get_proc_name(as, ip, c->name[slot].name,
+	                                      sizeof c->name[slot].name, &c->name[slot].off, arg);
+	snprintf(buf, len, "%s", c->name[slot].name);
+	*off = c->name[slot].off;
+	return c->name[slot].rc;
+}
+
+static unw_accessors_t cached_accessors;
+
+/* libunwind-ptrace's own accessors, but for the two that look things up. */
+static const unw_accessors_t *accessors(void)
+{
+	if (!cached_accessors.find_proc_info) {
+		cached_accessors = _UPT_accessors;
+		cached_accessors.find_proc_info = find_proc_info;
+		cached_accessors.get_proc_name = get_proc_name;
+		cached_accessors.access_mem = access_mem;
+	}
+	return &cached_accessors;
+}
+
+static struct unw_cache *cache_of(struct aspace *as, pid_t pid)
+{
+	if (!as)
+		return NULL;
+	if (!as->unw) {
+		struct unw_cache *c = calloc(1, sizeof *c);
+		if (c && !(c->as = unw_create_addr_space((unw_accessors_t *)accessors(), 0))) {
+			free(c);
+			c = NULL;
+		}
+		if (c)
+			c->pid = pid;
+		as->unw = c;
+	}
+	struct unw_cache *c = as->unw;
+	if (c)
+		c->space = as;
+	return c;
+}
+
+static void drop_handles(struct unw_cache *c)
+{
+	for (size_t i = 0; i < c->n_h; i++)
+		if (c->h[i].upt)
+			_UPT_destroy(c->h[i].upt);
+	c->n_h = c->next_h = 0;
+	for (size_t i = 0; i < c->n_page; i++)
+		c->page[i].addr = 0;
+}
+
+void backtrace_forget(struct aspace *as)
+{
+	struct unw_cache *c = as ? as->unw : NULL;
+	if (!c)
+		return;
+	drop_handles(c);
+	c->n_name = c->next_name = 0;
+	unw_flush_cache(c->as, 0, 0);
+}
+
+void backtrace_free(void *unw)
+{
+	struct unw_cache *c = unw;
+	if (!c)
+		return;
+	drop_handles(c);
+	for (size_t i = 0; i < c->n_page; i++)
+		free(c->page[i].data);
+	unw_destroy_addr_space(c->as);
+	free(c);
+}
+
+static size_t unwind(pid_t tid, pid_t th_pid, struct aspace *as, struct btframe *out, size_t max)
 {
 	size_t n = 0;
-	unw_addr_space_t uas = unw_create_addr_space(&_UPT_accessors, 0);
-	void *ui = uas ? _UPT_create(tid) : NULL;
+	struct unw_cache *cache = cache_of(as, as && th_pid ? th_pid : tid);
+	void *upt = cache ? _UPT_create(tid) : NULL;
 	unw_cursor_t c;
-	if (ui && unw_init_remote(&c, uas, ui) == 0) {
+	current = cache;
+	if (upt && unw_init_remote(&c, cache->as, upt) == 0) {
 		do {
 			unw_word_t ip, off = 0;
 			if (unw_get_reg(&c, UNW_REG_IP, &ip) < 0 || ip == 0)
@@ -36,10 +246,9 @@ static size_t unwind(pid_t tid, const struct aspace *as, struct btframe *out, si
 			f->offset = f->symbol[0] ? off : 0;
 		} while (n < max && unw_step(&c) > 0);
 	}
-	if (ui)
-		_UPT_destroy(ui);
-	if (uas)
-		unw_destroy_addr_space(uas);
+	if (upt)
+		_UPT_destroy(upt);
+	current = NULL;
 	return n;
 }
 
@@ -57,7 +266,8 @@ size_t backtrace_read(struct thread *th, const arch_regs *r, bool at_entry,
 		if (arch_set_regs(th->tid, &start) < 0)
 			return 0;
 	}
-	size_t n = unwind(th->tid, th->proc ? th->proc->as : NULL, out, max);
+	size_t n = unwind(th->tid, th->proc ? th->proc->tgid : 0, th->proc ? th->proc->as : NULL,
+	                  out, max);
 	if (at_entry)
 		arch_set_regs(th->tid, r);  /* the caller sets the final registers anyway */
 	return n;

@@ -19,6 +19,11 @@
 size_t backtrace_read(struct thread *th, const arch_regs *r, bool at_entry,
                       struct btframe *out, size_t max);
 
+/* Drops what was learnt about an address space's code (an object went). */
+void backtrace_forget(struct aspace *as);
+/* Frees an aspace's unwinding state (aspace->unw). */
+void backtrace_free(void *unw);
+
 /* Fills c->bt (and, later, c->py) for thread th at its stop with registers r. */
 void backtrace_collect(struct thread *th, const arch_regs *r, bool at_entry, struct call *c);
 

@@ -13,6 +13,7 @@
 
 #include "inject/linkmap.h"
 #include "inject/mem.h"
+#include "monitor/backtrace.h"
 #include "monitor/funcs.h"
 #include "monitor/log.h"
 #include "monitor/procfs.h"
@@ -213,6 +214,7 @@ static void mark_unloaded(struct aspace *as, const bool *seen)
 		if (!as->objs[i].live || seen[i])
 			continue;
 		as->objs[i].live = false;
+		backtrace_forget(as);  /* its unwind tables no longer describe that memory */
 		if (as->objs[i].pending) {
 			as->objs[i].pending = false;
 			as->n_pending--;
