@@ -45,7 +45,7 @@ LIBS := $(B)/libmonitor.a $(B)/libinject.a $(B)/libelfscan.a
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 
-.PHONY: all check unit e2e corpus deps demo install clean bench bench-smoke fuzz
+.PHONY: all check unit e2e corpus deps demo install clean bench bench-smoke fuzz valgrind-check
 all: $(BIN)/pysbx-trace $(BIN)/pysbx-scan
 
 $(B)/%.o: %.c
@@ -101,7 +101,8 @@ unit: $(UNIT_BIN)
 	  echo "== $$t"; FIXTURES=$(B)/fixtures PYSBX_POLICY_INI=$(CURDIR)/policy.ini $$t; done
 
 e2e: all fixtures
-	PYSBX_TRACE=$(CURDIR)/$(BIN)/pysbx-trace PYSBX_SCAN=$(CURDIR)/$(BIN)/pysbx-scan \
+	TIMEOUT_SCALE=$(if $(filter 1,$(SANITIZE)),4,1) \
+	  PYSBX_TRACE=$(CURDIR)/$(BIN)/pysbx-trace PYSBX_SCAN=$(CURDIR)/$(BIN)/pysbx-scan \
 	  FIXTURES=$(CURDIR)/$(B)/fixtures tests/e2e/run-e2e
 
 # The shared corpus is optional: the project's own tests never need it.
@@ -113,6 +114,9 @@ corpus: all
 .PHONY: man-check
 man-check: all
 	PYSBX_TRACE=$(CURDIR)/$(BIN)/pysbx-trace PYSBX_SCAN=$(CURDIR)/$(BIN)/pysbx-scan tests/man-check
+
+valgrind-check: all
+	PYSBX_TRACE=$(CURDIR)/$(BIN)/pysbx-trace tests/valgrind-check
 
 check: unit e2e man-check corpus
 
