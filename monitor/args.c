@@ -41,18 +41,21 @@ static int fetch(const struct src *s, unsigned i, uint64_t *v)
 	return mem_read_word(s->tid, arch_call_stack_arg_addr(s->r, i), v);
 }
 
+/* Strings are read into one scratch buffer of the largest size allowed (the
+ * monitor decides one call at a time) and copied out at their length: no
+ * 128 KiB allocation per argument. */
 static int read_string(pid_t tid, uint64_t addr, size_t cap, char **out)
 {
-	char *buf = malloc(cap);
-	if (!buf)
-		return -ENOMEM;
-	ssize_t n = mem_read_str(tid, addr, buf, cap);
-	if (n < 0) {
-		free(buf);
+	static char scratch[CALL_MAX_STR];
+	if (cap > sizeof scratch)
+		cap = sizeof scratch;
+	ssize_t n = mem_read_str(tid, addr, scratch, cap);
+	if (n < 0)
 		return (int)n;
-	}
-	char *s = realloc(buf, (size_t)n + 1);
-	*out = s ? s : buf;
+	*out = malloc((size_t)n + 1);
+	if (!*out)
+		return -ENOMEM;
+	memcpy(*out, scratch, (size_t)n + 1);
 	return 0;
 }
 
@@ -88,7 +91,7 @@ static void vec_free(struct vec *v)
 /* Adds the string at ptr; returns 1 at the terminating NULL. */
 static int vec_add(struct vec *v, pid_t tid, uint64_t ptr)
 {
-	char *s;
+	char *s = NULL;
 	if (!ptr)
 		return 1;
 	if (v->n >= CALL_MAX_VEC)

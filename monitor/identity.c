@@ -121,14 +121,29 @@ static void remember(struct identity *id, const struct stat *st, int known)
 		st->st_dev, st->st_ino, st->st_size, st->st_mtim, st->st_ctim, known};
 }
 
-/* Which known program the file is a copy of (-1: none), hashing it only
- * when its size matches one and it was not compared before. */
-static int known_index(struct identity *id, int fd, const struct stat *st)
+/* Opens path for hashing, making sure it is still the file stat'ed: a file
+ * swapped in between is not the one judged.  -1 when it is not. */
+static int open_same(const char *path, const struct stat *st)
+{
+	struct stat now;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd >= 0 && (fstat(fd, &now) < 0 || now.st_dev != st->st_dev || now.st_ino != st->st_ino ||
+	                now.st_size != st->st_size)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* Which known program the file is a copy of (-1: none, -2: it changed while
+ * being looked at), hashing it only when its size matches one and it was not
+ * compared before. */
+static int known_index(struct identity *id, const char *path, const struct stat *st)
 {
 	const struct seen_file *f = seen_before(id, st);
 	if (f)
 		return f->known;
-	int found = -1;
+	int found = -1, fd = -1;
 	bool hashed = false;
 	unsigned char h[32];
 	for (size_t i = 0; i < id->n_known && found < 0; i++) {
@@ -139,12 +154,20 @@ static int known_index(struct identity *id, int fd, const struct stat *st)
 		}
 		if (k->size != st->st_size || !known_hash(k))
 			continue;  /* the cheap test first: a copy has the same size */
-		if (!hashed && hash_file(fd, st->st_size, h) < 0)
-			return -1;  /* unreadable now: not remembered, tried again next time */
-		hashed = true;
+		if (!hashed) {
+			if (fd < 0 && (fd = open_same(path, st)) < 0)
+				return -2;
+			if (hash_file(fd, st->st_size, h) < 0) {
+				close(fd);
+				return -1;  /* unreadable now: not remembered, tried again next time */
+			}
+			hashed = true;
+		}
 		if (!memcmp(k->sha256, h, 32))
 			found = (int)i;
 	}
+	if (fd >= 0)
+		close(fd);
 	remember(id, st, found);
 	return found;
 }
@@ -154,17 +177,14 @@ void identity_of(struct monitor *m, const char *path, bool *fresh, const char **
 	struct stat st;
 	*fresh = false;
 	*known_as = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
 		return;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
-		goto out;
 	*fresh = after(&st.st_ctim, &m->id.job_start);
 	if (!m->id.built)
 		build(m);
-	int k = known_index(&m->id, fd, &st);
-	if (k >= 0)
+	int k = known_index(&m->id, path, &st);
+	if (k == -2)
+		*fresh = true;  /* changed under our eyes: as good as made by the job */
+	else if (k >= 0)
 		*known_as = m->id.known[k].name;
-out:
-	close(fd);
 }

@@ -78,7 +78,20 @@ static bool in_codepage(const struct aspace *as, uint64_t word)
 	return word >= as->cp.base && word < as->cp.base + CODEPAGE_SIZE;
 }
 
-static size_t redirect_object(struct thread *th, struct aspace *as, long oid, int memfd)
+/* Whether calls of fid from this object have to stop at all: a function the
+ * policy simply allows needs no decision, unless a [module] rule may judge it
+ * for this object, the run is recorded (-o, --audit), or the loader's own
+ * functions are watched (dlopen, dlsym: layers 2 and 3). */
+static bool must_stop(const struct monitor *m, const char *path, int fid)
+{
+	if (m->opt->log_path || m->opt->audit || funcs[fid].loads || funcs[fid].hands_out)
+		return true;
+	return m->policy->fn[fid].action != ACT_ALLOW ||
+	       policy_module_rule(m->policy, path, fid, NULL) != NULL;
+}
+
+static size_t redirect_object(const struct monitor *m, struct thread *th, struct aspace *as,
+                              long oid, int memfd)
 {
 	size_t done = 0;
 	const struct object *o = &as->objs[oid];
@@ -87,7 +100,8 @@ static size_t redirect_object(struct thread *th, struct aspace *as, long oid, in
 		const struct elfscan_slot *s = &r->slots[i];
 		int fid = funcs_by_name(s->name);
 		uint64_t word;
-		if (fid < 0 || !funcs[fid].libc || (s->kind == ELFSCAN_ABS64 && s->addend))
+		if (fid < 0 || !funcs[fid].libc || (s->kind == ELFSCAN_ABS64 && s->addend) ||
+		    !must_stop(m, o->path, fid))
 			continue;
 		struct got_slot g = {.addr = o->bias + s->offset, .func = (uint32_t)fid,
 		                     .object = (uint32_t)oid};
@@ -193,7 +207,7 @@ static void redirect_one(struct walk *w, size_t i)
 		return;
 	if (!o->scan || o->scan->error)
 		return;  /* judged already: refused, or trusted and unscannable */
-	size_t n = redirect_object(w->th, as, (long)i, w->memfd);
+	size_t n = redirect_object(w->m, w->th, as, (long)i, w->memfd);
 	log_redirect(w->th->proc->tgid, o->path, n);
 }
 
@@ -344,12 +358,12 @@ static int read_heads(pid_t tid, uint64_t at, uint64_t *heads, size_t *n, bool *
 
 /* Pending objects are relocated once the dlopen that mapped them is over:
  * check they are still listed (a failed dlopen unloads them), then redirect. */
-static int settle_pending(struct thread *th, struct aspace *as, int memfd)
+static int settle_pending(struct monitor *m, struct thread *th, struct aspace *as, int memfd)
 {
 	uint64_t heads[MAX_NAMESPACES];
 	size_t n;
 	bool consistent;
-	struct walk w = {.th = th, .as = as, .memfd = memfd};
+	struct walk w = {.m = m, .th = th, .as = as, .memfd = memfd};
 	if (!as->n_pending)
 		return 0;
 	int rc = read_heads(th->tid, as->r_debug, heads, &n, &consistent);
@@ -445,7 +459,7 @@ int loader_event(struct monitor *m, struct thread *th, arch_regs *r)
 		return memfd;
 	int rc = return_from_brk(th->tid, r);
 	if (rc == 0)
-		rc = settle_pending(th, as, memfd);  /* the previous dlopen is over */
+		rc = settle_pending(m, th, as, memfd);  /* the previous dlopen is over */
 	if (rc == 0)
 		rc = read_heads(th->tid, as->r_debug, heads, &n, &consistent);
 	if (rc < 0 || !consistent)
@@ -465,8 +479,7 @@ bool loader_is_init(const struct thread *th, uint64_t pc)
 int loader_init(struct monitor *m, struct thread *th, arch_regs *r)
 {
 	struct aspace *as = th->proc->as;
-	struct walk w = {.th = th, .as = as, .memfd = aspace_memfd(as, th->tid)};
-	(void)m;
+	struct walk w = {.m = m, .th = th, .as = as, .memfd = aspace_memfd(as, th->tid)};
 	if (w.memfd < 0)
 		return w.memfd;
 	flush_pending(&w);
@@ -536,14 +549,13 @@ static uint64_t hand_out(struct aspace *as, uint64_t addr, int fid, uint32_t obj
 int loader_return(struct monitor *m, struct thread *th, arch_regs *r)
 {
 	struct aspace *as = th->proc->as;
-	(void)m;
 	if (!th->n_rets)
 		return -EFAULT;  /* a return nobody set up: the job jumped here */
 	struct ret_trap t = th->rets[--th->n_rets];
 	int memfd = aspace_memfd(as, th->tid);
 	if (memfd < 0)
 		return memfd;
-	int rc = settle_pending(th, as, memfd);
+	int rc = settle_pending(m, th, as, memfd);
 	arch_set_pc(r, t.ret);
 	if (t.dlsym && arch_retval(r)) {
 		int fid = dangerous_at(as, arch_retval(r));
