@@ -16,6 +16,7 @@ struct aspace *aspace_new(void)
 		return NULL;
 	as->refs = 1;
 	as->memfd = -1;
+	as->listed_changed = true;
 	return as;
 }
 
@@ -56,6 +57,10 @@ struct aspace *aspace_copy(const struct aspace *parent)
 	as->r_debug = parent->r_debug;
 	as->errno_fn = parent->errno_fn;
 	as->started = parent->started;
+	memcpy(as->heads, parent->heads, sizeof as->heads);
+	memcpy(as->tails, parent->tails, sizeof as->tails);
+	as->n_heads = parent->n_heads;
+	as->listed_changed = parent->listed_changed;
 	as->n_pending = parent->n_pending;
 	if (parent->n_init_bps) {
 		as->init_bps = malloc(parent->n_init_bps * sizeof *as->init_bps);

@@ -47,6 +47,12 @@ struct aspace {
 	uint64_t r_debug;     /* &_r_debug */
 	uint64_t errno_fn;    /* __errno_location, once known */
 	bool started;         /* the start-up objects are redirected */
+	/* The lists as last walked: the last entry of each namespace's list.  New
+	 * objects are appended, so a walk starts there unless something was
+	 * unloaded since (listed_changed), which needs a full walk. */
+	uint64_t heads[16], tails[16];
+	size_t n_heads;
+	bool listed_changed;
 	struct object *objs;  /* in link-map order of first sight */
 	size_t n_objs, cap_objs;
 	size_t n_pending;

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,9 +125,14 @@ struct walk {
 	struct monitor *m;
 	struct thread *th;
 	struct aspace *as;
-	const struct procfs_maps *maps;
-	bool *seen;     /* which known objects are still listed */
+	const struct procfs_maps *maps;  /* read when the first new object shows up */
+	struct procfs_maps maps_buf;
+	int maps_fd;    /* for PROCMAP_QUERY, once maps_tried; negative: not available */
+	bool maps_tried;
+	bool adding;    /* new objects are added (RT_CONSISTENT) */
+	bool *seen;     /* full walks: which known objects are still listed */
 	size_t n_seen;
+	uint64_t last;  /* the last entry walked */
 	int memfd;
 	int err;
 };
@@ -158,9 +164,38 @@ static void judge(struct walk *w, const struct procfs_map *map, struct object *o
 	         (int)pid, o->why ? o->why : j.why);
 }
 
+/* The mapping an object's dynamic section lies in: asked of the kernel for
+ * that one address, or found in the whole list on kernels without the query. */
+static const struct procfs_map *mapping_of(struct walk *w, uint64_t addr, struct procfs_map *one,
+                                           char *name, size_t cap)
+{
+	if (!w->maps_tried) {
+		w->maps_tried = true;
+		w->maps_fd = procfs_maps_open(w->th->tid);
+	}
+	if (w->maps_fd >= 0) {
+		int rc = procfs_map_at(w->maps_fd, addr, one, name, cap);
+		if (rc == 0)
+			return one;
+		if (rc != -ENOTTY)
+			return NULL;
+		close(w->maps_fd);
+		w->maps_fd = -ENOTTY;
+	}
+	if (!w->maps) {
+		if (procfs_maps_read(w->th->tid, &w->maps_buf) < 0)
+			return NULL;
+		w->maps = &w->maps_buf;
+	}
+	return procfs_maps_find(w->maps, addr);
+}
+
 static int add_object(struct walk *w, const struct lm_entry *e)
 {
-	const struct procfs_map *map = procfs_maps_find(w->maps, e->l_ld ? e->l_ld : e->l_addr);
+	struct procfs_map one;
+	char name[PATH_MAX];
+	const struct procfs_map *map = mapping_of(w, e->l_ld ? e->l_ld : e->l_addr, &one, name,
+	                                          sizeof name);
 	struct object o = {.lm = e->self, .bias = e->l_addr, .live = true};
 	if (!map || map->path[0] != '/')
 		return 0;  /* the vDSO, or nothing mapped from a file: no GOT to redirect */
@@ -184,13 +219,14 @@ static int add_object(struct walk *w, const struct lm_entry *e)
 static int on_entry(void *ctx, const struct lm_entry *e)
 {
 	struct walk *w = ctx;
+	w->last = e->self;
 	long oid = aspace_find_object(w->as, e->self, e->l_addr);
 	if (oid >= 0) {
 		if ((size_t)oid < w->n_seen)
 			w->seen[oid] = true;
 		return 0;
 	}
-	if (!w->maps)
+	if (!w->adding)
 		return 0;
 	int rc = add_object(w, e);
 	if (rc < 0)
@@ -239,9 +275,9 @@ static void mark_unloaded(struct aspace *as, const bool *seen)
 	}
 }
 
-/* Walks every namespace's list: adds new objects (when maps is given) and
+/* Walks every namespace's list in full: adds new objects (when adding) and
  * marks the ones no longer listed. */
-static int walk_lists(struct walk *w, const uint64_t *heads, size_t n)
+static int walk_full(struct walk *w, const uint64_t *heads, size_t n)
 {
 	int rc = 0;
 	size_t known = w->as->n_objs;
@@ -249,8 +285,11 @@ static int walk_lists(struct walk *w, const uint64_t *heads, size_t n)
 	if (!w->seen)
 		return -ENOMEM;
 	w->n_seen = known;
-	for (size_t i = 0; i < n && rc >= 0; i++)
+	for (size_t i = 0; i < n && rc >= 0; i++) {
+		w->last = 0;
 		rc = linkmap_walk(w->th->tid, heads[i], on_entry, w);
+		w->as->tails[i] = w->last;
+	}
 	if (rc >= 0 && w->err < 0)
 		rc = w->err;
 	if (rc >= 0) {
@@ -265,6 +304,41 @@ static int walk_lists(struct walk *w, const uint64_t *heads, size_t n)
 	free(w->seen);
 	w->seen = NULL;
 	w->n_seen = 0;
+	return rc;
+}
+
+/* The loader appends new objects: with nothing unloaded since the last walk,
+ * only what follows each list's last entry is new.  Each dlopen then costs
+ * its own objects, not the whole list again. */
+static int walk_new(struct walk *w, const uint64_t *heads, size_t n)
+{
+	struct aspace *as = w->as;
+	bool same = !as->listed_changed && n == as->n_heads &&
+	            !memcmp(heads, as->heads, n * sizeof *heads);
+	int rc = 0;
+	if (!same)
+		rc = walk_full(w, heads, n);
+	for (size_t i = 0; same && i < n && rc >= 0; i++) {
+		uint64_t from = heads[i];
+		if (as->tails[i] && (rc = linkmap_next(w->th->tid, as->tails[i], &from)) < 0)
+			break;
+		w->last = as->tails[i];
+		rc = from ? linkmap_walk(w->th->tid, from, on_entry, w) : 0;
+		as->tails[i] = w->last;
+	}
+	if (rc >= 0 && w->err < 0)
+		rc = w->err;
+	if (rc >= 0) {
+		memcpy(as->heads, heads, n * sizeof *heads);
+		as->n_heads = n;
+		as->listed_changed = false;
+	}
+	if (w->maps)
+		procfs_maps_free(&w->maps_buf);
+	w->maps = NULL;
+	if (w->maps_tried && w->maps_fd >= 0)
+		close(w->maps_fd);
+	w->maps_tried = false;
 	return rc;
 }
 
@@ -340,8 +414,11 @@ static void flush_pending(struct walk *w)
 	set_errno_fn(w);
 }
 
-static int read_heads(pid_t tid, uint64_t at, uint64_t *heads, size_t *n, bool *consistent)
+/* The namespaces' list heads; *consistent when no list is being changed.  A
+ * list losing objects means the next walk must be a full one. */
+static int read_heads(struct aspace *as, pid_t tid, uint64_t *heads, size_t *n, bool *consistent)
 {
+	uint64_t at = as->r_debug;
 	*n = 0;
 	*consistent = true;
 	while (at && *n < MAX_NAMESPACES) {
@@ -350,6 +427,8 @@ static int read_heads(pid_t tid, uint64_t at, uint64_t *heads, size_t *n, bool *
 		if (rc < 0)
 			return rc;
 		*consistent &= d.state == LM_CONSISTENT;
+		if (d.state == LM_DELETE)
+			as->listed_changed = true;
 		heads[(*n)++] = d.map;
 		at = d.next;
 	}
@@ -364,11 +443,14 @@ static int settle_pending(struct monitor *m, struct thread *th, struct aspace *a
 	size_t n;
 	bool consistent;
 	struct walk w = {.m = m, .th = th, .as = as, .memfd = memfd};
+	int rc = 0;
 	if (!as->n_pending)
 		return 0;
-	int rc = read_heads(th->tid, as->r_debug, heads, &n, &consistent);
-	if (rc == 0)
-		rc = walk_lists(&w, heads, n);
+	if (as->listed_changed) {  /* a failed dlopen unloads what it mapped */
+		rc = read_heads(as, th->tid, heads, &n, &consistent);
+		if (rc == 0)
+			rc = walk_full(&w, heads, n);
+	}
 	flush_pending(&w);
 	return rc;
 }
@@ -405,14 +487,9 @@ static int refuse_load(struct walk *w, arch_regs *r, const struct object *o)
 static int on_consistent(struct monitor *m, struct thread *th, struct aspace *as, arch_regs *r,
                          const uint64_t *heads, size_t n, int memfd)
 {
-	struct procfs_maps maps;
-	int rc = procfs_maps_read(th->tid, &maps);
-	if (rc < 0)
-		return rc;
 	size_t first = as->n_objs;
-	struct walk w = {.m = m, .th = th, .as = as, .maps = &maps, .memfd = memfd};
-	rc = walk_lists(&w, heads, n);
-	procfs_maps_free(&maps);
+	struct walk w = {.m = m, .th = th, .as = as, .adding = true, .memfd = memfd};
+	int rc = walk_new(&w, heads, n);
 	if (rc < 0)
 		return rc;
 	for (size_t i = first; i < as->n_objs && !m->opt->audit; i++)
@@ -459,9 +536,9 @@ int loader_event(struct monitor *m, struct thread *th, arch_regs *r)
 		return memfd;
 	int rc = return_from_brk(th->tid, r);
 	if (rc == 0)
-		rc = settle_pending(m, th, as, memfd);  /* the previous dlopen is over */
+		rc = read_heads(as, th->tid, heads, &n, &consistent);
 	if (rc == 0)
-		rc = read_heads(th->tid, as->r_debug, heads, &n, &consistent);
+		rc = settle_pending(m, th, as, memfd);  /* the previous dlopen is over */
 	if (rc < 0 || !consistent)
 		return rc;  /* objects are being added or removed: wait for RT_CONSISTENT */
 	return on_consistent(m, th, as, r, heads, n, memfd);

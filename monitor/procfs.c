@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -204,4 +205,40 @@ void procfs_maps_free(struct procfs_maps *m)
 	free(m->v);
 	free(m->text);
 	memset(m, 0, sizeof *m);
+}
+
+/* struct procmap_query and PROCMAP_QUERY from <linux/fs.h> (Linux 6.11),
+ * spelled out for older headers; the kernel checks the size field. */
+struct procmap_query {
+	uint64_t size, query_flags, query_addr;
+	uint64_t vma_start, vma_end, vma_flags, vma_page_size, vma_offset, inode;
+	uint32_t dev_major, dev_minor, vma_name_size, build_id_size;
+	uint64_t vma_name_addr, build_id_addr;
+};
+#define PROCMAP_QUERY _IOWR('f', 17, struct procmap_query)
+
+int procfs_maps_open(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int procfs_map_at(int maps_fd, uint64_t addr, struct procfs_map *out, char *buf, size_t cap)
+{
+	struct procmap_query q = {.size = sizeof q, .query_addr = addr,
+	                          .vma_name_size = (uint32_t)cap,
+	                          .vma_name_addr = (uint64_t)(uintptr_t)buf};
+	buf[0] = 0;
+	if (ioctl(maps_fd, PROCMAP_QUERY, &q) < 0)
+		return errno == EINVAL || errno == ENOTTY ? -ENOTTY : -errno;
+	buf[cap - 1] = 0;
+	out->start = q.vma_start;
+	out->end = q.vma_end;
+	out->offset = q.vma_offset;
+	out->dev = makedev(q.dev_major, q.dev_minor);
+	out->ino = (ino_t)q.inode;
+	out->path = q.inode ? buf : (char *)"";  /* anonymous and special mappings */
+	return 0;
 }

@@ -35,6 +35,14 @@ struct procfs_maps {
 };
 
 int procfs_maps_read(pid_t pid, struct procfs_maps *m);
+
+/* The one mapping covering addr, through the PROCMAP_QUERY ioctl on an open
+ * /proc/<pid>/maps (Linux 6.11+): no need to read and parse every mapping.
+ * maps_fd: from procfs_maps_open.  path points into buf.  Returns 0,
+ * -ENOENT (nothing mapped there), -ENOTTY (the kernel lacks the ioctl: use
+ * procfs_maps_read), or another negative errno. */
+int procfs_maps_open(pid_t pid);
+int procfs_map_at(int maps_fd, uint64_t addr, struct procfs_map *out, char *buf, size_t cap);
 const struct procfs_map *procfs_maps_find(const struct procfs_maps *m, uint64_t addr);
 void procfs_maps_free(struct procfs_maps *m);
 
