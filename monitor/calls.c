@@ -60,8 +60,12 @@ static int apply(struct monitor *m, struct thread *th, arch_regs *r, const struc
 		if (!s->target)
 			return deny(th->proc->as, th->tid, r, &funcs[c->outer >= 0 ? c->outer : c->func]);
 		arch_set_pc(r, s->target);
-		if (c->outer < 0 && (funcs[c->func].loads || funcs[c->func].hands_out))
-			return loader_note_call(th, r, funcs[c->func].hands_out, s->object);
+		if (c->outer < 0 && funcs[c->func].loads)
+			return loader_note_call(th, r, false, s->object);
+		/* dlsym("PyInit_x") cannot return system(): no need to watch its return */
+		if (c->outer < 0 && funcs[c->func].hands_out &&
+		    (c->a[1].err || !c->a[1].str || loader_may_hand_out(th->proc->as, c->a[1].str)))
+			return loader_note_call(th, r, true, s->object);
 		return 0;
 	}
 	m->n_denied++;

@@ -581,6 +581,38 @@ int loader_note_call(struct thread *th, arch_regs *r, bool dlsym, uint32_t objec
 	return rc;
 }
 
+/* Whether the object defines any dangerous libc function (libc does, almost
+ * nothing else). */
+static bool defines_dangerous(const struct elfscan_report *r)
+{
+	for (size_t i = 0; i < funcs_count; i++)
+		if (funcs[i].libc && elfscan_find(r, funcs[i].name, NULL))
+			return true;
+	return false;
+}
+
+bool loader_may_hand_out(const struct aspace *as, const char *name)
+{
+	int fid = funcs_by_name(name);
+	if (fid >= 0 && funcs[fid].libc)
+		return true;
+	for (size_t i = 0; i < as->n_objs; i++) {
+		const struct object *o = &as->objs[i];
+		const struct elfscan_symbol *s;
+		if (!o->live || !o->scan || o->scan->error || !(s = elfscan_find(o->scan, name, NULL)))
+			continue;
+		if (!defines_dangerous(o->scan))
+			continue;
+		for (size_t k = 0; k < funcs_count; k++) {
+			const struct elfscan_symbol *d;
+			if (funcs[k].libc && (d = elfscan_find(o->scan, funcs[k].name, NULL)) &&
+			    d->value == s->value)
+				return true;
+		}
+	}
+	return false;
+}
+
 bool loader_is_return(const struct thread *th, uint64_t pc)
 {
 	return th->proc && th->proc->as && th->proc->as->cp.base &&

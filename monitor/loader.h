@@ -45,6 +45,11 @@ int loader_init(struct monitor *m, struct thread *th, arch_regs *r);
  * code page's return trap (r is the thread at the function's entry; object
  * the caller). */
 int loader_note_call(struct thread *th, arch_regs *r, bool dlsym, uint32_t object);
+/* Whether dlsym(name) could hand out a dangerous function: name is one, or
+ * an object defines it at the address of one (an alias).  When not, its
+ * return needs no trap. */
+bool loader_may_hand_out(const struct aspace *as, const char *name);
+
 /* It returned: dlopen's objects are redirected; a dangerous function that
  * dlsym hands out is replaced by a trap (layer 3: ctypes, cffi).  Continues
  * at the real return address. */
