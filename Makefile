@@ -13,11 +13,15 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 PYTHON  ?= /usr/bin/python3
 
-PKGS        := libelf inih libseccomp libunwind-ptrace capstone
+# Linked in: libelf, inih and libseccomp, statically (they are small, and a
+# monitor that loads fewer shared objects starts faster); capstone and
+# libunwind are loaded at run time when a scan or -b needs them.
+PKGS        := libelf inih libseccomp
+LOADED_PKGS := capstone libunwind-ptrace
 DEB_DEPS    := build-essential pkg-config libelf-dev libunwind-dev libinih-dev libcmocka-dev \
                libseccomp-dev libcapstone-dev python3 python3-dev graphviz groff-base man-db time
-PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) $(LOADED_PKGS) 2>/dev/null)
+PKG_LIBS    := -Wl,-Bstatic $(shell pkg-config --static --libs $(PKGS) 2>/dev/null) -Wl,-Bdynamic -ldl
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 CFLAGS   ?= -O2 -g

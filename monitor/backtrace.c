@@ -1,6 +1,7 @@
 /* backtrace: remote unwinding with libunwind-ptrace (see backtrace.h). */
 #include "monitor/backtrace.h"
 
+#include <dlfcn.h>
 #include <elf.h>
 #include <errno.h>
 #include <libunwind-ptrace.h>
@@ -10,6 +11,66 @@
 
 #include "inject/mem.h"
 #include "monitor/loader.h"
+#include "monitor/log.h"
+
+/* libunwind is loaded the first time -b unwinds, so that a run without -b
+ * does not pay at every start for loading it. */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+static struct {
+	bool tried, ok;
+	unw_addr_space_t (*create_addr_space)(unw_accessors_t *, int);
+	void (*destroy_addr_space)(unw_addr_space_t);
+	void (*flush_cache)(unw_addr_space_t, unw_word_t, unw_word_t);
+	int (*init_remote)(unw_cursor_t *, unw_addr_space_t, void *);
+	int (*get_reg)(unw_cursor_t *, unw_regnum_t, unw_word_t *);
+	int (*get_proc_name)(unw_cursor_t *, char *, size_t, unw_word_t *);
+	int (*step)(unw_cursor_t *);
+	void *(*upt_create)(pid_t);
+	void (*upt_destroy)(void *);
+	const unw_accessors_t *upt_accessors;
+	int (*upt_find_proc_info)(unw_addr_space_t, unw_word_t, unw_proc_info_t *, int, void *);
+	int (*upt_get_proc_name)(unw_addr_space_t, unw_word_t, char *, size_t, unw_word_t *, void *);
+	int (*upt_access_mem)(unw_addr_space_t, unw_word_t, unw_word_t *, int, void *);
+} uw;
+
+static bool load(void *h, void *fn, const char *name)
+{
+	void *p = dlsym(h, name);
+	memcpy(fn, &p, sizeof p);  /* data to function pointer, as dlsym's users must */
+	return p != NULL;
+}
+
+static bool unwinder(void)
+{
+	if (uw.tried)
+		return uw.ok;
+	uw.tried = true;
+	/* libunwind-ptrace uses libunwind-x86_64 (and its liblzma) without naming
+	 * them as dependencies: they come first, visible to it */
+	void *arch = dlopen("libunwind-x86_64.so.8", RTLD_NOW | RTLD_GLOBAL);
+	void *h = arch ? dlopen("libunwind-ptrace.so.0", RTLD_NOW | RTLD_LOCAL) : NULL;
+	if (!h) {
+		log_note("-b: cannot load libunwind-ptrace: %s; no native backtraces", dlerror());
+		return false;
+	}
+	uw.ok = load(arch, &uw.create_addr_space, STR(unw_create_addr_space)) &&
+	        load(arch, &uw.destroy_addr_space, STR(unw_destroy_addr_space)) &&
+	        load(arch, &uw.flush_cache, STR(unw_flush_cache)) &&
+	        load(arch, &uw.init_remote, STR(unw_init_remote)) &&
+	        load(arch, &uw.get_reg, STR(unw_get_reg)) &&
+	        load(arch, &uw.get_proc_name, STR(unw_get_proc_name)) &&
+	        load(arch, &uw.step, STR(unw_step)) &&
+	        load(h, &uw.upt_create, "_UPT_create") && load(h, &uw.upt_destroy, "_UPT_destroy") &&
+	        load(h, &uw.upt_accessors, "_UPT_accessors") &&
+	        load(h, &uw.upt_find_proc_info, "_UPT_find_proc_info") &&
+	        load(h, &uw.upt_get_proc_name, "_UPT_get_proc_name") &&
+	        load(h, &uw.upt_access_mem, "_UPT_access_mem");
+	if (!uw.ok)
+		log_note("-b: libunwind-ptrace lacks a function pysbx needs; no native backtraces");
+	return uw.ok;
+}
 
 static const char *object_at(const struct aspace *as, uint64_t pc)
 {
@@ -73,10 +134,10 @@ static void *handle_for(struct unw_cache *c, unw_word_t ip)
 			continue;
 		size_t slot = c->n_h < HANDLES ? c->n_h++ : c->next_h++ % HANDLES;
 		if (c->h[slot].upt && slot < c->n_h - (c->n_h == HANDLES ? 0 : 1))
-			_UPT_destroy(c->h[slot].upt);
+			uw.upt_destroy(c->h[slot].upt);
 		c->h[slot].lo = o->lo;
 		c->h[slot].hi = o->hi;
-		c->h[slot].upt = _UPT_create(c->pid);
+		c->h[slot].upt = uw.upt_create(c->pid);
 		return c->h[slot].upt;
 	}
 	return NULL;
@@ -127,14 +188,14 @@ static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val, int
 			return 0;
 		}
 	}
-	return _UPT_access_mem(as, addr, val, write, arg);
+	return uw.upt_access_mem(as, addr, val, write, arg);
 }
 
 static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi, int need,
                           void *arg)
 {
 	void *h = current ? handle_for(current, ip) : NULL;
-	return _UPT_find_proc_info(as, ip, pi, need, h ? h : arg);
+	return uw.upt_find_proc_info(as, ip, pi, need, h ? h : arg);
 }
 
 static int get_proc_name(unw_addr_space_t as, unw_word_t ip, char *buf, size_t len,
@@ -148,12 +209,12 @@ static int get_proc_name(unw_addr_space_t as, unw_word_t ip, char *buf, size_t l
 			return c->name[i].rc;
 		}
 	if (!c)
-		return _UPT_get_proc_name(as, ip, buf, len, off, arg);
+		return uw.upt_get_proc_name(as, ip, buf, len, off, arg);
 	size_t slot = c->n_name < NAME_CACHE ? c->n_name++ : c->next_name++ % NAME_CACHE;
 	c->name[slot].ip = ip;
 	c->name[slot].name[0] = 0;
 	c->name[slot].off = 0;
-	c->name[slot].rc = _UPT_get_proc_name(as, ip, c->name[slot].name,
+	c->name[slot].rc = uw.upt_get_proc_name(as, ip, c->name[slot].name,
 	                                      sizeof c->name[slot].name, &c->name[slot].off, arg);
 	snprintf(buf, len, "%s", c->name[slot].name);
 	*off = c->name[slot].off;
@@ -166,7 +227,7 @@ static unw_accessors_t cached_accessors;
 static const unw_accessors_t *accessors(void)
 {
 	if (!cached_accessors.find_proc_info) {
-		cached_accessors = _UPT_accessors;
+		cached_accessors = *uw.upt_accessors;
 		cached_accessors.find_proc_info = find_proc_info;
 		cached_accessors.get_proc_name = get_proc_name;
 		cached_accessors.access_mem = access_mem;
@@ -176,11 +237,11 @@ static const unw_accessors_t *accessors(void)
 
 static struct unw_cache *cache_of(struct aspace *as, pid_t pid)
 {
-	if (!as)
+	if (!as || !unwinder())
 		return NULL;
 	if (!as->unw) {
 		struct unw_cache *c = calloc(1, sizeof *c);
-		if (c && !(c->as = unw_create_addr_space((unw_accessors_t *)accessors(), 0))) {
+		if (c && !(c->as = uw.create_addr_space((unw_accessors_t *)accessors(), 0))) {
 			free(c);
 			c = NULL;
 		}
@@ -198,7 +259,7 @@ static void drop_handles(struct unw_cache *c)
 {
 	for (size_t i = 0; i < c->n_h; i++)
 		if (c->h[i].upt)
-			_UPT_destroy(c->h[i].upt);
+			uw.upt_destroy(c->h[i].upt);
 	c->n_h = c->next_h = 0;
 	for (size_t i = 0; i < c->n_page; i++)
 		c->page[i].addr = 0;
@@ -211,7 +272,7 @@ void backtrace_forget(struct aspace *as)
 		return;
 	drop_handles(c);
 	c->n_name = c->next_name = 0;
-	unw_flush_cache(c->as, 0, 0);
+	uw.flush_cache(c->as, 0, 0);
 }
 
 void backtrace_free(void *unw)
@@ -222,7 +283,7 @@ void backtrace_free(void *unw)
 	drop_handles(c);
 	for (size_t i = 0; i < c->n_page; i++)
 		free(c->page[i].data);
-	unw_destroy_addr_space(c->as);
+	uw.destroy_addr_space(c->as);
 	free(c);
 }
 
@@ -230,24 +291,24 @@ static size_t unwind(pid_t tid, pid_t th_pid, struct aspace *as, struct btframe 
 {
 	size_t n = 0;
 	struct unw_cache *cache = cache_of(as, as && th_pid ? th_pid : tid);
-	void *upt = cache ? _UPT_create(tid) : NULL;
+	void *upt = cache ? uw.upt_create(tid) : NULL;
 	unw_cursor_t c;
 	current = cache;
-	if (upt && unw_init_remote(&c, cache->as, upt) == 0) {
+	if (upt && uw.init_remote(&c, cache->as, upt) == 0) {
 		do {
 			unw_word_t ip, off = 0;
-			if (unw_get_reg(&c, UNW_REG_IP, &ip) < 0 || ip == 0)
+			if (uw.get_reg(&c, UNW_REG_IP, &ip) < 0 || ip == 0)
 				break;
 			struct btframe *f = &out[n++];
 			f->pc = ip;
 			f->object = object_at(as, ip);
-			if (unw_get_proc_name(&c, f->symbol, sizeof f->symbol, &off) < 0)
+			if (uw.get_proc_name(&c, f->symbol, sizeof f->symbol, &off) < 0)
 				f->symbol[0] = 0;
 			f->offset = f->symbol[0] ? off : 0;
-		} while (n < max && unw_step(&c) > 0);
+		} while (n < max && uw.step(&c) > 0);
 	}
 	if (upt)
-		_UPT_destroy(upt);
+		uw.upt_destroy(upt);
 	current = NULL;
 	return n;
 }

@@ -230,7 +230,7 @@ int procfs_map_at(int maps_fd, uint64_t addr, struct procfs_map *out, char *buf,
 	struct procmap_query q = {.size = sizeof q, .query_addr = addr,
 	                          .vma_name_size = (uint32_t)cap,
 	                          .vma_name_addr = (uint64_t)(uintptr_t)buf};
-	buf[0] = 0;
+	memset(buf, 0, cap);  /* tools that do not know the ioctl see the name as written */
 	if (ioctl(maps_fd, PROCMAP_QUERY, &q) < 0)
 		return errno == EINVAL || errno == ENOTTY ? -ENOTTY : -errno;
 	buf[cap - 1] = 0;
