@@ -49,7 +49,7 @@ LIBS := $(B)/libmonitor.a $(B)/libinject.a $(B)/libelfscan.a
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 
-.PHONY: all check unit e2e corpus deps demo install clean bench bench-smoke fuzz valgrind-check
+.PHONY: all check unit e2e corpus deps demo install clean bench bench-smoke bench-check fuzz valgrind-check
 all: $(BIN)/pysbx-trace $(BIN)/pysbx-scan
 
 $(B)/%.o: %.c
@@ -122,7 +122,12 @@ man-check: all
 valgrind-check: all
 	PYSBX_TRACE=$(CURDIR)/$(BIN)/pysbx-trace tests/valgrind-check
 
-check: unit e2e man-check corpus
+# The benchmark runner in its smoke mode (one run of three workloads): no
+# timing is judged, only that the suite still runs.
+bench-check: all
+	perf/run --smoke >/dev/null
+
+check: unit e2e man-check bench-check corpus
 
 deps:
 	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update
