@@ -56,3 +56,8 @@ int linkmap_walk(pid_t tid, uint64_t first,
 	}
 	return 0;
 }
+
+int linkmap_next(pid_t tid, uint64_t lm, uint64_t *next)
+{
+	return mem_read_word(tid, lm + 24, next);  /* l_addr, l_name, l_ld, l_next */
+}

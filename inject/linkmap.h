@@ -41,4 +41,7 @@ int linkmap_read_debug(pid_t tid, uint64_t addr, struct lm_debug *d);
 int linkmap_walk(pid_t tid, uint64_t first,
                  int (*cb)(void *ctx, const struct lm_entry *e), void *ctx);
 
+/* The l_next of the struct link_map at lm (0 at the end of the list). */
+int linkmap_next(pid_t tid, uint64_t lm, uint64_t *next);
+
 #endif
