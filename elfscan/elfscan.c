@@ -180,6 +180,9 @@ static void drop_contents(struct report_box *b)
 	free(r->syscalls);
 	free(b->strtab);
 	b->strtab = NULL;
+	free(b->sym_head);
+	free(b->sym_next);
+	b->sym_head = b->sym_next = NULL;
 	memset((char *)r + offsetof(struct elfscan_report, e_type), 0,
 	       sizeof(*r) - offsetof(struct elfscan_report, e_type));
 }
@@ -224,14 +227,6 @@ static int load_file(struct scan *s, bool whole)
 	return fill(s, 0, s->img, s->size);
 }
 
-/* Defines name, in any version (the symbols are sorted by then). */
-static bool has_name(const struct elfscan_report *r, const char *name)
-{
-	size_t i = scan_first_sym(r, name);
-
-	return i < r->n_syms && !strcmp(r->syms[i].name, name);
-}
-
 static void set_flags(struct scan *s)
 {
 	struct elfscan_report *r = s->r;
@@ -243,12 +238,10 @@ static void set_flags(struct scan *s)
 		r->flags |= ELFSCAN_BIND_NOW;
 	if (r->n_ifunc || r->n_irelative)
 		r->flags |= ELFSCAN_IFUNC;
-	if (has_name(r, "Py_BytesMain") || has_name(r, "Py_Initialize"))
+	if (scan_defines(r, "Py_BytesMain") || scan_defines(r, "Py_Initialize"))
 		r->flags |= ELFSCAN_PYTHON;
-	/* "PyInit_" alone sorts first among the names it begins */
-	for (size_t i = scan_first_sym(r, "PyInit_");
-	     i < r->n_syms && !strncmp(r->syms[i].name, "PyInit_", 7); i++) {
-		if (r->syms[i].name[7]) {
+	for (size_t i = 0; i < r->n_syms; i++) {
+		if (!strncmp(r->syms[i].name, "PyInit_", 7) && r->syms[i].name[7]) {
 			r->flags |= ELFSCAN_PYEXT;
 			break;
 		}

@@ -109,7 +109,7 @@ struct elfscan_report {
 	size_t n_segs;
 	uint64_t load_lo, load_hi;  /* lowest vaddr / highest vaddr+memsz over PT_LOAD */
 
-	/* Defined dynamic symbols, sorted by name then version, for elfscan_find(). */
+	/* Defined dynamic symbols, in .dynsym order; elfscan_find() looks them up. */
 	struct elfscan_symbol *syms;
 	size_t n_syms;
 

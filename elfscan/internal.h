@@ -39,6 +39,10 @@
 struct report_box {
 	struct elfscan_report pub;
 	char *strtab;
+	/* Hash index of pub.syms by name (syms.c): chain heads and links, each
+	 * a symbol's index + 1 (0 ends a chain). */
+	uint32_t *sym_head, *sym_next;
+	uint32_t sym_mask;   /* number of heads - 1 */
 };
 
 /* Small reads (headers, version entries, hash buckets) of a scan that does not
@@ -126,11 +130,8 @@ int scan_init_fini(struct scan *s);
 int scan_symbols(struct scan *s);
 int scan_sym(struct scan *s, uint64_t idx, Elf64_Sym *out);
 int scan_symver(struct scan *s, uint64_t idx, const char **ver, bool *hidden);
-size_t scan_first_sym(const struct elfscan_report *r, const char *name);
-
-/* sort.c */
-int scan_sort_symbols(struct elfscan_report *r);
-int scan_cmp_version(const char *a, const char *b);
+int index_symbols(struct report_box *b, const struct elfscan_report *r);
+bool scan_defines(const struct elfscan_report *r, const char *name);
 
 /* relocs.c */
 int scan_relocs(struct scan *s);

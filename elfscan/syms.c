@@ -1,8 +1,11 @@
 /* Dynamic symbols and their versions (.gnu.version, .gnu.version_d,
  * .gnu.version_r), and lookup of a defined symbol by name and version. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
 
 #include "elfscan/internal.h"
 
@@ -287,22 +290,98 @@ int scan_symbols(struct scan *s)
 		if (p)
 			r->syms = p;
 	}
-	return scan_sort_symbols(r);
+	return index_symbols(s->box, r);
 }
 
-/* Index of the first symbol whose name is not below name (n_syms if none). */
-size_t scan_first_sym(const struct elfscan_report *r, const char *name)
+/* The names are looked up through a hash of them, built in one pass.
+ * Sorting them was most of the monitor's start-up (python3.11 and libc define
+ * 4,700 names between them, with long shared prefixes); the lookups need
+ * equality only.  Chains, not open addressing: a hostile object may define
+ * one name 100,000 times, and inserting at the head of a chain costs the
+ * same whatever collides.  The hash is keyed per process so that distinct
+ * names cannot be made to collide from a file.  Same names stay in .dynsym
+ * order along a chain (they are inserted last to first). */
+static uint32_t hash_key(void)
 {
-	size_t lo = 0, hi = r->n_syms;
+	static uint32_t key;
+	static bool have;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(r->syms[mid].name, name) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+	if (!have) {
+		if (getrandom(&key, sizeof(key), GRND_NONBLOCK) != sizeof(key))
+			key = (uint32_t)(uintptr_t)&key ^ (uint32_t)getpid();
+		have = true;
 	}
-	return lo;
+	return key;
+}
+
+static uint32_t name_hash(const char *n)
+{
+	uint32_t h = 2166136261u ^ hash_key();  /* FNV-1a from a keyed start */
+
+	while (*n)
+		h = (h ^ (unsigned char)*n++) * 16777619u;
+	return h ^ (h >> 15);
+}
+
+int index_symbols(struct report_box *b, const struct elfscan_report *r)
+{
+	size_t size = 16;
+
+	if (r->n_syms >= UINT32_MAX / 4)
+		return -E2BIG;
+	while (size < r->n_syms)
+		size *= 2;
+	b->sym_head = calloc(size, sizeof(*b->sym_head));
+	b->sym_next = calloc(r->n_syms ? r->n_syms : 1, sizeof(*b->sym_next));
+	if (!b->sym_head || !b->sym_next)
+		return -ENOMEM;  /* drop_contents() frees what there is */
+	b->sym_mask = (uint32_t)(size - 1);
+	for (size_t i = r->n_syms; i-- > 0;) {
+		uint32_t k = name_hash(r->syms[i].name) & b->sym_mask;
+		b->sym_next[i] = b->sym_head[k];
+		b->sym_head[k] = (uint32_t)i + 1;
+	}
+	return 0;
+}
+
+/* The first symbol named name, in .dynsym order, that want(symbol) accepts. */
+static const struct elfscan_symbol *
+each_named(const struct elfscan_report *r, const char *name,
+           bool (*want)(const struct elfscan_symbol *, const void *), const void *arg)
+{
+	const struct report_box *b = (const struct report_box *)r;
+
+	if (!b->sym_head)
+		return NULL;
+	for (uint32_t i = b->sym_head[name_hash(name) & b->sym_mask]; i; i = b->sym_next[i - 1]) {
+		const struct elfscan_symbol *s = &r->syms[i - 1];
+		if (strcmp(s->name, name) == 0 && want(s, arg))
+			return s;
+	}
+	return NULL;
+}
+
+static bool any(const struct elfscan_symbol *s, const void *arg)
+{
+	(void)s;
+	(void)arg;
+	return true;
+}
+
+static bool default_version(const struct elfscan_symbol *s, const void *arg)
+{
+	(void)arg;
+	return !s->hidden;
+}
+
+static bool this_version(const struct elfscan_symbol *s, const void *version)
+{
+	return s->version && strcmp(s->version, version) == 0;
+}
+
+bool scan_defines(const struct elfscan_report *r, const char *name)
+{
+	return each_named(r, name, any, NULL) != NULL;
 }
 
 const struct elfscan_symbol *elfscan_find(const struct elfscan_report *r,
@@ -310,11 +389,5 @@ const struct elfscan_symbol *elfscan_find(const struct elfscan_report *r,
 {
 	if (!r || r->error || !name)
 		return NULL;
-	for (size_t i = scan_first_sym(r, name);
-	     i < r->n_syms && !strcmp(r->syms[i].name, name); i++) {
-		const struct elfscan_symbol *s = &r->syms[i];
-		if (version ? scan_cmp_version(s->version, version) == 0 : !s->hidden)
-			return s;
-	}
-	return NULL;
+	return each_named(r, name, version ? this_version : default_version, version);
 }

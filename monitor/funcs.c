@@ -6,6 +6,8 @@
  * architecture it is built for; a call the architecture lacks gets -1. */
 #include "monitor/funcs.h"
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/syscall.h>
 
@@ -185,11 +187,46 @@ const struct func funcs[] = {
 
 const size_t funcs_count = sizeof funcs / sizeof funcs[0];
 
+/* Every imported name of every object is looked up here (python3.11 alone
+ * imports over a thousand), so a linear strcmp over the table was most of
+ * the monitor's start-up: an open-addressing hash of the names instead,
+ * built on first use (the monitor is single-threaded). */
+#define NAME_BUCKETS 512  /* a power of two, well over twice funcs_count */
+_Static_assert(sizeof funcs / sizeof funcs[0] <= NAME_BUCKETS / 2, "name hash too full");
+
+static uint32_t name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;  /* FNV-1a */
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+static const int16_t *name_index(void)
+{
+	static int16_t slot[NAME_BUCKETS];
+	static bool built;
+	if (!built) {
+		for (size_t b = 0; b < NAME_BUCKETS; b++)
+			slot[b] = -1;
+		for (size_t i = 0; i < funcs_count; i++) {
+			uint32_t b = name_hash(funcs[i].name) & (NAME_BUCKETS - 1);
+			while (slot[b] >= 0)
+				b = (b + 1) & (NAME_BUCKETS - 1);
+			slot[b] = (int16_t)i;
+		}
+		built = true;
+	}
+	return slot;
+}
+
 int funcs_by_name(const char *name)
 {
-	for (size_t i = 0; i < funcs_count; i++)
-		if (strcmp(funcs[i].name, name) == 0)
-			return (int)i;
+	const int16_t *slot = name_index();
+	for (uint32_t b = name_hash(name) & (NAME_BUCKETS - 1); slot[b] >= 0;
+	     b = (b + 1) & (NAME_BUCKETS - 1))
+		if (strcmp(funcs[slot[b]].name, name) == 0)
+			return slot[b];
 	return -1;
 }
 

@@ -328,6 +328,20 @@ static void module_rules(void **state)
 	policy_free(p);
 }
 
+/* The function table's name lookup: every name finds its own entry, and
+ * names that are not in it (prefixes, suffixes, empty) find nothing. */
+static void function_names(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < funcs_count; i++)
+		assert_int_equal(funcs_by_name(funcs[i].name), (int)i);
+	assert_int_equal(funcs_by_name(""), -1);
+	assert_int_equal(funcs_by_name("syste"), -1);
+	assert_int_equal(funcs_by_name("systemd"), -1);
+	assert_int_equal(funcs_by_name("getpid"), -1);
+	assert_true(funcs_by_name("system") >= 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -341,6 +355,7 @@ int main(void)
 		cmocka_unit_test(syscall_judged_by_number),
 		cmocka_unit_test(actions_of_a_custom_policy),
 		cmocka_unit_test(module_rules),
+		cmocka_unit_test(function_names),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

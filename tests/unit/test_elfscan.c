@@ -18,7 +18,6 @@
 #include <elf.h>
 
 #include "elfscan/elfscan.h"
-#include "elfscan/internal.h"  /* scan_sort_symbols() */
 
 #define LIBC "/lib/x86_64-linux-gnu/libc.so.6"
 
@@ -368,8 +367,6 @@ static void test_libc_versions(void **state)
 	assert_string_equal(r->soname, "libc.so.6");
 	assert_true(r->flags & ELFSCAN_IFUNC);
 	assert_true(r->n_syscalls > 100);
-	for (size_t i = 1; i < r->n_syms; i++)
-		assert_true(strcmp(r->syms[i - 1].name, r->syms[i].name) <= 0);
 	elfscan_free(r);
 }
 
@@ -758,98 +755,40 @@ static void test_mutated_files(void **state)
 	assert_true(errors > total / 10 && errors < total);
 }
 
-/* The reference order: name, version, then place in the input (stable). */
-static int cmp_reference(const void *pa, const void *pb)
+/* Every defined symbol of libc (3,000 names, many with several versions) is
+ * found under its own name and version, the default lookup finds a default
+ * definition of the same name, and names that are only prefixes or
+ * extensions of defined ones are not found. */
+static void test_find_every_symbol(void **state)
 {
-	const struct elfscan_symbol *a = pa, *b = pb;
-	int c = strcmp(a->name, b->name);
-
-	if (c == 0 && (a->version || b->version))
-		c = !a->version ? -1 : !b->version ? 1 : strcmp(a->version, b->version);
-	return c ? c : (a->value > b->value) - (a->value < b->value);
-}
-
-/* Sorts n symbols named by name(i) both ways; value is the input position. */
-static void check_sort(size_t n, const char *(*name)(size_t, uint64_t *),
-                       uint64_t *st)
-{
-	struct elfscan_report r = { 0 };
-	struct elfscan_symbol *want = calloc(n ? n : 1, sizeof(*want));
-	static const char *const vers[] = { NULL, "V1", "V2" };
-
-	assert_non_null(want);
-	r.syms = calloc(n ? n : 1, sizeof(*r.syms));
-	assert_non_null(r.syms);
-	for (size_t i = 0; i < n; i++) {
-		r.syms[i].name = name(i, st);
-		r.syms[i].version = vers[rnd(st) % 3];
-		r.syms[i].value = i;
-	}
-	r.n_syms = n;
-	memcpy(want, r.syms, n * sizeof(*want));
-	qsort(want, n, sizeof(*want), cmp_reference);
-	assert_int_equal(scan_sort_symbols(&r), 0);
-	for (size_t i = 0; i < n; i++) {
-		assert_ptr_equal(r.syms[i].name, want[i].name);
-		assert_ptr_equal(r.syms[i].version, want[i].version);
-		assert_int_equal(r.syms[i].value, want[i].value);
-	}
-	free(want);
-	free(r.syms);
-}
-
-/* Names from a small pool, so that prefixes and whole names repeat. */
-static const char *pool_name(size_t i, uint64_t *st)
-{
-	static const char *const pool[] = {
-		"", "a", "aa", "aaa", "ab", "abc", "b", "PyUnicode_FromString",
-		"PyUnicode_FromStringAndSize", "PyUnicode_", "Py", "\xff", "\xff\x01",
-		"_ZN5boost6detail17sp_counted_baseD0Ev", "_ZN5boost6detail17sp_counted_baseD1Ev",
-		"z", "zz", "posix_spawn", "posix_spawnp",
-	};
-
-	(void)i;
-	return pool[rnd(st) % (sizeof(pool) / sizeof(pool[0]))];
-}
-
-static const char *same_name(size_t i, uint64_t *st)
-{
-	(void)i;
-	(void)st;
-	return "all_the_same";
-}
-
-/* "a", "aa", "aaa"...: every name a prefix of the next, in ascending or
- * descending order of length. */
-static char longest[4097];
-static const char *prefix_up(size_t i, uint64_t *st)
-{
-	(void)st;
-	return longest + sizeof(longest) - 2 - i % (sizeof(longest) - 1);
-}
-
-static const char *prefix_down(size_t i, uint64_t *st)
-{
-	(void)st;
-	return longest + i % (sizeof(longest) - 1);
-}
-
-/* The symbol sort (multikey quicksort with a qsort fallback) gives the order
- * of a stable sort by name then version, for shared prefixes, equal names,
- * names that are prefixes of each other, and sizes around its cut-offs. */
-static void test_sort_symbols(void **state)
-{
-	static const size_t sizes[] = { 0, 1, 2, 7, 8, 9, 100, 3000 };
-	uint64_t st = 0x2545f4914f6cdd1dull;
+	struct elfscan_report *r = NULL;
+	char buf[512];
 
 	(void)state;
-	memset(longest, 'a', sizeof(longest) - 1);
-	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
-		check_sort(sizes[k], pool_name, &st);
-		check_sort(sizes[k], same_name, &st);
-		check_sort(sizes[k], prefix_up, &st);
-		check_sort(sizes[k], prefix_down, &st);
+	assert_int_equal(elfscan_path(LIBC, &r), 0);
+	assert_int_equal(r->error, 0);
+	assert_true(r->n_syms > 1000);
+	for (size_t i = 0; i < r->n_syms; i++) {
+		const struct elfscan_symbol *s = &r->syms[i], *f;
+		if (s->version) {
+			f = elfscan_find(r, s->name, s->version);
+			assert_non_null(f);
+			assert_string_equal(f->name, s->name);
+			assert_string_equal(f->version, s->version);
+		}
+		f = elfscan_find(r, s->name, NULL);
+		if (!s->hidden) {
+			assert_non_null(f);
+			assert_string_equal(f->name, s->name);
+			assert_false(f->hidden);
+		}
+		snprintf(buf, sizeof(buf), "%s_", s->name);
+		assert_null(elfscan_find(r, buf, NULL));
 	}
+	assert_null(elfscan_find(r, "", NULL));
+	assert_null(elfscan_find(r, "syste", NULL));
+	assert_null(elfscan_find(r, "system", "GLIBC_NOPE"));
+	elfscan_free(r);
 }
 
 static char *print_to_string(const struct elfscan_report *r, bool json)
@@ -935,7 +874,7 @@ int main(void)
 		cmocka_unit_test(test_cache_many),
 		cmocka_unit_test(test_mutated_files),
 		cmocka_unit_test(test_partial_same_as_full),
-		cmocka_unit_test(test_sort_symbols),
+		cmocka_unit_test(test_find_every_symbol),
 		cmocka_unit_test(test_print_escaping),
 		cmocka_unit_test(test_print_error),
 	};
