@@ -146,8 +146,8 @@ struct elfscan_report {
  * preads only the headers and the dynamic tables (a fraction of a millisecond
  * for python3.11 or libc); with either it reads the whole file. */
 enum elfscan_opt {
-	ELFSCAN_SYSCALLS = 1u << 0,  /* raw system call sites: disassembles all code,
-	                                seconds for a large library */
+	ELFSCAN_SYSCALLS = 1u << 0,  /* raw system call sites: disassembles the
+	                                functions that may hold one (syscalls.c) */
 	ELFSCAN_SHA256 = 1u << 1,    /* the file's SHA-256 */
 	ELFSCAN_ALL = ELFSCAN_SYSCALLS | ELFSCAN_SHA256,
 };

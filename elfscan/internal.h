@@ -133,6 +133,9 @@ int scan_symver(struct scan *s, uint64_t idx, const char **ver, bool *hidden);
 int index_symbols(struct report_box *b, const struct elfscan_report *r);
 bool scan_defines(const struct elfscan_report *r, const char *name);
 
+/* ehframe.c */
+int scan_func_starts(struct scan *s, uint64_t **starts, size_t *n);
+
 /* relocs.c */
 int scan_relocs(struct scan *s);
 

@@ -148,9 +148,9 @@ static void text_words(FILE *f, const char *label, uint64_t one,
 	if (one)
 		fprintf(f, "0x%" PRIx64 " ", one);
 	fprintf(f, "array[%zu]", n);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n && i < TEXT_MAX_LIST; i++)
 		fprintf(f, " 0x%" PRIx64, w[i]);
-	fputc('\n', f);
+	fputs(n > TEXT_MAX_LIST ? " ... (--json lists all)\n" : "\n", f);
 }
 
 static void text_code(const struct elfscan_report *r, FILE *f)

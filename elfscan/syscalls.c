@@ -2,6 +2,13 @@
  * (Capstone, linear sweep) rather than by searching for the bytes 0f 05,
  * which also occur inside other instructions and in data.
  *
+ * Every system call instruction (syscall 0f 05, sysenter 0f 34, int 0x80
+ * cd 80, with any prefixes) holds one of three byte pairs, so only the
+ * functions that hold one are disassembled: the executable bytes are cut at
+ * the function starts of the unwind table (ehframe.c) and a piece with no
+ * such pair is skipped.  That reads a few per cent of a library instead of
+ * all of it.  Without an unwind table a whole section is one piece.
+ *
  * The sweep runs without Capstone's operand details (several times faster);
  * it only remembers the addresses of the last few instructions of the current
  * straight-line block.  At a system call it disassembles that short window
@@ -69,6 +76,8 @@ struct sweep {
 	cs_insn *fi, *si;
 	size_t cap;
 	uint64_t swept;  /* bytes given to the sweep so far */
+	const uint64_t *starts;  /* function starts, sorted (ehframe.c) */
+	size_t n_starts;
 	bool full;       /* SCAN_MAX_SYSCALLS sites collected */
 	/* The current region and the block being swept in it. */
 	const uint8_t *code;
@@ -263,37 +272,102 @@ static void remember(struct sweep *w, uint64_t addr)
 	w->head = (w->head + 1) % WINDOW;
 }
 
-static int sweep_region(struct sweep *w, const uint8_t *code, size_t size,
-                        uint64_t vaddr)
+/* Sweeps from `from` until an instruction starts at or after hi, and reports
+ * the system calls at lo or above; the bytes up to end are there to decode
+ * an instruction across hi.  [from, lo) is a lead-in (see sweep_region). */
+static int sweep_piece(struct sweep *w, uint64_t from, uint64_t lo, uint64_t hi,
+                       uint64_t end)
 {
-	const uint8_t *p = code;
-	size_t n = size;
-	uint64_t a = vaddr;
+	const uint8_t *p = w->code + (from - w->base);
+	size_t n = end - from;
+	uint64_t a = from;
 	int kind, rc;
 
-	if (w->swept + size > SCAN_MAX_CODE) {
+	if (w->swept + (hi - from) > SCAN_MAX_CODE) {
 		w->s->r->syscalls_truncated = true;
-		n = w->swept < SCAN_MAX_CODE ? SCAN_MAX_CODE - w->swept : 0;
+		hi = from + (w->swept < SCAN_MAX_CODE ? SCAN_MAX_CODE - w->swept : 0);
 	}
-	w->swept += n;
-
-	w->code = code;
-	w->base = vaddr;
+	w->swept += hi - from;
 	w->n_ring = w->head = 0;
-	while (n > 0 && !w->full) {
+	while (a < hi && n > 0 && !w->full) {
 		if (!cs.disasm_iter(w->fast, &p, &n, &a, w->fi)) {
 			/* Not an instruction: resynchronise one byte on. */
 			p++, n--, a++;
 			w->n_ring = w->head = 0;
 			continue;
 		}
-		kind = syscall_insn(w->fi);
+		kind = w->fi->address >= lo ? syscall_insn(w->fi) : -1;
 		if (kind >= 0 && (rc = add_site(w, w->fi, kind)))
 			return rc;
 		if (kind >= 0 || ends_block(w->fi->id))
 			w->n_ring = w->head = 0;
 		else
 			remember(w, w->fi->address);
+	}
+	return 0;
+}
+
+/* Whether p[0..n) holds a byte pair that a system call instruction has. */
+static bool may_hold_syscall(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (p[i] == 0x0f && (p[i + 1] == 0x05 || p[i + 1] == 0x34))
+			return true;
+		if (p[i] == 0xcd && p[i + 1] == 0x80)
+			return true;
+	}
+	return false;
+}
+
+/* The first function start above a (n_starts if none). */
+static size_t next_start(const struct sweep *w, uint64_t a)
+{
+	size_t lo = 0, hi = w->n_starts;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (w->starts[mid] <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Cuts the region at the function starts inside it and sweeps the pieces
+ * that may hold a system call.  A piece is tested with the longest
+ * instruction's worth of bytes past its end, for an instruction that begins
+ * in it and ends in the next.
+ *
+ * A start is not always where an instruction begins: glibc's signal
+ * trampolines have their unwind entry one byte early, inside the padding
+ * before `mov $15,%rax; syscall`, so that the unwinder's return address - 1
+ * falls in it.  Each piece is therefore decoded from a lead-in: the previous
+ * start, or LEAD_IN bytes back when that is further, which x86 decoding
+ * falls back into step within; the lead-in also gives the system call
+ * number the instructions before a piece's first one. */
+#define LEAD_IN 256
+
+static int sweep_region(struct sweep *w, const uint8_t *code, size_t size,
+                        uint64_t vaddr)
+{
+	uint64_t end = vaddr + size, lo = vaddr, prev = vaddr;
+	size_t k = next_start(w, vaddr);
+	int rc;
+
+	w->code = code;
+	w->base = vaddr;
+	while (lo < end && !w->full) {
+		uint64_t hi = k < w->n_starts && w->starts[k] < end ? w->starts[k++] : end;
+		uint64_t look = end - hi < 15 ? end : hi + 15;
+		uint64_t from = lo - prev > LEAD_IN ? lo - LEAD_IN : prev;
+		if (hi <= lo)
+			continue;
+		if (may_hold_syscall(code + (lo - vaddr), look - lo) &&
+		    (rc = sweep_piece(w, from, lo, hi, end)))
+			return rc;
+		prev = lo;
+		lo = hi;
 	}
 	return 0;
 }
@@ -345,6 +419,7 @@ static int open_cs(csh *h, cs_insn **in, bool detail)
 int scan_syscalls(struct scan *s)
 {
 	struct sweep w = { .s = s };
+	uint64_t *starts = NULL;
 	int rc;
 
 	if (!s->img)  /* elfscan_fd_opts() reads the whole file for this */
@@ -355,7 +430,11 @@ int scan_syscalls(struct scan *s)
 	if (rc == 0)
 		rc = open_cs(&w.slow, &w.si, true);
 	if (rc == 0)
+		rc = scan_func_starts(s, &starts, &w.n_starts);
+	w.starts = starts;
+	if (rc == 0)
 		rc = sweep_file(&w);
+	free(starts);
 	if (w.fi)
 		cs.free(w.fi, 1);
 	if (w.si)

@@ -258,18 +258,40 @@ static void test_bind_now(void **state)
 	elfscan_free(r);
 }
 
+/* The site at vaddr, or NULL. */
+static const struct elfscan_syscall_site *site_at(const struct elfscan_report *r,
+                                                 uint64_t vaddr)
+{
+	for (size_t i = 0; i < r->n_syscalls; i++)
+		if (r->syscalls[i].vaddr == vaddr)
+			return &r->syscalls[i];
+	return NULL;
+}
+
+static void check_site(const struct elfscan_report *r, uint64_t vaddr, int insn, long nr)
+{
+	const struct elfscan_syscall_site *s = site_at(r, vaddr);
+
+	assert_non_null(s);
+	assert_int_equal(s->insn, insn);
+	assert_int_equal(s->nr, nr);
+}
+
+/* Three hand-written sites without unwind information and one in a compiled
+ * function; the bytes 0f 05 in data and inside an immediate are not sites. */
 static void check_rawsys(const struct elfscan_report *r)
 {
-	assert_int_equal(r->n_syscalls, 3);
+	uint64_t getpid = sym_value(r, "fixture_getpid");
+
+	assert_int_equal(r->n_syscalls, 4);
 	assert_false(r->syscalls_truncated);
-	assert_int_equal(r->syscalls[0].insn, ELFSCAN_SYSCALL);
-	assert_int_equal(r->syscalls[0].nr, 59);
-	assert_int_equal(r->syscalls[0].vaddr, sym_value(r, "fixture_execve") + 5);
-	assert_int_equal(r->syscalls[1].insn, ELFSCAN_SYSCALL);
-	assert_int_equal(r->syscalls[1].nr, -1);
-	assert_int_equal(r->syscalls[1].vaddr, sym_value(r, "fixture_anysys") + 2);
-	assert_int_equal(r->syscalls[2].insn, ELFSCAN_INT80);
-	assert_int_equal(r->syscalls[2].nr, 11);
+	check_site(r, sym_value(r, "fixture_execve") + 5, ELFSCAN_SYSCALL, 59);
+	check_site(r, sym_value(r, "fixture_anysys") + 2, ELFSCAN_SYSCALL, -1);
+	check_site(r, sym_value(r, "fixture_int80") + 5, ELFSCAN_INT80, 11);
+	for (size_t i = 0; i < r->n_syscalls; i++)
+		if (r->syscalls[i].vaddr > getpid && r->syscalls[i].vaddr < getpid + 32)
+			check_site(r, r->syscalls[i].vaddr, ELFSCAN_SYSCALL, 39);
+	assert_true(r->syscalls[0].vaddr < r->syscalls[1].vaddr);
 }
 
 static void test_raw_syscalls(void **state)
@@ -278,6 +300,40 @@ static void test_raw_syscalls(void **state)
 
 	(void)state;
 	check_rawsys(r);
+	elfscan_free(r);
+}
+
+/* The sweep decodes only the functions that may hold a system call, cut at
+ * the starts of .eh_frame_hdr: the same sites when that table is unsorted,
+ * when every start lies inside an instruction, and when it cannot be read. */
+static void test_syscalls_function_starts(void **state)
+{
+	static const char *const edits[] = {
+		"rawsys-ehhdr-reverse.so", "rawsys-ehhdr-shift.so", "rawsys-ehhdr-enc.so",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+		struct elfscan_report *r = scan(edits[i]);
+		check_rawsys(r);
+		elfscan_free(r);
+	}
+}
+
+/* glibc's signal return trampoline has its unwind entry one byte early,
+ * inside the padding before `mov $15, %rax; syscall`: the number is still
+ * found (rt_sigreturn, 15). */
+static void test_syscall_number_before_function_start(void **state)
+{
+	struct elfscan_report *r = NULL;
+	size_t n15 = 0;
+
+	(void)state;
+	assert_int_equal(elfscan_path(LIBC, &r), 0);
+	assert_int_equal(r->error, 0);
+	for (size_t i = 0; i < r->n_syscalls; i++)
+		n15 += r->syscalls[i].nr == 15;
+	assert_true(n15 >= 1);
 	elfscan_free(r);
 }
 
@@ -863,6 +919,8 @@ int main(void)
 		cmocka_unit_test(test_bind_now),
 		cmocka_unit_test(test_raw_syscalls),
 		cmocka_unit_test(test_syscalls_truncated),
+		cmocka_unit_test(test_syscalls_function_starts),
+		cmocka_unit_test(test_syscall_number_before_function_start),
 		cmocka_unit_test(test_no_section_headers),
 		cmocka_unit_test(test_versioned_refs),
 		cmocka_unit_test(test_python_flags),
