@@ -71,7 +71,7 @@ static bool codepage(void *ctx, pid_t caller, uint64_t *lo, uint64_t *hi)
 	(void)ctx;
 	*lo = 0x10000000;
 	*hi = 0x10010000;
-	return caller != 199;
+	return caller != 102;
 }
 
 static char *concat(const char *a, const char *b)
@@ -253,7 +253,7 @@ static void any_call(unsigned sel, const uint8_t *data, size_t size)
 	if (size < 2)
 		return;
 	c.func = data[0] % funcs_count;
-	c.pid = 100 + data[0] / funcs_count;  /* 199 has no code page */
+	c.pid = 100 + data[0] / funcs_count;  /* 100..102; 102 has no code page */
 	err_args = data[1];
 	if (sel & 4) {
 		c.outer = funcs_by_name("syscall");
