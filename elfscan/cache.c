@@ -147,9 +147,8 @@ int elfscan_cached(const char *path, const struct elfscan_report **out)
 	int fd, rc;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
+	if ((fd = elfscan_open(path)) < 0)
+		return fd;
 	rc = elfscan_cached_fd(fd, path, out);
 	close(fd);
 	return rc;

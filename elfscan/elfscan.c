@@ -337,15 +337,21 @@ out:
 	return rc;
 }
 
+int elfscan_open(const char *path)
+{
+	/* O_NONBLOCK: a FIFO must not hang the scan; it is rejected as not regular. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+	return fd < 0 ? -errno : fd;
+}
+
 int elfscan_path(const char *path, struct elfscan_report **out)
 {
 	int fd, rc;
 
 	*out = NULL;
-	/* O_NONBLOCK: a FIFO must not hang the scan; it is rejected as not regular. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
+	if ((fd = elfscan_open(path)) < 0)
+		return fd;
 	rc = elfscan_fd(fd, path, out);
 	close(fd);
 	return rc;

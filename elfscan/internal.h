@@ -109,6 +109,8 @@ struct scan {
 void sha256(const void *data, size_t len, uint8_t out[32]);
 
 /* elfscan.c */
+/* open(2) for scanning: read-only, close-on-exec, never blocks; -errno. */
+int elfscan_open(const char *path);
 int scan_fail(struct scan *s, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 const char *scan_str(const struct scan *s, uint64_t off);

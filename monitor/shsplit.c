@@ -1213,14 +1213,21 @@ static int expect(struct sp *sp, enum tok_kind k, const char *kw)
 	return 0;
 }
 
-static int skip_newlines(struct sp *sp)
+/* Drop every token of kind k at the head: newlines between commands, or
+ * the redirections after a compound command ({ ...; } >out). */
+static int skip_all(struct sp *sp, enum tok_kind k)
 {
-	bool nl;
+	bool yes;
 	int rc;
 
-	while (!(rc = next_is(sp, T_NL, &nl)) && nl)
+	while (!(rc = next_is(sp, k, &yes)) && yes)
 		drop(sp);
 	return rc;
+}
+
+static int skip_newlines(struct sp *sp)
+{
+	return skip_all(sp, T_NL);
 }
 
 /* ---- simple commands ------------------------------------------------ */
@@ -1498,16 +1505,6 @@ static parse_fn compound_for(const struct tok *t)
 	return NULL;
 }
 
-/* Redirections after a compound command: { ...; } >out */
-static int skip_redirs(struct sp *sp)
-{
-	bool yes;
-	int rc;
-
-	while (!(rc = next_is(sp, T_REDIR, &yes)) && yes)
-		drop(sp);
-	return rc;
-}
 
 static int parse_command(struct sp *sp)
 {
@@ -1534,7 +1531,7 @@ static int parse_command(struct sp *sp)
 		return rc;
 	rc = compound(sp);
 	sp->nest--;
-	return rc ? rc : skip_redirs(sp);
+	return rc ? rc : skip_all(sp, T_REDIR);
 }
 
 static int parse_pipeline(struct sp *sp)
