@@ -1,5 +1,6 @@
-/* Scan cache keyed by file identity (device, inode, size, mtime).  A file
- * rewritten in place changes size or mtime and so gets a new entry; the old
+/* Scan cache keyed by file identity (device, inode, size, mtime, ctime).  A
+ * file rewritten in place changes its ctime (even when the writer puts size
+ * and mtime back) and so gets a new entry; the old
  * report stays valid for whoever holds it until elfscan_cache_clear(). */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +33,8 @@ static size_t bucket_of(const struct elfscan_id *id, size_t nb)
 	h = mix(h, (uint64_t)id->size);
 	h = mix(h, (uint64_t)id->mtime.tv_sec);
 	h = mix(h, (uint64_t)id->mtime.tv_nsec);
+	h = mix(h, (uint64_t)id->ctime.tv_sec);
+	h = mix(h, (uint64_t)id->ctime.tv_nsec);
 	return (size_t)(h % nb);
 }
 
@@ -39,7 +42,8 @@ static bool same_id(const struct elfscan_id *a, const struct elfscan_id *b)
 {
 	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
 	       a->mtime.tv_sec == b->mtime.tv_sec &&
-	       a->mtime.tv_nsec == b->mtime.tv_nsec;
+	       a->mtime.tv_nsec == b->mtime.tv_nsec &&
+	       a->ctime.tv_sec == b->ctime.tv_sec && a->ctime.tv_nsec == b->ctime.tv_nsec;
 }
 
 static bool has(const struct elfscan_report *r, unsigned opts)
@@ -117,7 +121,7 @@ int elfscan_cached_fd_opts(int fd, const char *path, unsigned opts,
 	*out = NULL;
 	if (fstat(fd, &st) < 0)
 		return -errno;
-	id = (struct elfscan_id){ st.st_dev, st.st_ino, st.st_size, st.st_mtim };
+	id = (struct elfscan_id){ st.st_dev, st.st_ino, st.st_size, st.st_mtim, st.st_ctim };
 	r = lookup(&id, opts);
 	if (r) {
 		*out = r;

@@ -211,6 +211,7 @@ static int load_file(struct scan *s, bool whole)
 	r->id.ino = st.st_ino;
 	r->id.size = st.st_size;
 	r->id.mtime = st.st_mtim;
+	r->id.ctime = st.st_ctim;
 	if (!S_ISREG(st.st_mode))
 		return scan_fail(s, -ENOEXEC, "not a regular file");
 	if (st.st_size == 0)

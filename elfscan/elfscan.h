@@ -4,8 +4,9 @@
  * The monitor uses a report to find the GOT slots of dangerous functions in an
  * object the loader mapped, to resolve lazily bound functions itself, and to give
  * an object its verdict; pysbx-scan prints it.  Reports are immutable once made
- * and are cached by file identity (device, inode, size, mtime), so a file that is
- * replaced on disk gets a fresh scan.
+ * and are cached by file identity (device, inode, size, mtime, ctime), so a file
+ * that is replaced or rewritten on disk gets a fresh scan (mtime can be set
+ * back with utimensat; ctime cannot).
  *
  * Hostile input: every offset, size and index read from the file is checked
  * against the file before use.  A corrupt or truncated file gives a report whose
@@ -27,6 +28,7 @@ struct elfscan_id {
 	ino_t ino;
 	off_t size;
 	struct timespec mtime;
+	struct timespec ctime;  /* set by the kernel on every change: no one sets it back */
 };
 
 enum elfscan_slot_kind {

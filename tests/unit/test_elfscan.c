@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -569,6 +570,46 @@ static void test_cache(void **state)
 	elfscan_cache_clear();
 }
 
+/* A file rewritten in place with its size and mtime put back (utimensat) is
+ * still a new identity: its ctime moved, so the old report is not reused. */
+static void test_cache_rewrite_in_place(void **state)
+{
+	char path[PATH_MAX];
+	const struct elfscan_report *a, *b;
+	struct stat st;
+	char *buf, *hit;
+	int fd;
+
+	(void)state;
+	tmp_copy(path, sizeof(path), "elfscan-rewrite", "imports.so");
+	assert_int_equal(elfscan_cached(path, &a), 0);
+	assert_int_equal(count_named(a, "system"), 1);
+	assert_int_equal(stat(path, &st), 0);
+	fd = open(path, O_RDWR);
+	assert_true(fd >= 0);
+	buf = malloc((size_t)st.st_size);
+	assert_non_null(buf);
+	assert_int_equal(pread(fd, buf, (size_t)st.st_size, 0), st.st_size);
+	/* the import's name in .dynstr: "system" becomes "systen", same size */
+	hit = memmem(buf, (size_t)st.st_size, "\0system\0", 8);
+	assert_non_null(hit);
+	assert_int_equal(pwrite(fd, "n", 1, hit + 6 - buf), 1);
+	close(fd);
+	free(buf);
+	struct timespec back[2] = { st.st_atim, st.st_mtim };
+	/* ctime moves in steps of the kernel's clock tick: be past one */
+	nanosleep(&(struct timespec){ 0, 20000000 }, NULL);
+	assert_int_equal(utimensat(AT_FDCWD, path, back, 0), 0);
+	assert_int_equal(elfscan_cached(path, &b), 0);
+	assert_ptr_not_equal(a, b);
+	assert_int_equal(b->id.size, a->id.size);
+	assert_int_equal(b->id.mtime.tv_nsec, a->id.mtime.tv_nsec);
+	assert_int_equal(count_named(b, "system"), 0);
+	assert_int_equal(count_named(b, "systen"), 1);
+	unlink(path);
+	elfscan_cache_clear();
+}
+
 /* Many files through the cache: the table grows and finds them all again. */
 static void test_cache_many(void **state)
 {
@@ -929,6 +970,7 @@ int main(void)
 		cmocka_unit_test(test_corrupt_reasons),
 		cmocka_unit_test(test_open_errors),
 		cmocka_unit_test(test_cache),
+		cmocka_unit_test(test_cache_rewrite_in_place),
 		cmocka_unit_test(test_cache_many),
 		cmocka_unit_test(test_mutated_files),
 		cmocka_unit_test(test_partial_same_as_full),
