@@ -17,6 +17,7 @@
 #include "monitor/funcs.h"
 #include "monitor/loader.h"
 #include "monitor/log.h"
+#include "monitor/prefetch.h"
 #include "monitor/procfs.h"
 #include "monitor/world.h"
 
@@ -240,6 +241,16 @@ static int hook_python(struct monitor *m, struct thread *th, int *wait_status)
 		log_note("pid %d: Python image not hooked (%s): its GOT layer is off",
 		         (int)th->tid, rc == -ENOEXEC ? "statically linked" : strerror(-rc));
 	return filter(m, th, wait_status);
+}
+
+void execstop_resumed(struct monitor *m, struct thread *th)
+{
+	struct proc *p = th->proc;
+	if (!p || !p->as || !p->as->python || !p->exe)
+		return;
+	struct stat st;
+	const struct elfscan_report *img = scan_exe(p->tgid, &st);  /* cached by the stop */
+	prefetch_libraries(m, img, p->exe);
 }
 
 int execstop_handle(struct monitor *m, struct thread *th, int *wait_status)

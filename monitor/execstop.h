@@ -21,5 +21,8 @@
  * (resume it), 1 when it is gone or going (*wait_status is nonzero when its
  * exit was already collected and must be processed), or a negative errno. */
 int execstop_handle(struct monitor *m, struct thread *th, int *wait_status);
+/* Called once the exec stop is resumed: while the new image's loader maps its
+ * libraries, the monitor scans them ahead (prefetch.h). */
+void execstop_resumed(struct monitor *m, struct thread *th);
 
 #endif

@@ -124,15 +124,21 @@ int launch_job(char **argv, long opts, struct launch *l)
 			rc = -errno;
 	}
 	close(go[1]);
-	if (rc == 0) {
-		/* EOF: the exec happened (the pipe is close-on-exec) */
-		ssize_t n;
-		do
-			n = read(report[0], &l->exec_errno, sizeof l->exec_errno);
-		while (n < 0 && errno == EINTR);
-		if (n != sizeof l->exec_errno)
-			l->exec_errno = 0;
-	}
-	close(report[0]);
+	l->report = report[0];
+	if (rc < 0)
+		close(report[0]);
 	return rc;
+}
+
+void launch_wait_exec(struct launch *l)
+{
+	/* EOF: the exec happened (the pipe is close-on-exec) */
+	ssize_t n;
+	do
+		n = read(l->report, &l->exec_errno, sizeof l->exec_errno);
+	while (n < 0 && errno == EINTR);
+	if (n != sizeof l->exec_errno)
+		l->exec_errno = 0;
+	close(l->report);
+	l->report = -1;
 }

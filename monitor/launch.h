@@ -18,11 +18,15 @@ struct launch {
 	int exec_errno;   /* set when PROGRAM could not be executed */
 	int tty;          /* the terminal handed to the job, or -1 */
 	pid_t tty_pgrp;   /* the terminal's foreground group before */
+	int report;       /* the failed exec's errno comes through it; EOF: it ran */
 };
 
-/* Returns 0 (check l->exec_errno), or a negative errno when pysbx-trace itself
- * failed (nothing of the job is left running). */
+/* Starts the job and releases it into its exec.  Returns 0, or a negative
+ * errno when pysbx-trace itself failed (nothing of the job is left running).
+ * The caller may work while the exec runs, then calls launch_wait_exec(). */
 int launch_job(char **argv, long ptrace_opts, struct launch *l);
+/* Waits until the exec has happened or failed; sets l->exec_errno. */
+void launch_wait_exec(struct launch *l);
 /* Gives the terminal back to pysbx-trace's group after the job. */
 void launch_restore_tty(const struct launch *l);
 

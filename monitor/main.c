@@ -12,6 +12,7 @@
 #include "monitor/log.h"
 #include "monitor/monitor.h"
 #include "monitor/options.h"
+#include "monitor/prefetch.h"
 #include "monitor/replay.h"
 #include "monitor/trace.h"
 #include "monitor/world.h"
@@ -64,6 +65,8 @@ static int run(struct monitor *m)
 		fprintf(stderr, "pysbx-trace: cannot start the job: %s\n", strerror(-rc));
 		return 125;
 	}
+	prefetch_program(m->opt->argv[0]);  /* while the kernel runs the exec */
+	launch_wait_exec(&l);
 	job_pid = l.pid;
 	install_forwarding();
 	if (l.exec_errno)

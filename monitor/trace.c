@@ -209,8 +209,10 @@ static void on_exec(struct monitor *m, pid_t pid)
 	int rc = execstop_handle(m, th, &st);
 	if (rc < 0)
 		fatal(m, th, "cannot inspect the new program", rc);
-	if (rc == 0)
+	if (rc == 0) {
 		resume(th, 0);
+		execstop_resumed(m, th);
+	}
 	if (rc == 1 && st)
 		on_exit_status(m, pid, st);  /* collected during an injected system call */
 }
