@@ -42,6 +42,7 @@ struct aspace {
 	int refs;
 	int memfd;            /* /proc/<pid>/mem of this address space, opened when first needed */
 	bool python;          /* the loader is hooked and slots are redirected */
+	bool prefetch_due;    /* its libraries are to be scanned ahead (prefetch.h) */
 	struct codepage cp;
 	struct bkpt r_brk;    /* on _dl_debug_state */
 	uint64_t r_debug;     /* &_r_debug */

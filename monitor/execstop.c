@@ -240,14 +240,17 @@ static int hook_python(struct monitor *m, struct thread *th, int *wait_status)
 	if (rc < 0)
 		log_note("pid %d: Python image not hooked (%s): its GOT layer is off",
 		         (int)th->tid, rc == -ENOEXEC ? "statically linked" : strerror(-rc));
+	else
+		th->proc->as->prefetch_due = true;
 	return filter(m, th, wait_status);
 }
 
-void execstop_resumed(struct monitor *m, struct thread *th)
+void execstop_prefetch(struct monitor *m, struct thread *th)
 {
 	struct proc *p = th->proc;
-	if (!p || !p->as || !p->as->python || !p->exe)
+	if (!p || !p->as || !p->as->prefetch_due || !p->exe)
 		return;
+	p->as->prefetch_due = false;
 	struct stat st;
 	const struct elfscan_report *img = scan_exe(p->tgid, &st);  /* cached by the stop */
 	prefetch_libraries(m, img, p->exe);

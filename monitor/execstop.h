@@ -21,8 +21,12 @@
  * (resume it), 1 when it is gone or going (*wait_status is nonzero when its
  * exit was already collected and must be processed), or a negative errno. */
 int execstop_handle(struct monitor *m, struct thread *th, int *wait_status);
-/* Called once the exec stop is resumed: while the new image's loader maps its
- * libraries, the monitor scans them ahead (prefetch.h). */
-void execstop_resumed(struct monitor *m, struct thread *th);
+/* Called when a loader event of a hooked image has been resumed.  At the
+ * first (RT_ADD: about to map the start-up libraries) the monitor scans those
+ * libraries while the loader maps and relocates them, so the RT_CONSISTENT
+ * stop that needs the scans finds them made (prefetch.h).  The window from
+ * the exec stop to RT_ADD is too short for it (ld.so relocates itself and
+ * reads ld.so.cache): the job would wait at RT_ADD instead. */
+void execstop_prefetch(struct monitor *m, struct thread *th);
 
 #endif

@@ -209,10 +209,8 @@ static void on_exec(struct monitor *m, pid_t pid)
 	int rc = execstop_handle(m, th, &st);
 	if (rc < 0)
 		fatal(m, th, "cannot inspect the new program", rc);
-	if (rc == 0) {
+	if (rc == 0)
 		resume(th, 0);
-		execstop_resumed(m, th);
-	}
 	if (rc == 1 && st)
 		on_exit_status(m, pid, st);  /* collected during an injected system call */
 }
@@ -226,9 +224,10 @@ static void on_trap(struct monitor *m, struct thread *th)
 	if (rc < 0)
 		return;  /* gone */
 	uint64_t pc = arch_pc(&r);
+	bool event = false;
 	if (calls_is_trap(th, pc))
 		rc = calls_trap(m, th, &r);
-	else if (loader_is_event(th, pc))
+	else if ((event = loader_is_event(th, pc)))
 		rc = loader_event(m, th, &r);
 	else if (loader_is_init(th, pc))
 		rc = loader_init(m, th, &r);
@@ -242,8 +241,11 @@ static void on_trap(struct monitor *m, struct thread *th)
 		fatal(m, th, "cannot handle an intercepted call", rc);
 		return;
 	}
-	if (!m->ending && arch_set_regs(th->tid, &r) == 0)
+	if (!m->ending && arch_set_regs(th->tid, &r) == 0) {
 		resume(th, 0);
+		if (event)
+			execstop_prefetch(m, th);
+	}
 }
 
 static bool is_stop_signal(int sig)
