@@ -123,6 +123,47 @@ static int build(const struct monitor *m, pid_t self, void **bpf, size_t *len)
 	return rc;
 }
 
+/* A filter depends only on the policy, the code page's address (both fixed
+ * for the run) and the launched process's id (which may signal itself, see
+ * call_rules), so each of the two kinds is built once per run; the first is
+ * built while the job's first exec runs (backstop_prepare). */
+static struct made {
+	pid_t self;
+	void *bpf;
+	size_t len;
+} made[2];
+
+static int filter_for(const struct monitor *m, pid_t self, const void **bpf, size_t *len)
+{
+	struct made *f = &made[self != 0];
+	if (!f->bpf || f->self != self) {
+		free(f->bpf);
+		f->bpf = NULL;
+		int rc = build(m, self, &f->bpf, &f->len);
+		if (rc < 0)
+			return rc;
+		f->self = self;
+	}
+	*bpf = f->bpf;
+	*len = f->len;
+	return 0;
+}
+
+void backstop_prepare(const struct monitor *m, pid_t self)
+{
+	const void *bpf;
+	size_t len;
+	(void)filter_for(m, self, &bpf, &len);  /* a failure is met again at install */
+}
+
+void backstop_free(void)
+{
+	for (size_t i = 0; i < 2; i++) {
+		free(made[i].bpf);
+		made[i].bpf = NULL;
+	}
+}
+
 static int inject(struct thread *th, uint64_t gadget, long nr, const uint64_t a[6],
                   struct remote_result *res)
 {
@@ -135,14 +176,14 @@ static int inject(struct thread *th, uint64_t gadget, long nr, const uint64_t a[
 int backstop_install(struct monitor *m, struct thread *th, struct remote_result *res)
 {
 	struct aspace *as = th->proc->as;
-	void *bpf = NULL;
+	const void *bpf = NULL;
 	size_t len = 0;
 	arch_regs r;
 	memset(res, 0, sizeof *res);
 	int memfd = aspace_memfd(as, th->tid);
 	int rc = memfd < 0 ? memfd : arch_get_regs(th->tid, &r);
 	if (rc == 0)
-		rc = build(m, th->proc->main ? th->proc->tgid : 0, &bpf, &len);
+		rc = filter_for(m, th->proc->main ? th->proc->tgid : 0, &bpf, &len);
 	if (rc < 0)
 		return rc;
 	/* staged on the fresh exec stack, below everything the kernel put there */
@@ -151,7 +192,6 @@ int backstop_install(struct monitor *m, struct thread *th, struct remote_result 
 	                          .filter = (struct sock_filter *)(uintptr_t)at};
 	uint64_t progat = at - 16;
 	rc = mem_write(memfd, at, bpf, len);
-	free(bpf);
 	if (rc == 0)
 		rc = mem_write(memfd, progat, &prog, sizeof prog);
 	if (rc < 0)

@@ -8,6 +8,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "monitor/backstop.h"
 #include "monitor/launch.h"
 #include "monitor/log.h"
 #include "monitor/monitor.h"
@@ -65,7 +66,9 @@ static int run(struct monitor *m)
 		fprintf(stderr, "pysbx-trace: cannot start the job: %s\n", strerror(-rc));
 		return 125;
 	}
-	prefetch_program(m->opt->argv[0]);  /* while the kernel runs the exec */
+	/* while the kernel runs the exec: work its exec stop would wait for */
+	backstop_prepare(m, l.pid);
+	prefetch_program(m->opt->argv[0]);
 	launch_wait_exec(&l);
 	job_pid = l.pid;
 	install_forwarding();
@@ -126,6 +129,7 @@ int main(int argc, char **argv)
 	identity_init(&m.id);
 	world_init(&m);
 	rc = run(&m);
+	backstop_free();
 	log_fini();
 	identity_free(&m.id);
 	for (size_t i = 0; i < m.n_interp; i++)
