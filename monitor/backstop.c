@@ -188,8 +188,10 @@ int backstop_install(struct monitor *m, struct thread *th, struct remote_result 
 		return rc;
 	/* staged on the fresh exec stack, below everything the kernel put there */
 	uint64_t at = (arch_sp(&r) - BELOW_SP - len) & ~(uint64_t)15;
-	struct sock_fprog prog = {.len = (unsigned short)(len / sizeof(struct sock_filter)),
-	                          .filter = (struct sock_filter *)(uintptr_t)at};
+	struct sock_fprog prog;
+	memset(&prog, 0, sizeof prog);  /* the padding after len goes into the job too */
+	prog.len = (unsigned short)(len / sizeof(struct sock_filter));
+	prog.filter = (struct sock_filter *)(uintptr_t)at;
 	uint64_t progat = at - 16;
 	rc = mem_write(memfd, at, bpf, len);
 	if (rc == 0)
