@@ -242,6 +242,8 @@ static int hook_python(struct monitor *m, struct thread *th, int *wait_status)
 		         (int)th->tid, rc == -ENOEXEC ? "statically linked" : strerror(-rc));
 	else
 		th->proc->as->prefetch_due = true;
+	if (rc < 0 && th->proc->main)
+		pin_release(&m->pin, th->tid);
 	return filter(m, th, wait_status);
 }
 
@@ -286,8 +288,11 @@ int execstop_handle(struct monitor *m, struct thread *th, int *wait_status)
 	free(cmdline);
 	if (p->judged)
 		disarm_loader_vars(m, th, python);
-	if (!python)
+	if (!python) {
+		if (p->main)
+			pin_release(&m->pin, th->tid);  /* no loader events to wait for */
 		return 0;
+	}
 	if (!p->judged) {
 		p->judged = true;  /* the first Python interpreter: the job starts here */
 		note_interpreter(m, &st, p->exe);

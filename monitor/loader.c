@@ -503,6 +503,8 @@ static int on_consistent(struct monitor *m, struct thread *th, struct aspace *as
 			redirect_one(&w, i);
 		set_errno_fn(&w);
 		as->started = true;
+		if (th->proc->main)
+			pin_release(&m->pin, th->tid);  /* no constructor has run yet */
 	} else
 		make_pending(&w, first);
 	return 0;

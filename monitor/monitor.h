@@ -8,6 +8,7 @@
 #include "monitor/decide.h"
 #include "monitor/identity.h"
 #include "monitor/options.h"
+#include "monitor/pin.h"
 #include "monitor/policy.h"
 #include "monitor/tracee.h"
 
@@ -36,6 +37,7 @@ struct monitor {
 	size_t n_interp;
 
 	struct identity id;      /* denied programs by content; the job's start */
+	struct pin pin;          /* the start-up on one CPU (pin.h) */
 	unsigned long n_calls, n_denied;
 	bool ending;             /* the job is being ended: by policy or a fatal error */
 };

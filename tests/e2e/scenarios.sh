@@ -149,6 +149,29 @@ import os; print(sorted(os.environ.items()))")
   [ "$out" = "$want" ] && ok "$FUNCNAME" || bad "$FUNCNAME" "got $out"
 }
 
+# The start-up runs on one CPU (monitor/pin.h); the job's own code must see the
+# CPU set pysbx-trace was given, in the launched interpreter, in its threads,
+# and in a program started through a shell (released at the shell's exec stop).
+t_cpu_set_untouched() {
+  local py=$1 ncpu all out want code
+  ncpu=$(nproc --all)
+  [ "$ncpu" -ge 2 ] || { ok "$FUNCNAME (one CPU: nothing to see)"; return; }
+  all="0-$((ncpu - 1))"
+  code="import os, threading
+r = [sorted(os.sched_getaffinity(0))]
+t = threading.Thread(target=lambda: r.append(sorted(os.sched_getaffinity(0)))); t.start(); t.join()
+print(r)"
+  want=$(taskset -c "$all" "$py" -c "$code")
+  out=$(taskset -c "$all" "$TRACE" "$py" -c "$code")
+  [ "$out" = "$want" ] || { bad "$FUNCNAME" "all CPUs: got $out, want $want"; return; }
+  want=$(taskset -c 1 "$py" -c "$code")
+  out=$(taskset -c 1 "$TRACE" "$py" -c "$code")
+  [ "$out" = "$want" ] || { bad "$FUNCNAME" "CPU 1: got $out, want $want"; return; }
+  out=$(taskset -c "$all" "$TRACE" /bin/sh -c "exec \"$py\" -c 'import os; print(sorted(os.sched_getaffinity(0)))'")
+  want=$(taskset -c "$all" "$py" -c 'import os; print(sorted(os.sched_getaffinity(0)))')
+  [ "$out" = "$want" ] && ok "$FUNCNAME" || bad "$FUNCNAME" "through sh: got $out, want $want"
+}
+
 # --audit -b: an attack is recorded (not enforced), with its native frames and
 # the Python line that made it; the payload is harmless because audit runs it.
 t_audit_records_attack() {
