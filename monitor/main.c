@@ -40,12 +40,29 @@ static void install_forwarding(void)
 
 /* One address for every code page of the job, low in the address space (see
  * backstop.h), at a random page between 256 MiB and 4 GiB. */
+/* The seccomp filter stops every memory call on an address below the code
+ * page's end (backstop.c), so the lower the page the fewer calls it stops:
+ * between vm.mmap_min_addr and 4 MiB, below where non-PIE executables are
+ * linked (0x400000) and their brk heap grows, and far below PIE executables,
+ * libraries and mmap areas.  A place taken in some process falls back to
+ * anywhere (codepage.c). */
 static uint64_t pick_codepage_addr(void)
 {
+	uint64_t low = 0x10000, top = 0x400000 - CODEPAGE_SIZE;
+	unsigned long min_addr;
+	FILE *f = fopen("/proc/sys/vm/mmap_min_addr", "re");
+	if (f && fscanf(f, "%lu", &min_addr) == 1 && min_addr > low)
+		low = (min_addr + 0xfff) & ~0xfffull;
+	if (f)
+		fclose(f);
+	if (low >= top) {  /* an unusual mmap_min_addr: a range above it */
+		low = 0x10000000;
+		top = low + 0xf0000000ull;
+	}
 	uint32_t r = 0;
 	if (getrandom(&r, sizeof r, 0) != sizeof r)
 		r = (uint32_t)getpid() * 2654435761u;
-	return 0x10000000ull + (uint64_t)(r % 0xf0000u) * 0x1000u;
+	return low + (uint64_t)(r % ((top - low) / 0x1000 + 1)) * 0x1000u;
 }
 
 static int load_policy(const struct options *o, struct policy **p)
