@@ -274,5 +274,5 @@ void backstop_stop(struct monitor *m, struct thread *th)
 	}
 	if (d.verdict == V_DENY && enforce)
 		deny(th->tid, &r, EPERM);
-	ptrace(PTRACE_CONT, th->tid, 0, 0);
+	pin_cont(th->tid, 0);
 }

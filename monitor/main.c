@@ -81,7 +81,6 @@ static int run(struct monitor *m)
 	pin_startup(&m->pin);
 	int rc = launch_job(m->opt->argv, trace_options(), &l);
 	if (rc < 0) {
-		pin_release(&m->pin, 0);
 		fprintf(stderr, "pysbx-trace: cannot start the job: %s\n", strerror(-rc));
 		return 125;
 	}
@@ -104,7 +103,6 @@ static int run(struct monitor *m)
 	p->main = true;
 	log_start(l.pid, m->opt->argv, m->policy->file);
 	rc = trace_run(m);
-	pin_release(&m->pin, 0);
 	launch_restore_tty(&l);
 	return rc;
 }

@@ -1,17 +1,29 @@
-/* pin: the job's start-up on the monitor's CPU.
+/* pin: pysbx-trace on one CPU, and each stopped thread resumed on it.
  *
- * A start-up is a ping-pong: about ten ptrace stops (the exec stop and its
- * injected system calls, the loader's RT_ADD and RT_CONSISTENT, the first
- * intercepted calls), each a hand-over from the job's process to the monitor
- * and back.  ptrace wakes the other side without the "sync" hint a pipe gives,
- * so the scheduler puts the two on different CPUs, and waking an idle CPU is
- * slow on a virtual machine: a cross-CPU round trip measured 300 us on this
- * project's 2-core VMs, against 10 us on one CPU.  So from just before the fork
- * until the start-up is done (the first RT_CONSISTENT has been handled, before
- * any constructor or Python code runs; or at the exec stop when the program is
- * not a hooked Python), pysbx-trace and the job's first process share the CPU
- * pysbx-trace was on.  Then both get the CPU set they had back: the job never
- * runs its own code pinned, and threads it starts later are not affected.
+ * Every intercepted call, loader event and exec is a hand-over: the job's
+ * thread stops, the monitor wakes, decides, resumes the thread and sleeps.
+ * The scheduler spreads the two over the CPUs: the stopping thread wakes the
+ * monitor while it still runs, so the monitor goes to the other, idle CPU,
+ * and PTRACE_CONT wakes the thread while the monitor still runs, so it goes
+ * to the idle CPU as well.  Waking an idle CPU is slow on a virtual machine:
+ * a cross-CPU round trip measured 300 us on this project's 2-core VMs, one on
+ * a single CPU 10 us (os.kill(pid, 0) through pysbx: 154 us a call spread,
+ * 26 us together).  So:
+ *
+ *   - pysbx-trace stays on the CPU it started on, for the whole run;
+ *   - the job's first process starts there too (it inherits the pin at the
+ *     fork) and keeps it through its start-up, about ten hand-overs, until
+ *     its first RT_CONSISTENT has been handled (before any constructor or
+ *     Python code runs), or its exec stop when it is not a hooked Python:
+ *     then it gets the CPU set pysbx-trace was started with back;
+ *   - a stopped thread is resumed with its CPU set narrowed to the monitor's
+ *     CPU for the instant of the PTRACE_CONT (when its set includes that
+ *     CPU), then put back: it is queued where the monitor is about to sleep,
+ *     and the load balancer moves it on if that CPU is busy.
+ *
+ * The job's own code never runs with a set it did not have.  (A set another
+ * thread of the job changes during a PTRACE_CONT is overwritten: at worst a
+ * lost affinity change, never a security matter.)
  */
 #ifndef PYSBX_MONITOR_PIN_H
 #define PYSBX_MONITOR_PIN_H
@@ -21,15 +33,19 @@
 #include <sys/types.h>
 
 struct pin {
-	cpu_set_t saved;  /* pysbx-trace's own set, which the child inherits */
-	bool on;
+	cpu_set_t saved;  /* pysbx-trace's set at start: the job's first process gets it back */
+	bool on;          /* the job's first process is still pinned */
 };
 
 /* Before the fork: pins pysbx-trace to the CPU it runs on (the child
  * inherits it).  Does nothing where the CPU set cannot be read or changed. */
 void pin_startup(struct pin *p);
-/* Gives pysbx-trace and job (a thread id; 0: none) the saved set back.  Only
- * the first call after pin_startup does anything. */
+/* Gives the job's first process (thread id job) the saved set back.  Only the
+ * first call after pin_startup does anything. */
 void pin_release(struct pin *p, pid_t job);
+
+/* PTRACE_CONT for a stopped thread, queued on pysbx-trace's CPU (see above).
+ * Returns ptrace's result. */
+long pin_cont(pid_t tid, int sig);
 
 #endif

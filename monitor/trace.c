@@ -30,7 +30,7 @@ long trace_options(void)
 static void resume(struct thread *th, int sig)
 {
 	/* ESRCH: it died meanwhile (SIGKILL); its exit is reported next */
-	ptrace(PTRACE_CONT, th->tid, 0, (void *)(long)sig);
+	pin_cont(th->tid, sig);
 }
 
 static void fatal(struct monitor *m, struct thread *th, const char *what, int err)

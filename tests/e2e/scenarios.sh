@@ -149,17 +149,24 @@ import os; print(sorted(os.environ.items()))")
   [ "$out" = "$want" ] && ok "$FUNCNAME" || bad "$FUNCNAME" "got $out"
 }
 
-# The start-up runs on one CPU (monitor/pin.h); the job's own code must see the
-# CPU set pysbx-trace was given, in the launched interpreter, in its threads,
-# and in a program started through a shell (released at the shell's exec stop).
+# The start-up runs on one CPU and stopped threads are resumed on the
+# monitor's (monitor/pin.h); the job's own code must see the CPU set
+# pysbx-trace was given, in the launched interpreter, after intercepted calls,
+# in its threads, and in a program started through a shell (released at the
+# shell's exec stop).
 t_cpu_set_untouched() {
   local py=$1 ncpu all out want code
   ncpu=$(nproc --all)
   [ "$ncpu" -ge 2 ] || { ok "$FUNCNAME (one CPU: nothing to see)"; return; }
   all="0-$((ncpu - 1))"
+  # os.kill(pid, 0) is an intercepted call: each thread is resumed by pin_cont
   code="import os, threading
+def look():
+    os.kill(os.getpid(), 0)
+    r.append(sorted(os.sched_getaffinity(0)))
 r = [sorted(os.sched_getaffinity(0))]
-t = threading.Thread(target=lambda: r.append(sorted(os.sched_getaffinity(0)))); t.start(); t.join()
+look()
+t = threading.Thread(target=look); t.start(); t.join()
 print(r)"
   want=$(taskset -c "$all" "$py" -c "$code")
   out=$(taskset -c "$all" "$TRACE" "$py" -c "$code")
