@@ -58,6 +58,7 @@ struct arch_stub {
 	size_t off_errno_fn;  /* 8-byte word: address of __errno_location */
 	size_t off_deny;      /* deny routine (arch_deny_with_errno) */
 	size_t off_ret_trap;  /* a trap used as a return address to catch a return */
+	size_t off_exec_fast; /* exec fast path: fails an unexecutable path in the job */
 };
 const struct arch_stub *arch_stub(void);
 
@@ -68,6 +69,10 @@ const struct arch_stub *arch_stub(void);
  * because at an exec stop the kernel has yet to store execve's return value in
  * the register that holds the number.  Returns its length (<= 16). */
 size_t arch_gadget_with_nr(long nr, unsigned char buf[16]);
+/* A slot's fast entry at address at: loads trap's address (for the fast
+ * path to go on to) and jumps to fast (the stub's exec fast path).  The code
+ * page is within 2 GiB of itself, so 32-bit displacements do.  Returns 16. */
+size_t arch_fast_entry(uint64_t at, uint64_t trap, uint64_t fast, unsigned char buf[16]);
 
 /* Numbers the injector needs. */
 extern const long arch_nr_mmap, arch_nr_munmap, arch_nr_mprotect, arch_nr_exit_group,

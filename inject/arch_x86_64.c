@@ -11,6 +11,19 @@ const long arch_nr_mmap = SYS_mmap, arch_nr_munmap = SYS_munmap,
 	   arch_nr_mprotect = SYS_mprotect, arch_nr_exit_group = SYS_exit_group,
 	   arch_nr_prctl = SYS_prctl, arch_nr_seccomp = SYS_seccomp;
 
+size_t arch_fast_entry(uint64_t at, uint64_t trap, uint64_t fast, unsigned char buf[16])
+{
+	int32_t to_trap = (int32_t)(trap - (at + 7)), to_fast = (int32_t)(fast - (at + 12));
+	buf[0] = 0x4c;  /* lea to_trap(%rip), %r11 */
+	buf[1] = 0x8d;
+	buf[2] = 0x1d;
+	memcpy(buf + 3, &to_trap, 4);
+	buf[7] = 0xe9;  /* jmp to_fast */
+	memcpy(buf + 8, &to_fast, 4);
+	memset(buf + 12, 0xcc, 4);
+	return 16;
+}
+
 size_t arch_gadget_with_nr(long nr, unsigned char buf[16])
 {
 	uint32_t n = (uint32_t)nr;
@@ -54,11 +67,48 @@ __asm__(".pushsection .rodata.pysbx_stub,\"a\"\n"
 	"  pop %rbx\n"
 	"  ret\n"
 	"  int3\n"
+	/* Exec fast path (a slot's fast entry loads its trap's address into r11
+	 * and jumps here): faccessat(AT_FDCWD, path, X_OK) in the job; when the
+	 * program cannot be executed the call fails here, with the kernel's errno
+	 * and no stop (an execv along PATH tries every directory); otherwise on to
+	 * the trap, where the monitor decides.  Skipping the stop is safe: the
+	 * real function is never reached from here, and every exec that succeeds
+	 * is judged at its exec stop anyway.  syscall clobbers rcx and r11; rax
+	 * (al of a variadic call) and the argument registers are kept. */
+	".balign 16\n"
+	"pysbx_stub_exec_fast:\n"
+	"  push %rax\n"
+	"  push %rcx\n"
+	"  push %rdx\n"
+	"  push %rsi\n"
+	"  push %rdi\n"
+	"  push %r11\n"
+	"  mov %rdi, %rsi\n"
+	"  mov $-100, %rdi\n"         /* AT_FDCWD */
+	"  mov $1, %edx\n"            /* X_OK */
+	"  xor %r10d, %r10d\n"
+	"  mov $269, %eax\n"          /* faccessat */
+	"  syscall\n"
+	"  mov %rax, %r10\n"
+	"  pop %r11\n"
+	"  pop %rdi\n"
+	"  pop %rsi\n"
+	"  pop %rdx\n"
+	"  pop %rcx\n"
+	"  pop %rax\n"
+	"  test %r10, %r10\n"
+	"  jns 1f\n"
+	"  neg %r10\n"                /* errno for the deny routine */
+	"  mov $-1, %r11\n"           /* return value */
+	"  jmp pysbx_stub_deny\n"
+	"1:\n"
+	"  jmp *%r11\n"
+	"  int3\n"
 	"pysbx_stub_end:\n"
 	".popsection\n");
 
 extern const unsigned char pysbx_stub_begin[], pysbx_stub_end[], pysbx_stub_gadget[],
-	pysbx_stub_errno_fn[], pysbx_stub_deny[], pysbx_stub_ret_trap[];
+	pysbx_stub_errno_fn[], pysbx_stub_deny[], pysbx_stub_ret_trap[], pysbx_stub_exec_fast[];
 
 const struct arch_stub *arch_stub(void)
 {
@@ -69,6 +119,7 @@ const struct arch_stub *arch_stub(void)
 		s.off_errno_fn = (size_t)(pysbx_stub_errno_fn - pysbx_stub_begin);
 		s.off_deny = (size_t)(pysbx_stub_deny - pysbx_stub_begin);
 		s.off_ret_trap = (size_t)(pysbx_stub_ret_trap - pysbx_stub_begin);
+		s.off_exec_fast = (size_t)(pysbx_stub_exec_fast - pysbx_stub_begin);
 		s.code = pysbx_stub_begin;
 	}
 	return &s;

@@ -40,6 +40,7 @@ int codepage_create(pid_t tid, pid_t tgid, int memfd, uint64_t hint, struct code
 		return (int)res->ret;
 	cp->base = (uint64_t)res->ret;
 	cp->n_used = 0;
+	cp->n_fast = 0;
 	return fill(memfd, cp->base);
 }
 
@@ -63,9 +64,23 @@ uint64_t codepage_ret_trap(const struct codepage *cp)
 	return cp->base + arch_stub()->off_ret_trap;
 }
 
+uint64_t codepage_add_fast(int memfd, struct codepage *cp, uint32_t trap)
+{
+	unsigned char code[16];
+	if (CODEPAGE_FAST0 + (cp->n_fast + 1) * CODEPAGE_FAST_LEN > CODEPAGE_SIZE)
+		return 0;
+	uint64_t at = cp->base + CODEPAGE_FAST0 + cp->n_fast * CODEPAGE_FAST_LEN;
+	size_t len = arch_fast_entry(at, codepage_trap_addr(cp, trap),
+	                             cp->base + arch_stub()->off_exec_fast, code);
+	if (mem_write(memfd, at, code, len) < 0)
+		return 0;
+	cp->n_fast++;
+	return at;
+}
+
 long codepage_alloc_trap(struct codepage *cp)
 {
-	if (CODEPAGE_STUBS0 + cp->n_used >= CODEPAGE_SIZE)
+	if (CODEPAGE_STUBS0 + cp->n_used >= CODEPAGE_FAST0)
 		return -ENOSPC;
 	return cp->n_used++;
 }

@@ -34,12 +34,14 @@ long got_add(struct codepage *cp, struct got_table *t, const struct got_slot *s)
 	return idx;
 }
 
-int got_redirect(int memfd, struct codepage *cp, struct got_table *t, const struct got_slot *s)
+int got_redirect(int memfd, struct codepage *cp, struct got_table *t, const struct got_slot *s,
+                 bool fast)
 {
 	long idx = got_add(cp, t, s);
 	if (idx < 0)
 		return (int)idx;
-	int rc = mem_write_word(memfd, s->addr, codepage_trap_addr(cp, (uint32_t)idx));
+	uint64_t entry = fast ? codepage_add_fast(memfd, cp, (uint32_t)idx) : 0;
+	int rc = mem_write_word(memfd, s->addr, entry ? entry : codepage_trap_addr(cp, (uint32_t)idx));
 	if (rc < 0) {
 		cp->n_used--;  /* the last one: take it back */
 		t->n--;

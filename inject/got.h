@@ -31,8 +31,11 @@ struct got_table {
 /* Records s under a fresh trap (s->addr 0: a trap handed out, no slot);
  * returns the trap's index or a negative errno. */
 long got_add(struct codepage *cp, struct got_table *t, const struct got_slot *s);
-/* Writes a fresh trap's address into s->addr and records s. */
-int got_redirect(int memfd, struct codepage *cp, struct got_table *t, const struct got_slot *s);
+/* Writes a fresh trap's address into s->addr and records s.  With fast, the
+ * slot gets a fast entry in front of its trap instead (codepage.h: the exec
+ * fast path), or the trap itself when no entry is left. */
+int got_redirect(int memfd, struct codepage *cp, struct got_table *t, const struct got_slot *s,
+                 bool fast);
 /* The slot whose trap left a thread at pc, or NULL. */
 const struct got_slot *got_by_trap(const struct got_table *t, const struct codepage *cp,
                                    uint64_t pc);

@@ -91,6 +91,22 @@ static bool must_stop(const struct monitor *m, const char *path, int fid)
 	       policy_module_rule(m->policy, path, fid, NULL) != NULL;
 }
 
+/* Exec calls on a path that cannot be executed may fail in the job without a
+ * stop (codepage.h, the exec fast path): _posixsubprocess tries execv in every
+ * PATH directory until one works, a stop each.  Only execve and execv (a
+ * path, fixed arguments), only where the policy checks them (deny, kill and a
+ * module's own rule act on the attempt itself), and not when the event log or
+ * audit mode is to record every attempt. */
+static bool exec_fast_path(const struct monitor *m, const char *path, int fid)
+{
+	if (strcmp(funcs[fid].name, "execve") && strcmp(funcs[fid].name, "execv"))
+		return false;
+	if (m->opt->log_path || m->opt->audit)
+		return false;
+	return m->policy->fn[fid].action == ACT_CHECK &&
+	       policy_module_rule(m->policy, path, fid, NULL) == NULL;
+}
+
 static size_t redirect_object(const struct monitor *m, struct thread *th, struct aspace *as,
                               long oid, int memfd)
 {
@@ -110,7 +126,7 @@ static size_t redirect_object(const struct monitor *m, struct thread *th, struct
 			continue;  /* unmapped, an undefined weak reference, or done already */
 		g.original = word;
 		g.target = real_target(as, o, s, word);
-		int rc = got_redirect(memfd, &as->cp, &as->got, &g);
+		int rc = got_redirect(memfd, &as->cp, &as->got, &g, exec_fast_path(m, o->path, fid));
 		if (rc < 0) {
 			log_note("pid %d: cannot redirect %s in %s: %s", (int)th->tid, s->name,
 			         o->path, strerror(-rc));
