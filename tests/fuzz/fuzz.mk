@@ -116,7 +116,7 @@ fuzz_seed = rm -rf $(FB)/seed/$(1) && mkdir -p $(FB)/seed/$(1) && \
 
 fuzz-seed-elfscan: fixtures
 	@$(call fuzz_seed,elfscan)
-	@cp $(B)/fixtures/* $(FB)/seed/elfscan/
+	@find $(B)/fixtures -type f -exec cp {} $(FB)/seed/elfscan/ \;
 	@find -L /usr/lib/x86_64-linux-gnu -maxdepth 1 -name '*.so*' -type f -size -200k \
 	  2>/dev/null | sort | awk 'NR % 3 == 1' | head -n $(FUZZ_ELF_SEEDS) | \
 	  while read -r f; do cp -L "$$f" $(FB)/seed/elfscan/sys-$$(basename "$$f"); done
