@@ -148,12 +148,17 @@ int elfscan_cached_fd_opts(int fd, const char *path, unsigned opts,
 
 int elfscan_cached(const char *path, const struct elfscan_report **out)
 {
+	return elfscan_cached_opts(path, ELFSCAN_ALL, out);
+}
+
+int elfscan_cached_opts(const char *path, unsigned opts, const struct elfscan_report **out)
+{
 	int fd, rc;
 
 	*out = NULL;
 	if ((fd = elfscan_open(path)) < 0)
 		return fd;
-	rc = elfscan_cached_fd(fd, path, out);
+	rc = elfscan_cached_fd_opts(fd, path, opts, out);
 	close(fd);
 	return rc;
 }

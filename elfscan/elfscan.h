@@ -176,6 +176,8 @@ const struct elfscan_symbol *elfscan_find(const struct elfscan_report *r,
  * file identity (do not free it; it lives until elfscan_cache_clear()).
  * Returns 0 or a negative errno like elfscan_path(). */
 int elfscan_cached(const char *path, const struct elfscan_report **out);
+/* Same with a choice of enum elfscan_opt. */
+int elfscan_cached_opts(const char *path, unsigned opts, const struct elfscan_report **out);
 int elfscan_cached_fd(int fd, const char *path, const struct elfscan_report **out);
 /* A cached report that has at least what opts asks for (a report made with
  * less is replaced by a fuller scan; the old one stays valid for its holders). */

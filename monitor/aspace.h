@@ -42,7 +42,9 @@ struct aspace {
 	int refs;
 	int memfd;            /* /proc/<pid>/mem of this address space, opened when first needed */
 	bool python;          /* the loader is hooked and slots are redirected */
-	bool prefetch_due;    /* its libraries are to be scanned ahead (prefetch.h) */
+	/* the image whose libraries are to be scanned ahead (prefetch.h); the
+	 * report is the scan cache's */
+	const struct elfscan_report *prefetch_exe;
 	struct codepage cp;
 	struct bkpt r_brk;    /* on _dl_debug_state */
 	uint64_t r_debug;     /* &_r_debug */

@@ -240,22 +240,16 @@ static int hook_python(struct monitor *m, struct thread *th, int *wait_status)
 	if (rc < 0)
 		log_note("pid %d: Python image not hooked (%s): its GOT layer is off",
 		         (int)th->tid, rc == -ENOEXEC ? "statically linked" : strerror(-rc));
-	else
-		th->proc->as->prefetch_due = true;
-	if (rc < 0 && th->proc->main)
-		pin_release(&m->pin, th->tid);
 	return filter(m, th, wait_status);
 }
 
 void execstop_prefetch(struct monitor *m, struct thread *th)
 {
 	struct proc *p = th->proc;
-	if (!p || !p->as || !p->as->prefetch_due || !p->exe)
+	if (!p || !p->as || !p->as->prefetch_exe || !p->exe)
 		return;
-	p->as->prefetch_due = false;
-	struct stat st;
-	const struct elfscan_report *img = scan_exe(p->tgid, &st);  /* cached by the stop */
-	prefetch_libraries(m, img, p->exe);
+	prefetch_libraries(m, p->as->prefetch_exe, p->exe);
+	p->as->prefetch_exe = NULL;
 }
 
 int execstop_handle(struct monitor *m, struct thread *th, int *wait_status)
@@ -288,14 +282,14 @@ int execstop_handle(struct monitor *m, struct thread *th, int *wait_status)
 	free(cmdline);
 	if (p->judged)
 		disarm_loader_vars(m, th, python);
-	if (!python) {
-		if (p->main)
-			pin_release(&m->pin, th->tid);  /* no loader events to wait for */
-		return 0;
-	}
-	if (!p->judged) {
+	if (python && !p->judged) {
 		p->judged = true;  /* the first Python interpreter: the job starts here */
 		note_interpreter(m, &st, p->exe);
 	}
-	return hook_python(m, th, wait_status);
+	int rc = python ? hook_python(m, th, wait_status) : 0;
+	if (rc == 0 && p->as->python)
+		p->as->prefetch_exe = img;  /* scanned ahead at its RT_ADD */
+	else if (p->main)
+		pin_release(&m->pin, th->tid);  /* no loader events to wait for */
+	return rc;
 }

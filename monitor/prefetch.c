@@ -2,7 +2,6 @@
 #include "monitor/prefetch.h"
 
 #include <elf.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,14 +23,8 @@ static const char *const system_dirs[] = {
 /* Into the cache; the report is the cache's. */
 static const struct elfscan_report *scan(const char *path, unsigned opts)
 {
-	const struct elfscan_report *r = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return NULL;
-	if (elfscan_cached_fd_opts(fd, path, opts, &r) < 0)
-		r = NULL;
-	close(fd);
-	return r;
+	const struct elfscan_report *r;
+	return elfscan_cached_opts(path, opts, &r) < 0 ? NULL : r;
 }
 
 /* The first PATH entry holding an executable file named name (execvp's

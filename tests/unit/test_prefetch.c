@@ -4,7 +4,6 @@
  * A prefetched scan only lands in the scan cache, so the tests look a file up
  * afterwards under another spelling of its path: a report made by the
  * prefetch carries the path the prefetch found the file by. */
-#include <fcntl.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -52,14 +51,8 @@ static int teardown(void **state)
 /* The cached report for path (under the prefetch's options), or NULL. */
 static const struct elfscan_report *cached(const char *path)
 {
-	const struct elfscan_report *r = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	if (elfscan_cached_fd_opts(fd, path, verdict_scan_opts(pol, true), &r) < 0)
-		r = NULL;
-	close(fd);
-	return r;
+	const struct elfscan_report *r;
+	return elfscan_cached_opts(path, verdict_scan_opts(pol, true), &r) < 0 ? NULL : r;
 }
 
 static void real_dir(char *out, size_t cap, const char *sub)
