@@ -83,9 +83,14 @@ static bool in_codepage(const struct aspace *as, uint64_t word)
  * policy simply allows needs no decision, unless a [module] rule may judge it
  * for this object, the run is recorded (-o, --audit), or the loader's own
  * functions are watched (dlopen, dlsym: layers 2 and 3). */
+static bool records_every_call(const struct monitor *m)
+{
+	return m->opt->log_path || m->opt->audit;
+}
+
 static bool must_stop(const struct monitor *m, const char *path, int fid)
 {
-	if (m->opt->log_path || m->opt->audit || funcs[fid].loads || funcs[fid].hands_out)
+	if (records_every_call(m) || funcs[fid].loads || funcs[fid].hands_out)
 		return true;
 	return m->policy->fn[fid].action != ACT_ALLOW ||
 	       policy_module_rule(m->policy, path, fid, NULL) != NULL;
@@ -101,9 +106,7 @@ static bool exec_fast_path(const struct monitor *m, const char *path, int fid)
 {
 	if (strcmp(funcs[fid].name, "execve") && strcmp(funcs[fid].name, "execv"))
 		return false;
-	if (m->opt->log_path || m->opt->audit)
-		return false;
-	return m->policy->fn[fid].action == ACT_CHECK &&
+	return !records_every_call(m) && m->policy->fn[fid].action == ACT_CHECK &&
 	       policy_module_rule(m->policy, path, fid, NULL) == NULL;
 }
 
