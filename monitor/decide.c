@@ -6,6 +6,7 @@
 #include "monitor/decide.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fnmatch.h>
 #include <stdarg.h>
 #include <sched.h>
@@ -403,6 +404,9 @@ static bool check_signal(const struct call *c, const struct job_view *v, struct 
 		return check_target(v, pid, d);
 	if (pid == -1)
 		return verdict(d, V_DENY, NULL, "kill(-1) signals every process");
+	/* -INT_MIN does not exist; the kernel refuses it (ESRCH) and so do we. */
+	if (pid == INT_MIN)
+		return verdict(d, V_DENY, NULL, "kill(%d) names no process group", (int)pid);
 	if (pid <= 0)
 		return check_group(v, c->pid, -pid, d);
 	return check_target(v, pid, d);

@@ -178,7 +178,7 @@ $(foreach n,$(FUZZ_NAMES),$(eval $(call FUZZ_COVERAGE,$(n))))
 .PHONY: fuzz fuzz-build fuzz-smoke fuzz-regress fuzz-clean fuzz-cov
 fuzz-build: $(FUZZ_BINS)
 fuzz: $(addprefix fuzz-run-,$(FUZZ_NAMES))
-fuzz-smoke: $(addprefix fuzz-smoke-,$(FUZZ_NAMES))
+fuzz-smoke: fuzz-regress $(addprefix fuzz-smoke-,$(FUZZ_NAMES))
 fuzz-cov: $(addprefix fuzz-cov-,$(FUZZ_NAMES))
 
 # Every saved input that once crashed a harness must now pass through it.

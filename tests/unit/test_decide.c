@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,6 +210,7 @@ static void signals(void **state)
 	assert_int_equal(two_ints("kill", 150, 15), V_ALLOW);
 	assert_int_equal(two_ints("kill", 1, 0), V_DENY);
 	assert_int_equal(two_ints("kill", -1, 0), V_DENY);
+	assert_int_equal(two_ints("kill", INT_MIN, 0), V_DENY); /* no -INT_MIN (fuzz) */
 	assert_int_equal(two_ints("kill", 0, 15), V_ALLOW);    /* caller's group is the job's */
 	assert_int_equal(two_ints("kill", -100, 15), V_ALLOW);
 	assert_int_equal(two_ints("kill", -7, 15), V_DENY);
