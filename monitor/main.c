@@ -78,7 +78,8 @@ static int load_policy(const struct options *o, struct policy **p)
 static int run(struct monitor *m)
 {
 	struct launch l;
-	pin_startup(&m->pin);
+	if (!m->opt->no_pin)
+		pin_startup(&m->pin);
 	int rc = launch_job(m->opt->argv, trace_options(), &l);
 	if (rc < 0) {
 		fprintf(stderr, "pysbx-trace: cannot start the job: %s\n", strerror(-rc));

@@ -23,6 +23,7 @@ static const char usage[] =
 	"      --audit         decide and record everything, deny nothing\n"
 	"  -b, --backtrace     record the native and Python stacks of every intercepted call\n"
 	"  -v, --verbose       also report allowed calls on stderr\n"
+	"      --no-pin        leave pysbx-trace's CPU and scheduling policy alone\n"
 	"      --print-policy  print the built-in policy and exit\n"
 	"      --check-log LOG decide every call of a recorded run again under the policy,\n"
 	"                      print what changes; exit status 0 when nothing does\n"
@@ -36,7 +37,7 @@ static const char usage[] =
 	"pysbx-trace fails, 126 when PROGRAM cannot be executed, 127 when it is not found.\n";
 
 enum { OPT_AUDIT = 256, OPT_VERSION, OPT_PRINT_POLICY, OPT_CHECK_LOG, OPT_LEARN, OPT_REPORT,
-       OPT_FORMAT };
+       OPT_FORMAT, OPT_NO_PIN };
 
 int options_parse(int argc, char **argv, struct options *o)
 {
@@ -45,6 +46,7 @@ int options_parse(int argc, char **argv, struct options *o)
 		{"output", required_argument, NULL, 'o'},
 		{"audit", no_argument, NULL, OPT_AUDIT},
 		{"verbose", no_argument, NULL, 'v'},
+		{"no-pin", no_argument, NULL, OPT_NO_PIN},
 		{"backtrace", no_argument, NULL, 'b'},
 		{"print-policy", no_argument, NULL, OPT_PRINT_POLICY},
 		{"check-log", required_argument, NULL, OPT_CHECK_LOG},
@@ -65,6 +67,7 @@ int options_parse(int argc, char **argv, struct options *o)
 		case 'v': o->verbose++; break;
 		case 'b': o->backtrace = true; break;
 		case OPT_AUDIT: o->audit = true; break;
+		case OPT_NO_PIN: o->no_pin = true; break;
 		case OPT_PRINT_POLICY: o->print_policy = true; return 1;
 		case OPT_CHECK_LOG: o->check_log = optarg; break;
 		case OPT_LEARN: o->learn = optarg; break;

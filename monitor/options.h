@@ -9,6 +9,7 @@ struct options {
 	const char *log_path;     /* -o FILE */
 	bool audit;               /* --audit: record, do not enforce */
 	int verbose;              /* -v */
+	bool no_pin;              /* --no-pin: no CPU pin, no real-time policy (pin.h) */
 	bool print_policy;        /* --print-policy */
 	bool backtrace;           /* -b: native and Python stacks with every call */
 	const char *check_log;    /* --check-log FILE */

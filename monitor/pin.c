@@ -3,28 +3,53 @@
 
 #include <sys/ptrace.h>
 
+/* The CPU stopped threads are queued on, or -1: no narrowing (see pin.h:
+ * without the real-time policy the narrowed set could be seen by the job). */
+static int narrow_cpu = -1;
+
+/* SCHED_FIFO, lowest priority: above every normal thread, so that a thread
+ * made runnable on this CPU by PTRACE_CONT waits until the monitor sleeps.
+ * Reset on fork: the job does not inherit it. */
+static bool go_realtime(void)
+{
+	struct sched_param sp = {.sched_priority = sched_get_priority_min(SCHED_FIFO)};
+	return sp.sched_priority >= 0 &&
+	       sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &sp) == 0;
+}
+
 void pin_startup(struct pin *p)
 {
 	cpu_set_t one;
 	int cpu = sched_getcpu();
 	p->on = false;
+	narrow_cpu = -1;
 	if (cpu < 0 || cpu >= CPU_SETSIZE || sched_getaffinity(0, sizeof p->saved, &p->saved) < 0)
 		return;
 	CPU_ZERO(&one);
 	CPU_SET(cpu, &one);
 	p->on = sched_setaffinity(0, sizeof one, &one) == 0;
+	if (p->on && go_realtime())
+		narrow_cpu = cpu;
+}
+
+/* Whether thread tid can be narrowed for a resume: a normal policy (a
+ * real-time thread would preempt the monitor before its set is back) and a
+ * set with the monitor's CPU and another (returned in own). */
+static bool can_narrow(pid_t tid, cpu_set_t *own)
+{
+	int pol = sched_getscheduler(tid);
+	return narrow_cpu >= 0 && (pol == SCHED_OTHER || pol == SCHED_BATCH || pol == SCHED_IDLE) &&
+	       sched_getaffinity(tid, sizeof *own, own) == 0 &&
+	       CPU_ISSET(narrow_cpu, own) && CPU_COUNT(own) > 1;
 }
 
 long pin_cont(pid_t tid, int sig)
 {
 	cpu_set_t own, one;
-	int cpu = sched_getcpu();
-	bool narrowed = cpu >= 0 && cpu < CPU_SETSIZE &&
-	                sched_getaffinity(tid, sizeof own, &own) == 0 &&
-	                CPU_ISSET(cpu, &own) && CPU_COUNT(&own) > 1;
+	bool narrowed = can_narrow(tid, &own);
 	if (narrowed) {
 		CPU_ZERO(&one);
-		CPU_SET(cpu, &one);
+		CPU_SET(narrow_cpu, &one);
 		narrowed = sched_setaffinity(tid, sizeof one, &one) == 0;
 	}
 	long rc = ptrace(PTRACE_CONT, tid, 0, (void *)(long)sig);

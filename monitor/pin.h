@@ -21,9 +21,16 @@
  *     CPU), then put back: it is queued where the monitor is about to sleep,
  *     and the load balancer moves it on if that CPU is busy.
  *
- * The job's own code never runs with a set it did not have.  (A set another
- * thread of the job changes during a PTRACE_CONT is overwritten: at worst a
- * lost affinity change, never a security matter.)
+ * The job's own code never runs with a set it did not have.  The set goes
+ * back while the thread is queued, before it runs: pysbx-trace runs under
+ * SCHED_FIFO (lowest real-time priority, reset on fork), so a normal thread
+ * made runnable on its CPU cannot preempt it between the PTRACE_CONT and the
+ * set's return.  Without that guarantee the thread ran first, most times,
+ * and what it forked kept the narrowed set for good (e2e t_cpu_set_children).
+ * Hence: no real-time policy (not permitted, --no-pin), no narrowing; nor for
+ * a thread that is itself real-time.  (A set another thread of the job
+ * changes during a PTRACE_CONT is overwritten: at worst a lost affinity
+ * change, never a security matter.)
  */
 #ifndef PYSBX_MONITOR_PIN_H
 #define PYSBX_MONITOR_PIN_H
@@ -38,7 +45,8 @@ struct pin {
 };
 
 /* Before the fork: pins pysbx-trace to the CPU it runs on (the child
- * inherits it).  Does nothing where the CPU set cannot be read or changed. */
+ * inherits it) and asks for SCHED_FIFO, which pin_cont's narrowing needs.
+ * Does nothing where the CPU set cannot be read or changed. */
 void pin_startup(struct pin *p);
 /* Gives the job's first process (thread id job) the saved set back.  Only the
  * first call after pin_startup does anything. */

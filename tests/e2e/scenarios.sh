@@ -179,6 +179,46 @@ print(r)"
   [ "$out" = "$want" ] && ok "$FUNCNAME" || bad "$FUNCNAME" "through sh: got $out, want $want"
 }
 
+# The same for what the job creates and changes right after a resume: a
+# child forked or spawned just after an intercepted call inherits the job's
+# set, not the monitor's CPU, and a set the job gives itself just after one
+# is the set it keeps.  (The thread is queued on the monitor's CPU with a
+# narrowed set: the set must be back before any of the job's code runs.)
+t_cpu_set_children() {
+  local py=$1 ncpu all out
+  ncpu=$(nproc --all)
+  [ "$ncpu" -ge 2 ] || { ok "$FUNCNAME (one CPU: nothing to see)"; return; }
+  all="0-$((ncpu - 1))"
+  out=$(taskset -c "$all" "$TRACE" "$py" -c "
+import os, subprocess, sys
+full = os.sched_getaffinity(0)
+bad = []
+for i in range(30):
+    os.kill(os.getpid(), 0)
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0 if os.sched_getaffinity(0) == full else 1)
+    if os.waitpid(pid, 0)[1]:
+        bad.append('fork %d' % i)
+for i in range(10):
+    r = subprocess.run([sys.executable, '-c', 'import os; print(sorted(os.sched_getaffinity(0)))'],
+                       capture_output=True, text=True)
+    if r.stdout.strip() != str(sorted(full)):
+        bad.append('spawn %d: %s' % (i, r.stdout.strip()))
+one = {max(full)}
+for i in range(30):
+    os.kill(os.getpid(), 0)
+    os.sched_setaffinity(0, one)
+    os.kill(os.getpid(), 0)
+    if os.sched_getaffinity(0) != one:
+        bad.append('own set %d: %s' % (i, sorted(os.sched_getaffinity(0))))
+    os.sched_setaffinity(0, full)
+if os.sched_getaffinity(0) != full:
+    bad.append('job at the end: %s' % sorted(os.sched_getaffinity(0)))
+print(bad or 'ok')" 2>&1)
+  [ "$out" = ok ] && ok "$FUNCNAME" || bad "$FUNCNAME" "$out"
+}
+
 # --audit -b: an attack is recorded (not enforced), with its native frames and
 # the Python line that made it; the payload is harmless because audit runs it.
 t_audit_records_attack() {
