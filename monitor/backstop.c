@@ -3,12 +3,14 @@
 
 #include <errno.h>
 #include <linux/filter.h>
+#include <linux/ioprio.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/ptrace.h>
 #include <sys/shm.h>
 #include <sys/syscall.h>
@@ -89,6 +91,30 @@ static int memory_rules(scmp_filter_ctx ctx, uint64_t hi)
 	return rc;
 }
 
+/* Limits and scheduling: a stop only when another process may be named.  A
+ * process's own calls (pid 0, glibc's getrlimit, nice, os.sched_setaffinity(0))
+ * run unstopped; naming itself by id costs a stop and is allowed. */
+static int target_rules(scmp_filter_ctx ctx)
+{
+	const uint32_t trace = SCMP_ACT_TRACE(BACKSTOP_CALL);
+	const struct scmp_arg_cmp other = SCMP_A0(SCMP_CMP_NE, 0);
+	const struct scmp_arg_cmp setting[2] = {other, SCMP_A2(SCMP_CMP_NE, 0)};
+	const int by_pid[] = {SCMP_SYS(sched_setaffinity), SCMP_SYS(sched_setscheduler),
+	                      SCMP_SYS(sched_setparam), SCMP_SYS(sched_setattr)};
+	const struct scmp_arg_cmp not_self[][1] = {
+		{SCMP_A0(SCMP_CMP_NE, PRIO_PROCESS)}, {SCMP_A1(SCMP_CMP_NE, 0)}};
+	const struct scmp_arg_cmp io_not_self[][1] = {
+		{SCMP_A0(SCMP_CMP_NE, IOPRIO_WHO_PROCESS)}, {SCMP_A1(SCMP_CMP_NE, 0)}};
+	int rc = rule(ctx, trace, SCMP_SYS(prlimit64), 2, setting);  /* reading is harmless */
+	for (size_t i = 0; i < sizeof by_pid / sizeof by_pid[0] && rc == 0; i++)
+		rc = rule(ctx, trace, by_pid[i], 1, &other);
+	for (size_t i = 0; i < 2 && rc == 0; i++)
+		rc = rule(ctx, trace, SCMP_SYS(setpriority), 1, not_self[i]);
+	for (size_t i = 0; i < 2 && rc == 0; i++)
+		rc = rule(ctx, trace, SCMP_SYS(ioprio_set), 1, io_not_self[i]);
+	return rc;
+}
+
 /* The filter as raw BPF, for writing into the job. */
 static int build(const struct monitor *m, pid_t self, void **bpf, size_t *len)
 {
@@ -100,6 +126,8 @@ static int build(const struct monitor *m, pid_t self, void **bpf, size_t *len)
 	rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_TRACE(BACKSTOP_BADARCH));
 	if (rc == 0)
 		rc = call_rules(ctx, m->policy, self);
+	if (rc == 0)
+		rc = target_rules(ctx);
 	if (rc == 0 && m->cp_addr)
 		rc = memory_rules(ctx, m->cp_addr + CODEPAGE_SIZE);
 	if (rc == 0 && (fd = memfd_create("pysbx-filter", MFD_CLOEXEC)) < 0)

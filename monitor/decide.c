@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/ioprio.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/shm.h>
 #include <wordexp.h>
 
@@ -468,6 +470,41 @@ static bool check_codepage(const struct call *c, const struct job_view *v, struc
 	return verdict(d, V_ALLOW, NULL, "it leaves pysbx's code page alone");
 }
 
+/* --- limits and scheduling of a process ----------------------------------- */
+
+/* A process or thread id: 0 is the caller. */
+static bool own_or_job(const struct job_view *v, pid_t pid, struct decision *d)
+{
+	if (pid == 0)
+		return verdict(d, V_ALLOW, NULL, "the caller's own");
+	return check_target(v, pid, d);
+}
+
+/* setpriority and ioprio_set: a process, a process group or a user (every
+ * process of it, pysbx-trace's too when it runs as that user). */
+static bool check_who(const struct call *c, const struct job_view *v, int proc, int pgrp,
+                      struct decision *d)
+{
+	int which = (int)c->a[0].num;
+	pid_t who = (pid_t)c->a[1].num;
+	if (which == proc)
+		return own_or_job(v, who, d);
+	if (which == pgrp)
+		return check_group(v, c->pid, who, d);
+	return verdict(d, V_DENY, NULL, "it reaches every process of a user");
+}
+
+static bool check_limits_target(const struct call *c, const struct job_view *v,
+                                struct decision *d)
+{
+	const char *name = funcs[c->func].name;
+	if (!strcmp(name, "setpriority"))
+		return check_who(c, v, PRIO_PROCESS, PRIO_PGRP, d);
+	if (!strcmp(name, "ioprio_set"))
+		return check_who(c, v, IOPRIO_WHO_PROCESS, IOPRIO_WHO_PGRP, d);
+	return own_or_job(v, (pid_t)c->a[0].num, d);
+}
+
 static bool check_args(const struct policy *p, const struct call *c, const struct job_view *v,
                        struct decision *d)
 {
@@ -517,6 +554,8 @@ static bool check_args(const struct policy *p, const struct call *c, const struc
 		               (long long)c->a[0].num);
 	case CK_CODEPAGE:
 		return check_codepage(c, v, d);
+	case CK_TARGET:
+		return check_limits_target(c, v, d);
 	case CK_NONE:
 		break;
 	}

@@ -61,6 +61,12 @@
 #define SELF(n, f, nr) \
 	{.name = n, .fmt = f, .check = CK_CODEPAGE, .err = ERR_M1, .sysnr = nr, .prog_arg = -1, \
 	 .argv_arg = -1, .selfprot = true}
+/* pysbx's own protection: calls that change another process's resource
+ * limits or scheduling, which a job may do to pysbx-trace when it runs as the
+ * same user, without any capability. */
+#define TARGET(n, f, nr) \
+	{.name = n, .fmt = f, .check = CK_TARGET, .err = ERR_M1, .sysnr = nr, .prog_arg = -1, \
+	 .argv_arg = -1, .selfprot = true}
 
 const struct func funcs[] = {
 	/* Programs and shells */
@@ -183,6 +189,15 @@ const struct func funcs[] = {
 	SELF("mremap", "puuxp", SYS_mremap),
 	SELF("mmap", "puxxfu", SYS_mmap),
 	SELF("shmat", "ipx", SYS_shmat),
+
+	/* pysbx-trace's limits and scheduling: the job may change only its own. */
+	TARGET("prlimit64", "iipp", SYS_prlimit64),
+	TARGET("setpriority", "iii", SYS_setpriority),
+	TARGET("ioprio_set", "iii", SYS_ioprio_set),
+	TARGET("sched_setaffinity", "iup", SYS_sched_setaffinity),
+	TARGET("sched_setscheduler", "iip", SYS_sched_setscheduler),
+	TARGET("sched_setparam", "ip", SYS_sched_setparam),
+	TARGET("sched_setattr", "ipx", SYS_sched_setattr),
 };
 
 const size_t funcs_count = sizeof funcs / sizeof funcs[0];

@@ -34,6 +34,7 @@ enum check_kind {
 	CK_WORDEXP,   /* wordexp: allowed with WRDE_NOCMD */
 	CK_CLONE,     /* clone: children are traced unless CLONE_UNTRACED */
 	CK_CODEPAGE,  /* memory calls: denied when they touch the code page */
+	CK_TARGET,    /* limits and scheduling of a process: the caller's own or the job's */
 };
 
 enum err_conv {

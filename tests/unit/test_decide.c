@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <limits.h>
 #include <stddef.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -223,6 +224,28 @@ static void signals(void **state)
 	assert_int_equal(two_ints("setuid", 0, 0), V_DENY);
 }
 
+/* Limits and scheduling: the caller's own (0) or a process of the job. */
+static void limits_targets(void **state)
+{
+	(void)state;
+	assert_int_equal(two_ints("prlimit64", 0, 7), V_ALLOW);
+	assert_int_equal(two_ints("prlimit64", 150, 7), V_ALLOW);
+	assert_int_equal(two_ints("prlimit64", 1, 7), V_DENY);
+	assert_int_equal(two_ints("sched_setaffinity", 0, 128), V_ALLOW);
+	assert_int_equal(two_ints("sched_setscheduler", 99, 0), V_DENY);
+	assert_int_equal(two_ints("sched_setattr", -5, 0), V_DENY);
+	assert_int_equal(two_ints("setpriority", PRIO_PROCESS, 0), V_ALLOW);
+	assert_int_equal(two_ints("setpriority", PRIO_PROCESS, 150), V_ALLOW);
+	assert_int_equal(two_ints("setpriority", PRIO_PROCESS, 1), V_DENY);
+	assert_int_equal(two_ints("setpriority", PRIO_PGRP, 0), V_ALLOW);  /* the job's group */
+	assert_int_equal(two_ints("setpriority", PRIO_PGRP, 7), V_DENY);
+	assert_int_equal(two_ints("setpriority", PRIO_USER, 0), V_DENY);
+	assert_int_equal(two_ints("ioprio_set", 1, 0), V_ALLOW);        /* IOPRIO_WHO_PROCESS */
+	assert_int_equal(two_ints("ioprio_set", 1, 1), V_DENY);
+	assert_int_equal(two_ints("ioprio_set", 3, 0), V_DENY);         /* IOPRIO_WHO_USER */
+	assert_int_equal(two_ints("ioprio_set", 9, 0), V_DENY);
+}
+
 static void clocks_only_read(void **state)
 {
 	struct call c = {.layer = LAYER_GOT, .func = funcs_by_name("adjtimex"), .outer = -1,
@@ -352,6 +375,7 @@ int main(void)
 		cmocka_unit_test(programs),
 		cmocka_unit_test(unreadable_arguments_deny),
 		cmocka_unit_test(signals),
+		cmocka_unit_test(limits_targets),
 		cmocka_unit_test(clocks_only_read),
 		cmocka_unit_test(clone_flags_by_layer),
 		cmocka_unit_test(syscall_judged_by_number),
