@@ -41,11 +41,16 @@ static const struct elfscan_report *scan_exe(pid_t pid, struct stat *st)
 	char path[64];
 	const struct elfscan_report *r = NULL;
 	snprintf(path, sizeof path, "/proc/%d/exe", (int)pid);
+	memset(st, 0, sizeof *st);  /* no identity: an interpreter nowhere */
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
-	if (fstat(fd, st) < 0 || elfscan_cached_fd_opts(fd, path, 0, &r) < 0)
-		r = NULL;
+	/* the report's identity is the file's (one fstat, the cache's) */
+	if (elfscan_cached_fd_opts(fd, path, 0, &r) == 0) {
+		st->st_dev = r->id.dev;
+		st->st_ino = r->id.ino;
+	} else if (fstat(fd, st) < 0)
+		memset(st, 0, sizeof *st);
 	close(fd);
 	return r;
 }
@@ -165,31 +170,58 @@ static void note_interpreter(struct monitor *m, const struct stat *st, const cha
  * like any other object before they run; LD_AUDIT libraries run before that,
  * and in other programs nothing watches the loader: there the variables are
  * renamed (LD_PRELOAD= becomes XD_PRELOAD=) before the loader reads them. */
-static void disarm_loader_vars(struct monitor *m, struct thread *th, bool python)
+static bool loader_var(const char *entry, bool python)
 {
 	static const char *const always[] = {"LD_AUDIT="};
 	static const char *const plain[] = {"LD_PRELOAD=", "LD_LIBRARY_PATH=", "GCONV_PATH="};
+	bool hit = !strncmp(entry, always[0], strlen(always[0]));
+	for (size_t i = 0; !python && !hit && i < 3; i++)
+		hit = !strncmp(entry, plain[i], strlen(plain[i]));
+	return hit;
+}
+
+/* Renames the variables in the process's memory.  env is what
+ * /proc/<pid>/environ showed; the strings are written only where memory
+ * still holds exactly that (nothing has run since the exec). */
+static void rename_loader_vars(struct thread *th, const char *env, size_t len, bool python)
+{
 	uint64_t start, end;
-	char *env;
-	if (procfs_env_range(th->tid, &start, &end) < 0 || end - start > MAX_CMDLINE)
-		return;
-	if (!(env = malloc(end - start + 1)))
+	char *now;
+	if (procfs_env_range(th->tid, &start, &end) < 0 || end - start != len ||
+	    !(now = malloc(len)))
 		return;
 	int memfd = aspace_memfd(th->proc->as, th->tid);
-	if (memfd >= 0 && mem_read(th->tid, start, env, end - start) == 0) {
-		env[end - start] = 0;
-		for (size_t at = 0; at < end - start; at += strlen(env + at) + 1) {
-			bool hit = !strncmp(env + at, always[0], strlen(always[0]));
-			for (size_t i = 0; !python && !hit && i < 3; i++)
-				hit = !strncmp(env + at, plain[i], strlen(plain[i]));
-			if (hit && mem_write(memfd, start + at, "X", 1) == 0)
+	if (memfd >= 0 && mem_read(th->tid, start, now, len) == 0 && !memcmp(now, env, len))
+		for (size_t at = 0; at < len; at += strnlen(env + at, len - at) + 1) {
+			if (loader_var(env + at, python) && mem_write(memfd, start + at, "X", 1) == 0)
 				log_note("pid %d: %.*s renamed X%.*s: the loader will not use it",
 				         (int)th->tid, (int)strcspn(env + at, "="), env + at,
 				         (int)strcspn(env + at + 1, "="), env + at + 1);
 		}
-	}
+	free(now);
+}
+
+/* Loader variables the job set for its children.  In a Python image the
+ * libraries LD_PRELOAD and LD_LIBRARY_PATH bring are scanned and redirected
+ * like any other object before they run; LD_AUDIT libraries run before that,
+ * and in other programs nothing watches the loader: there the variables are
+ * renamed (LD_PRELOAD= becomes XD_PRELOAD=) before the loader reads them.
+ * Read through /proc/<pid>/environ: memory is opened only when one is there.
+ * An environment that cannot be read (beyond MAX_CMDLINE with a raised stack
+ * limit) is refused: returns -1. */
+static int disarm_loader_vars(struct thread *th, bool python)
+{
+	char *env;
+	size_t len;
+	if (procfs_read(th->tid, "environ", &env, &len, MAX_CMDLINE) < 0)
+		return -1;
+	bool any = false;
+	for (size_t at = 0; at < len && !any; at += strnlen(env + at, len - at) + 1)
+		any = loader_var(env + at, python);
+	if (any)
+		rename_loader_vars(th, env, len, python);
 	free(env);
-	(void)m;
+	return 0;
 }
 
 /* The new image has run nothing: make it exit before its first instruction. */
@@ -280,8 +312,10 @@ int execstop_handle(struct monitor *m, struct thread *th, int *wait_status)
 		return refuse(th, wait_status);
 	}
 	free(cmdline);
-	if (p->judged)
-		disarm_loader_vars(m, th, python);
+	if (p->judged && disarm_loader_vars(th, python) < 0) {
+		log_note("pid %d: environment unreadable; not running %s", (int)p->tgid, p->exe);
+		return refuse(th, wait_status);
+	}
 	if (python && !p->judged) {
 		p->judged = true;  /* the first Python interpreter: the job starts here */
 		note_interpreter(m, &st, p->exe);

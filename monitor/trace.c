@@ -96,7 +96,7 @@ static void on_new_child(struct monitor *m, struct thread *parent)
 		fatal(m, parent, "cannot follow a new child", -ENOMEM);
 		return;
 	}
-	tracee_bind(th, p);
+	tracee_bind(&m->t, th, p);
 	if (!(flags & CLONE_THREAD)) {
 		/* the child returns through the same frames, dlopen's included */
 		memcpy(th->rets, parent->rets, sizeof th->rets);
@@ -135,7 +135,8 @@ static void drop_thread_of(void *ctx, struct thread *th)
 static void drop_threads(struct monitor *m, struct proc *p, struct thread *keep)
 {
 	struct drop_ctx d = {m, p, keep};
-	tracee_each_thread(&m->t, drop_thread_of, &d);
+	if (p->nthreads > (keep && keep->proc == p))  /* a walk of the table: only if needed */
+		tracee_each_thread(&m->t, drop_thread_of, &d);
 }
 
 /* Held children whose parent is gone will never see their parent's event:
@@ -174,7 +175,8 @@ static void on_exit_status(struct monitor *m, pid_t tid, int st)
 		monitor_end_job(m, NULL);  /* what the job left running ends with it */
 	}
 	tracee_del_proc(&m->t, p);
-	tracee_each_thread(&m->t, drop_orphan, m);
+	if (m->t.n_held)
+		tracee_each_thread(&m->t, drop_orphan, m);
 }
 
 /* An exec by a non-leader thread takes the leader's id: the old leader's entry

@@ -49,14 +49,20 @@ struct thread *tracee_add_thread(struct tracees *t, pid_t tid, struct proc *p)
 	link_thread(t, th);
 	t->n_threads++;
 	if (p)
-		tracee_bind(th, p);
-	else
+		tracee_bind(t, th, p);
+	else {
 		th->held = true;
+		t->n_held++;
+	}
 	return th;
 }
 
-void tracee_bind(struct thread *th, struct proc *p)
+void tracee_bind(struct tracees *t, struct thread *th, struct proc *p)
 {
+	if (th->held)
+		t->n_held--;
+	if (th->proc)
+		th->proc->nthreads--;  /* counts stay exact: the walks at exits rely on them */
 	th->proc = p;
 	th->held = false;
 	p->nthreads++;
@@ -67,6 +73,8 @@ void tracee_del_thread(struct tracees *t, struct thread *th)
 	unlink_thread(t, th);
 	if (th->proc)
 		th->proc->nthreads--;
+	if (th->held)
+		t->n_held--;
 	t->n_threads--;
 	free(th);
 }

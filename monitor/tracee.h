@@ -56,6 +56,7 @@ struct tracees {
 	struct thread *threads[TRACEE_BUCKETS];
 	struct proc *procs[TRACEE_BUCKETS];
 	size_t n_threads, n_procs;
+	size_t n_held;  /* threads held: walks for them are skipped when none is */
 };
 
 struct thread *tracee_thread(struct tracees *t, pid_t tid);
@@ -67,7 +68,7 @@ void tracee_del_thread(struct tracees *t, struct thread *th);
 struct proc *tracee_add_proc(struct tracees *t, pid_t tgid, pid_t parent);
 void tracee_del_proc(struct tracees *t, struct proc *p);
 /* Binds a held thread to its process. */
-void tracee_bind(struct thread *th, struct proc *p);
+void tracee_bind(struct tracees *t, struct thread *th, struct proc *p);
 /* Gives a thread a new id (an exec by a non-leader thread takes the leader's id). */
 void tracee_rekey(struct tracees *t, struct thread *th, pid_t tid);
 
