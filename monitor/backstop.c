@@ -93,14 +93,14 @@ static int memory_rules(scmp_filter_ctx ctx, uint64_t hi)
 
 /* Limits and scheduling: a stop only when another process may be named.  A
  * process's own calls (pid 0, glibc's getrlimit, nice, os.sched_setaffinity(0))
- * run unstopped; naming itself by id costs a stop and is allowed. */
+ * run unstopped, but for policy changes; naming itself by id costs a stop
+ * and is allowed. */
 static int target_rules(scmp_filter_ctx ctx)
 {
 	const uint32_t trace = SCMP_ACT_TRACE(BACKSTOP_CALL);
 	const struct scmp_arg_cmp other = SCMP_A0(SCMP_CMP_NE, 0);
 	const struct scmp_arg_cmp setting[2] = {other, SCMP_A2(SCMP_CMP_NE, 0)};
-	const int by_pid[] = {SCMP_SYS(sched_setaffinity), SCMP_SYS(sched_setscheduler),
-	                      SCMP_SYS(sched_setparam), SCMP_SYS(sched_setattr)};
+	const int by_pid[] = {SCMP_SYS(sched_setaffinity), SCMP_SYS(sched_setparam)};
 	const struct scmp_arg_cmp not_self[][1] = {
 		{SCMP_A0(SCMP_CMP_NE, PRIO_PROCESS)}, {SCMP_A1(SCMP_CMP_NE, 0)}};
 	const struct scmp_arg_cmp io_not_self[][1] = {
@@ -108,6 +108,12 @@ static int target_rules(scmp_filter_ctx ctx)
 	int rc = rule(ctx, trace, SCMP_SYS(prlimit64), 2, setting);  /* reading is harmless */
 	for (size_t i = 0; i < sizeof by_pid / sizeof by_pid[0] && rc == 0; i++)
 		rc = rule(ctx, trace, by_pid[i], 1, &other);
+	/* a policy change always: a real-time thread changes how threads are
+	 * resumed (pin.h); rare calls */
+	if (rc == 0)
+		rc = rule(ctx, trace, SCMP_SYS(sched_setscheduler), 0, NULL);
+	if (rc == 0)
+		rc = rule(ctx, trace, SCMP_SYS(sched_setattr), 0, NULL);
 	for (size_t i = 0; i < 2 && rc == 0; i++)
 		rc = rule(ctx, trace, SCMP_SYS(setpriority), 1, not_self[i]);
 	for (size_t i = 0; i < 2 && rc == 0; i++)
@@ -283,6 +289,8 @@ void backstop_stop(struct monitor *m, struct thread *th)
 		return;
 	}
 	fill(&c, th, fid);
+	if (!strcmp(funcs[fid].name, "sched_setscheduler") || !strcmp(funcs[fid].name, "sched_setattr"))
+		pin_job_realtime();
 	if (args_decode(&c, th->tid, &r) < 0) {
 		d.verdict = V_DENY;
 		strcpy(d.why, "out of memory reading the arguments");

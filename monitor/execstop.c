@@ -294,6 +294,8 @@ int execstop_handle(struct monitor *m, struct thread *th, int *wait_status)
 	p->as = aspace_new();
 	if (!p->as)
 		return -ENOMEM;
+	if (!p->filtered && pin_is_realtime(p->tgid))
+		pin_job_realtime();  /* set where no filter sees it (pin.h) */
 	free(p->exe);
 	p->exe = procfs_readlink(p->tgid, "exe", exe, sizeof exe) > 0 ? strdup(exe) : NULL;
 	if (!p->exe)

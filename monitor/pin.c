@@ -6,6 +6,14 @@
 /* The CPU stopped threads are queued on, or -1: no narrowing (see pin.h:
  * without the real-time policy the narrowed set could be seen by the job). */
 static int narrow_cpu = -1;
+/* Whether a thread of the job may be real-time: until then a resume skips
+ * sched_getscheduler (see pin_job_realtime). */
+static bool job_realtime;
+
+void pin_job_realtime(void)
+{
+	job_realtime = true;
+}
 
 /* SCHED_FIFO, lowest priority: above every normal thread, so that a thread
  * made runnable on this CPU by PTRACE_CONT waits until the monitor sleeps.
@@ -23,6 +31,7 @@ void pin_startup(struct pin *p)
 	int cpu = sched_getcpu();
 	p->on = false;
 	narrow_cpu = -1;
+	job_realtime = false;
 	if (cpu < 0 || cpu >= CPU_SETSIZE || sched_getaffinity(0, sizeof p->saved, &p->saved) < 0)
 		return;
 	CPU_ZERO(&one);
@@ -37,10 +46,16 @@ void pin_startup(struct pin *p)
  * set with the monitor's CPU and another (returned in own). */
 static bool can_narrow(pid_t tid, cpu_set_t *own)
 {
-	int pol = sched_getscheduler(tid);
+	int pol = job_realtime ? sched_getscheduler(tid) : SCHED_OTHER;
 	return narrow_cpu >= 0 && (pol == SCHED_OTHER || pol == SCHED_BATCH || pol == SCHED_IDLE) &&
 	       sched_getaffinity(tid, sizeof *own, own) == 0 &&
 	       CPU_ISSET(narrow_cpu, own) && CPU_COUNT(own) > 1;
+}
+
+bool pin_is_realtime(pid_t tid)
+{
+	int pol = sched_getscheduler(tid);
+	return pol >= 0 && pol != SCHED_OTHER && pol != SCHED_BATCH && pol != SCHED_IDLE;
 }
 
 long pin_cont(pid_t tid, int sig)

@@ -52,6 +52,15 @@ void pin_startup(struct pin *p);
  * first call after pin_startup does anything. */
 void pin_release(struct pin *p, pid_t job);
 
+/* A thread of the job may be real-time from now on: every resume asks its
+ * policy first.  The job starts with a normal policy (SCHED_RESET_ON_FORK);
+ * the monitor calls this when a filtered process changes a policy (the
+ * filter stops every sched_setscheduler and sched_setattr) and when an exec
+ * stop finds a process of the launch chain real-time already. */
+void pin_job_realtime(void);
+/* Whether thread tid runs under a real-time (or deadline) policy. */
+bool pin_is_realtime(pid_t tid);
+
 /* PTRACE_CONT for a stopped thread, queued on pysbx-trace's CPU (see above).
  * Returns ptrace's result. */
 long pin_cont(pid_t tid, int sig);
