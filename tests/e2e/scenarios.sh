@@ -193,13 +193,16 @@ t_cpu_set_children() {
 import os, subprocess, sys
 full = os.sched_getaffinity(0)
 bad = []
-for i in range(30):
-    os.kill(os.getpid(), 0)
-    pid = os.fork()
-    if pid == 0:
-        os._exit(0 if os.sched_getaffinity(0) == full else 1)
-    if os.waitpid(pid, 0)[1]:
-        bad.append('fork %d' % i)
+def forks(n, what):
+    # an intercepted call, then a fork right after its resume
+    for i in range(n):
+        os.kill(os.getpid(), 0)
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0 if os.sched_getaffinity(0) == full else 1)
+        if os.waitpid(pid, 0)[1]:
+            bad.append('%s %d' % (what, i))
+forks(30, 'fork')
 for i in range(10):
     r = subprocess.run([sys.executable, '-c', 'import os; print(sorted(os.sched_getaffinity(0)))'],
                        capture_output=True, text=True)
@@ -218,13 +221,7 @@ try:
     os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(2))  # above pysbx-trace
 except PermissionError:
     pass
-for i in range(20):
-    os.kill(os.getpid(), 0)
-    pid = os.fork()
-    if pid == 0:
-        os._exit(0 if os.sched_getaffinity(0) == full else 1)
-    if os.waitpid(pid, 0)[1]:
-        bad.append('real-time fork %d' % i)
+forks(20, 'real-time fork')
 os.sched_setscheduler(0, os.SCHED_OTHER, os.sched_param(0))
 if os.sched_getaffinity(0) != full:
     bad.append('job at the end: %s' % sorted(os.sched_getaffinity(0)))
