@@ -41,21 +41,29 @@ void pin_startup(struct pin *p)
 		narrow_cpu = cpu;
 }
 
+/* A thread's policy; the reset-on-fork flag is not part of it. */
+static bool normal_policy(pid_t tid)
+{
+	int pol = sched_getscheduler(tid);
+	if (pol < 0)
+		return false;
+	pol &= ~SCHED_RESET_ON_FORK;
+	return pol == SCHED_OTHER || pol == SCHED_BATCH || pol == SCHED_IDLE;
+}
+
 /* Whether thread tid can be narrowed for a resume: a normal policy (a
  * real-time thread would preempt the monitor before its set is back) and a
  * set with the monitor's CPU and another (returned in own). */
 static bool can_narrow(pid_t tid, cpu_set_t *own)
 {
-	int pol = job_realtime ? sched_getscheduler(tid) : SCHED_OTHER;
-	return narrow_cpu >= 0 && (pol == SCHED_OTHER || pol == SCHED_BATCH || pol == SCHED_IDLE) &&
+	return narrow_cpu >= 0 && (!job_realtime || normal_policy(tid)) &&
 	       sched_getaffinity(tid, sizeof *own, own) == 0 &&
 	       CPU_ISSET(narrow_cpu, own) && CPU_COUNT(own) > 1;
 }
 
 bool pin_is_realtime(pid_t tid)
 {
-	int pol = sched_getscheduler(tid);
-	return pol >= 0 && pol != SCHED_OTHER && pol != SCHED_BATCH && pol != SCHED_IDLE;
+	return !normal_policy(tid);  /* gone: no matter */
 }
 
 long pin_cont(pid_t tid, int sig)
