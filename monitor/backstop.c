@@ -285,7 +285,11 @@ void backstop_stop(struct monitor *m, struct thread *th)
 	}
 	int fid = funcs_by_sysnr(arch_syscall_nr(&r));
 	if (fid < 0) {
-		ptrace(PTRACE_CONT, th->tid, 0, 0);  /* not ours: the filter and table disagree */
+		/* the filter and the table disagree: nothing to decide with, so no */
+		log_note("pid %d: denied system call %ld: not in pysbx's table",
+		         (int)th->tid, arch_syscall_nr(&r));
+		deny(th->tid, &r, ENOSYS);
+		pin_cont(th->tid, 0);
 		return;
 	}
 	fill(&c, th, fid);

@@ -182,23 +182,31 @@ static bool loader_var(const char *entry, bool python)
 
 /* Renames the variables in the process's memory.  env is what
  * /proc/<pid>/environ showed; the strings are written only where memory
- * still holds exactly that (nothing has run since the exec). */
-static void rename_loader_vars(struct thread *th, const char *env, size_t len, bool python)
+ * still holds exactly that (nothing has run since the exec).  Returns -1
+ * when one could not be renamed: the program must not run then. */
+static int rename_loader_vars(struct thread *th, const char *env, size_t len, bool python)
 {
 	uint64_t start, end;
 	char *now;
+	int rc = -1;
 	if (procfs_env_range(th->tid, &start, &end) < 0 || end - start != len ||
 	    !(now = malloc(len)))
-		return;
+		return -1;
 	int memfd = aspace_memfd(th->proc->as, th->tid);
-	if (memfd >= 0 && mem_read(th->tid, start, now, len) == 0 && !memcmp(now, env, len))
-		for (size_t at = 0; at < len; at += strnlen(env + at, len - at) + 1) {
-			if (loader_var(env + at, python) && mem_write(memfd, start + at, "X", 1) == 0)
+	if (memfd >= 0 && mem_read(th->tid, start, now, len) == 0 && !memcmp(now, env, len)) {
+		rc = 0;
+		for (size_t at = 0; at < len && rc == 0; at += strnlen(env + at, len - at) + 1) {
+			if (!loader_var(env + at, python))
+				continue;
+			rc = mem_write(memfd, start + at, "X", 1) == 0 ? 0 : -1;
+			if (rc == 0)
 				log_note("pid %d: %.*s renamed X%.*s: the loader will not use it",
 				         (int)th->tid, (int)strcspn(env + at, "="), env + at,
 				         (int)strcspn(env + at + 1, "="), env + at + 1);
 		}
+	}
 	free(now);
+	return rc;
 }
 
 /* Loader variables the job set for its children.  In a Python image the
@@ -208,7 +216,7 @@ static void rename_loader_vars(struct thread *th, const char *env, size_t len, b
  * renamed (LD_PRELOAD= becomes XD_PRELOAD=) before the loader reads them.
  * Read through /proc/<pid>/environ: memory is opened only when one is there.
  * An environment that cannot be read (beyond MAX_CMDLINE with a raised stack
- * limit) is refused: returns -1. */
+ * limit) or a variable that cannot be renamed is refused: returns -1. */
 static int disarm_loader_vars(struct thread *th, bool python)
 {
 	char *env;
@@ -218,10 +226,9 @@ static int disarm_loader_vars(struct thread *th, bool python)
 	bool any = false;
 	for (size_t at = 0; at < len && !any; at += strnlen(env + at, len - at) + 1)
 		any = loader_var(env + at, python);
-	if (any)
-		rename_loader_vars(th, env, len, python);
+	int rc = any ? rename_loader_vars(th, env, len, python) : 0;
 	free(env);
-	return 0;
+	return rc;
 }
 
 /* The new image has run nothing: make it exit before its first instruction. */
@@ -315,7 +322,8 @@ int execstop_handle(struct monitor *m, struct thread *th, int *wait_status)
 	}
 	free(cmdline);
 	if (p->judged && disarm_loader_vars(th, python) < 0) {
-		log_note("pid %d: environment unreadable; not running %s", (int)p->tgid, p->exe);
+		log_note("pid %d: loader variables could not be checked or renamed; not running %s",
+		         (int)p->tgid, p->exe);
 		return refuse(th, wait_status);
 	}
 	if (python && !p->judged) {
