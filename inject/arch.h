@@ -69,10 +69,13 @@ const struct arch_stub *arch_stub(void);
  * because at an exec stop the kernel has yet to store execve's return value in
  * the register that holds the number.  Returns its length (<= 16). */
 size_t arch_gadget_with_nr(long nr, unsigned char buf[16]);
-/* A slot's fast entry at address at: loads trap's address (for the fast
- * path to go on to) and jumps to fast (the stub's exec fast path).  The code
- * page is within 2 GiB of itself, so 32-bit displacements do.  Returns 16. */
-size_t arch_fast_entry(uint64_t at, uint64_t trap, uint64_t fast, unsigned char buf[16]);
+/* A slot's fast entry at address at: loads trap's address (where the fast
+ * path goes on to when the monitor must decide) and the address of the word
+ * holding target (the real function: where a path allowed already goes), and
+ * jumps to fast (the stub's exec fast path).  The code page is within 2 GiB
+ * of itself, so 32-bit displacements do.  Returns 32. */
+size_t arch_fast_entry(uint64_t at, uint64_t trap, uint64_t target, uint64_t fast,
+                       unsigned char buf[32]);
 
 /* Numbers the injector needs. */
 extern const long arch_nr_mmap, arch_nr_munmap, arch_nr_mprotect, arch_nr_exit_group,

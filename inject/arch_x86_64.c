@@ -1,5 +1,6 @@
 /* arch for x86-64 (System V calling convention, Linux system calls). */
 #include "inject/arch.h"
+#include "inject/codepage.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -7,21 +8,31 @@
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 
+#define PYSBX_STR2(x) #x
+#define PYSBX_STR(x) PYSBX_STR2(x)
+
 const long arch_nr_mmap = SYS_mmap, arch_nr_munmap = SYS_munmap,
 	   arch_nr_mprotect = SYS_mprotect, arch_nr_exit_group = SYS_exit_group,
 	   arch_nr_prctl = SYS_prctl, arch_nr_seccomp = SYS_seccomp;
 
-size_t arch_fast_entry(uint64_t at, uint64_t trap, uint64_t fast, unsigned char buf[16])
+size_t arch_fast_entry(uint64_t at, uint64_t trap, uint64_t target, uint64_t fast,
+                       unsigned char buf[32])
 {
-	int32_t to_trap = (int32_t)(trap - (at + 7)), to_fast = (int32_t)(fast - (at + 12));
+	int32_t to_trap = (int32_t)(trap - (at + 7)), to_fast = (int32_t)(fast - (at + 19));
+	int32_t to_word = 24 - 14;
+	memset(buf, 0xcc, 32);
 	buf[0] = 0x4c;  /* lea to_trap(%rip), %r11 */
 	buf[1] = 0x8d;
 	buf[2] = 0x1d;
 	memcpy(buf + 3, &to_trap, 4);
-	buf[7] = 0xe9;  /* jmp to_fast */
-	memcpy(buf + 8, &to_fast, 4);
-	memset(buf + 12, 0xcc, 4);
-	return 16;
+	buf[7] = 0x4c;  /* lea to_word(%rip), %r10: the word at +24 */
+	buf[8] = 0x8d;
+	buf[9] = 0x15;
+	memcpy(buf + 10, &to_word, 4);
+	buf[14] = 0xe9;  /* jmp to_fast */
+	memcpy(buf + 15, &to_fast, 4);
+	memcpy(buf + 24, &target, 8);
+	return 32;
 }
 
 size_t arch_gadget_with_nr(long nr, unsigned char buf[16])
@@ -67,14 +78,18 @@ __asm__(".pushsection .rodata.pysbx_stub,\"a\"\n"
 	"  pop %rbx\n"
 	"  ret\n"
 	"  int3\n"
-	/* Exec fast path (a slot's fast entry loads its trap's address into r11
-	 * and jumps here): faccessat(AT_FDCWD, path, X_OK) in the job; when the
-	 * program cannot be executed the call fails here, with the kernel's errno
-	 * and no stop (an execv along PATH tries every directory); otherwise on to
-	 * the trap, where the monitor decides.  Skipping the stop is safe: the
-	 * real function is never reached from here, and every exec that succeeds
-	 * is judged at its exec stop anyway.  syscall clobbers rcx and r11; rax
-	 * (al of a variadic call) and the argument registers are kept. */
+	/* Exec fast path.  A slot's fast entry loads its trap's address into r11
+	 * and the address of its real function's word into r10, and jumps here.
+	 * First faccessat(AT_FDCWD, path, X_OK) in the job: when the program
+	 * cannot be executed the call fails here, with the kernel's errno and no
+	 * stop (an execv along PATH tries every directory).  Then the path is
+	 * compared with the exec paths the monitor allowed already (codepage.h):
+	 * one of them goes on to the real function, anything else to the trap,
+	 * where the monitor decides.  Skipping the stop is safe either way: every
+	 * exec that succeeds is judged at its exec stop.  The path is read up to
+	 * its first difference from an entry, never past its NUL.  syscall
+	 * clobbers rcx and r11; rax (al of a variadic call) and the argument
+	 * registers are kept. */
 	".balign 16\n"
 	"pysbx_stub_exec_fast:\n"
 	"  push %rax\n"
@@ -82,27 +97,69 @@ __asm__(".pushsection .rodata.pysbx_stub,\"a\"\n"
 	"  push %rdx\n"
 	"  push %rsi\n"
 	"  push %rdi\n"
+	"  push %r8\n"
+	"  push %r9\n"
 	"  push %r11\n"
+	"  push %r10\n"
 	"  mov %rdi, %rsi\n"
 	"  mov $-100, %rdi\n"         /* AT_FDCWD */
 	"  mov $1, %edx\n"            /* X_OK */
 	"  xor %r10d, %r10d\n"
 	"  mov $269, %eax\n"          /* faccessat */
 	"  syscall\n"
-	"  mov %rax, %r10\n"
+	"  test %rax, %rax\n"
+	"  js 5f\n"
+	"  mov 32(%rsp), %rsi\n"      /* the path (saved rdi) */
+	"  lea pysbx_stub_begin+" PYSBX_STR(CODEPAGE_CACHE0) "(%rip), %rdi\n"
+	"  mov $" PYSBX_STR(CODEPAGE_CACHE_N) ", %ecx\n"
+	"1:\n"
+	"  xor %edx, %edx\n"
+	"2:\n"
+	"  movzbl (%rdi,%rdx), %eax\n"
+	"  cmp %al, (%rsi,%rdx)\n"
+	"  jne 3f\n"
+	"  test %al, %al\n"
+	"  jz 4f\n"                   /* the whole path matched */
+	"  inc %edx\n"
+	"  cmp $" PYSBX_STR(CODEPAGE_CACHE_LEN) ", %edx\n"
+	"  jb 2b\n"
+	"3:\n"
+	"  add $" PYSBX_STR(CODEPAGE_CACHE_LEN) ", %rdi\n"
+	"  dec %ecx\n"
+	"  jnz 1b\n"
+	"  pop %r10\n"                /* no entry: on to the trap */
 	"  pop %r11\n"
+	"  jmp 6f\n"
+	"4:\n"
+	"  pop %r10\n"
+	"  pop %r11\n"
+	"  mov (%r10), %r10\n"        /* the real function, 0 if unresolved */
+	"  test %r10, %r10\n"
+	"  jz 6f\n"
+	"  mov %r10, %r11\n"
+	"6:\n"
+	"  pop %r9\n"
+	"  pop %r8\n"
 	"  pop %rdi\n"
 	"  pop %rsi\n"
 	"  pop %rdx\n"
 	"  pop %rcx\n"
 	"  pop %rax\n"
-	"  test %r10, %r10\n"
-	"  jns 1f\n"
+	"  jmp *%r11\n"
+	"5:\n"
+	"  mov %rax, %r11\n"          /* -errno */
+	"  add $16, %rsp\n"
+	"  pop %r9\n"
+	"  pop %r8\n"
+	"  pop %rdi\n"
+	"  pop %rsi\n"
+	"  pop %rdx\n"
+	"  pop %rcx\n"
+	"  pop %rax\n"
+	"  mov %r11, %r10\n"
 	"  neg %r10\n"                /* errno for the deny routine */
 	"  mov $-1, %r11\n"           /* return value */
 	"  jmp pysbx_stub_deny\n"
-	"1:\n"
-	"  jmp *%r11\n"
 	"  int3\n"
 	"pysbx_stub_end:\n"
 	".popsection\n");

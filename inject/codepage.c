@@ -17,6 +17,7 @@ static int fill(int memfd, uint64_t base)
 		return -ENOMEM;
 	memset(img, ARCH_TRAP_BYTE, CODEPAGE_SIZE);
 	memcpy(img, s->code, s->len);
+	memset(img + CODEPAGE_CACHE0, 0, CODEPAGE_CACHE_N * CODEPAGE_CACHE_LEN);  /* "": no path */
 	int rc = mem_write(memfd, base, img, CODEPAGE_SIZE);
 	free(img);
 	return rc;
@@ -41,6 +42,7 @@ int codepage_create(pid_t tid, pid_t tgid, int memfd, uint64_t hint, struct code
 	cp->base = (uint64_t)res->ret;
 	cp->n_used = 0;
 	cp->n_fast = 0;
+	cp->n_cached = 0;
 	return fill(memfd, cp->base);
 }
 
@@ -64,13 +66,13 @@ uint64_t codepage_ret_trap(const struct codepage *cp)
 	return cp->base + arch_stub()->off_ret_trap;
 }
 
-uint64_t codepage_add_fast(int memfd, struct codepage *cp, uint32_t trap)
+uint64_t codepage_add_fast(int memfd, struct codepage *cp, uint32_t trap, uint64_t target)
 {
-	unsigned char code[16];
+	unsigned char code[CODEPAGE_FAST_LEN];
 	if (CODEPAGE_FAST0 + (cp->n_fast + 1) * CODEPAGE_FAST_LEN > CODEPAGE_SIZE)
 		return 0;
 	uint64_t at = cp->base + CODEPAGE_FAST0 + cp->n_fast * CODEPAGE_FAST_LEN;
-	size_t len = arch_fast_entry(at, codepage_trap_addr(cp, trap),
+	size_t len = arch_fast_entry(at, codepage_trap_addr(cp, trap), target,
 	                             cp->base + arch_stub()->off_exec_fast, code);
 	if (mem_write(memfd, at, code, len) < 0)
 		return 0;
@@ -78,9 +80,29 @@ uint64_t codepage_add_fast(int memfd, struct codepage *cp, uint32_t trap)
 	return at;
 }
 
+/* A thread of the job may be comparing against the entry meanwhile.  An
+ * entry is written once: its first byte (0 until then: it matches no path)
+ * last, and x86 stores are seen in order, so a reader sees the whole path
+ * or none of it. */
+int codepage_cache_exec(int memfd, struct codepage *cp, const char *path)
+{
+	size_t len = strlen(path);
+	if (!len || len >= CODEPAGE_CACHE_LEN)
+		return -ENAMETOOLONG;
+	if (cp->n_cached >= CODEPAGE_CACHE_N)
+		return -ENOSPC;
+	uint64_t at = cp->base + CODEPAGE_CACHE0 + (uint64_t)cp->n_cached * CODEPAGE_CACHE_LEN;
+	int rc = mem_write(memfd, at + 1, path + 1, len);  /* the rest and its NUL */
+	if (rc == 0)
+		rc = mem_write(memfd, at, path, 1);
+	if (rc == 0)
+		cp->n_cached++;
+	return rc;
+}
+
 long codepage_alloc_trap(struct codepage *cp)
 {
-	if (CODEPAGE_STUBS0 + cp->n_used >= CODEPAGE_FAST0)
+	if (CODEPAGE_STUBS0 + cp->n_used >= CODEPAGE_CACHE0)
 		return -ENOSPC;
 	return cp->n_used++;
 }

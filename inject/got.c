@@ -40,7 +40,8 @@ int got_redirect(int memfd, struct codepage *cp, struct got_table *t, const stru
 	long idx = got_add(cp, t, s);
 	if (idx < 0)
 		return (int)idx;
-	uint64_t entry = fast ? codepage_add_fast(memfd, cp, (uint32_t)idx) : 0;
+	uint64_t entry = fast ? codepage_add_fast(memfd, cp, (uint32_t)idx, s->target) : 0;
+	t->v[idx].fast = entry != 0;
 	int rc = mem_write_word(memfd, s->addr, entry ? entry : codepage_trap_addr(cp, (uint32_t)idx));
 	if (rc < 0) {
 		cp->n_used--;  /* the last one: take it back */

@@ -21,6 +21,7 @@ struct got_slot {
 	uint32_t func;      /* the monitor's function id */
 	uint32_t object;    /* the monitor's object id */
 	bool dead;          /* its object was unloaded */
+	bool fast;          /* reached through a fast entry (codepage.h) */
 };
 
 struct got_table {

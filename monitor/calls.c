@@ -8,6 +8,7 @@
 #include "inject/mem.h"
 #include "monitor/args.h"
 #include "monitor/backtrace.h"
+#include "monitor/decide.h"
 #include "monitor/funcs.h"
 #include "monitor/loader.h"
 #include "monitor/log.h"
@@ -48,6 +49,23 @@ static void fill_call(struct call *c, const struct thread *th, const struct got_
 	c->object_trusted = s->object < as->n_objs && as->objs[s->object].trusted;
 }
 
+/* An allowed execve/execv through a fast entry: its path may go straight to
+ * the real function next time (codepage.h).  Not when every call is to be
+ * reported (-v) or traced (-b), nor for a program the verdict of which
+ * depends on its arguments.  A path not recorded just stops again. */
+static void remember_exec(struct monitor *m, struct thread *th, const struct got_slot *s,
+                          const struct call *c)
+{
+	const struct func *f = &funcs[c->func];
+	if (!s->fast || c->outer >= 0 || m->opt->verbose || m->opt->backtrace || !c->has_prog ||
+	    f->prog_arg < 0 || !c->a[f->prog_arg].str ||
+	    !decide_program_plain(m->policy, &c->prog))
+		return;
+	int memfd = aspace_memfd(th->proc->as, th->tid);
+	if (memfd >= 0)
+		(void)codepage_cache_exec(memfd, &th->proc->as->cp, c->a[f->prog_arg].str);
+}
+
 static int apply(struct monitor *m, struct thread *th, arch_regs *r, const struct got_slot *s,
                  const struct call *c, struct decision *d)
 {
@@ -60,6 +78,8 @@ static int apply(struct monitor *m, struct thread *th, arch_regs *r, const struc
 		if (!s->target)
 			return deny(th->proc->as, th->tid, r, &funcs[c->outer >= 0 ? c->outer : c->func]);
 		arch_set_pc(r, s->target);
+		if (d->verdict == V_ALLOW)
+			remember_exec(m, th, s, c);
 		if (c->outer < 0 && funcs[c->func].loads)
 			return loader_note_call(th, r, false, s->object);
 		/* dlsym("PyInit_x") cannot return system(): no need to watch its return */

@@ -211,6 +211,11 @@ bool decide_program(const struct policy *p, const struct program *prog,
 	return program_at(p, prog, v, caller, d, 0);
 }
 
+bool decide_program_plain(const struct policy *p, const struct program *prog)
+{
+	return prog->resolved && !prog->fresh && !shell_name(p, prog);
+}
+
 /* --- shell commands ---------------------------------------------------- */
 
 struct shell_ctx {

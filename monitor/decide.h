@@ -53,6 +53,12 @@ void decide_call(const struct policy *p, const struct call *c, const struct job_
 bool decide_program(const struct policy *p, const struct program *prog,
                     const struct job_view *v, pid_t caller, struct decision *d);
 
+/* Whether an allowed program's verdict rests on the file alone: found, not
+ * created during the job, not a shell (whose verdict depends on how it was
+ * asked to read commands).  Such a path may be allowed again without asking
+ * (codepage.h: the exec fast path). */
+bool decide_program_plain(const struct policy *p, const struct program *prog);
+
 /* The argument check alone, whatever the policy's action: run to record what
  * a check would have asked (facts.h). */
 void decide_args(const struct policy *p, const struct call *c, const struct job_view *v,

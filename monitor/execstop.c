@@ -11,10 +11,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "inject/arch.h"
 #include "inject/mem.h"
 #include "inject/remote.h"
 #include "monitor/backstop.h"
 #include "monitor/funcs.h"
+#include "monitor/initstack.h"
 #include "monitor/loader.h"
 #include "monitor/log.h"
 #include "monitor/prefetch.h"
@@ -47,12 +49,72 @@ static const struct elfscan_report *scan_exe(pid_t pid, struct stat *st)
 		return NULL;
 	/* the report's identity is the file's (one fstat, the cache's) */
 	if (elfscan_cached_fd_opts(fd, path, 0, &r) == 0) {
+		st->st_mode = S_IFREG;  /* an image the kernel loaded */
 		st->st_dev = r->id.dev;
 		st->st_ino = r->id.ino;
+		st->st_size = r->id.size;
+		st->st_mtim = r->id.mtime;
+		st->st_ctim = r->id.ctime;
 	} else if (fstat(fd, st) < 0)
 		memset(st, 0, sizeof *st);
 	close(fd);
 	return r;
+}
+
+/* What the new image was given: its argument and environment strings (as
+ * /proc/<pid>/cmdline and environ show them) and the name it was run by
+ * (AT_EXECFN: a script for #!).  From its stack (initstack.h), or from /proc
+ * when that cannot be used. */
+struct given {
+	const char *args, *env;
+	size_t args_len, env_len;
+	uint64_t env_addr;           /* where env is in memory; 0: ask /proc */
+	bool env_read;               /* false: beyond MAX_CMDLINE, or unreadable */
+	char execfn[CALL_MAX_PATH];  /* "" when unknown */
+	char *own_args, *own_env;    /* the /proc reads */
+};
+
+static char stack_buf[INITSTACK_WINDOW];  /* one exec stop at a time */
+
+static void given_from_proc(pid_t pid, struct given *g)
+{
+	uint64_t fn_addr;
+	if (procfs_read(pid, "cmdline", &g->own_args, &g->args_len, MAX_CMDLINE) == 0)
+		g->args = g->own_args;
+	else
+		g->args_len = 0;
+	g->env_read = procfs_read(pid, "environ", &g->own_env, &g->env_len, MAX_CMDLINE) == 0;
+	if (g->env_read)
+		g->env = g->own_env;
+	if (procfs_auxv(pid, AT_EXECFN, &fn_addr) < 0 ||
+	    mem_read_str(pid, fn_addr, g->execfn, sizeof g->execfn) < 0)
+		g->execfn[0] = 0;
+}
+
+static void given_read(pid_t pid, struct given *g)
+{
+	arch_regs r;
+	struct initstack s;
+	memset(g, 0, sizeof *g);
+	g->args = g->env = "";
+	if (arch_get_regs(pid, &r) < 0 || initstack_read(pid, arch_sp(&r), stack_buf, &s) < 0) {
+		given_from_proc(pid, g);
+		return;
+	}
+	g->args = s.args;
+	g->args_len = s.args_len;
+	g->env = s.env;
+	g->env_len = s.env_len;
+	g->env_addr = s.env_addr;
+	g->env_read = true;
+	if (s.execfn && strlen(s.execfn) < sizeof g->execfn)
+		strcpy(g->execfn, s.execfn);
+}
+
+static void given_free(struct given *g)
+{
+	free(g->own_args);
+	free(g->own_env);
 }
 
 /* The image through /proc/<pid>/exe: the very file mapped, even a memfd or a
@@ -64,21 +126,33 @@ static void identity_image(struct monitor *m, pid_t pid, struct program *prog)
 	identity_of(m, exe, &prog->fresh, &prog->known_as);
 }
 
-/* What the exec ran: the file named to execve (AT_EXECFN: a script for #!),
- * and the image loaded (the script's interpreter, or the same file). */
-static int exec_program(struct monitor *m, struct proc *p, struct call *c, const struct stat *st)
+/* The image's own path (the kernel's, readlink of /proc/<pid>/exe) when the
+ * exec named exactly it: nothing to resolve.  A deleted file's path is not
+ * a path. */
+static bool names_image(const char *given, const char *exe)
 {
-	uint64_t fn_addr;
-	char fn[CALL_MAX_PATH];
+	return given[0] == '/' && !strcmp(given, exe) && !strstr(exe, " (deleted)");
+}
+
+/* What the exec ran: the file named to execve, and the image loaded (the
+ * script's interpreter, or the same file; st is the image's). */
+static int exec_program(struct monitor *m, struct proc *p, struct call *c, const struct stat *st,
+                        const struct given *g)
+{
 	struct program *prog = &c->prog;
 	c->has_prog = true;
-	if (procfs_auxv(p->tgid, AT_EXECFN, &fn_addr) == 0 &&
-	    mem_read_str(p->tgid, fn_addr, fn, sizeof fn) >= 0)
-		prog->given = strdup(fn);
-	else
-		prog->given = strdup(p->exe);
+	prog->given = strdup(g->execfn[0] ? g->execfn : p->exe);
 	if (!prog->given)
 		return -ENOMEM;
+	prog->interpreter = monitor_is_interpreter(m, st->st_dev, st->st_ino);
+	if (names_image(prog->given, p->exe)) {
+		char exe[64];
+		snprintf(exe, sizeof exe, "/proc/%d/exe", (int)p->tgid);
+		if (!(prog->resolved = strdup(p->exe)))
+			return -ENOMEM;
+		identity_of_stat(m, exe, st, &prog->fresh, &prog->known_as);
+		return 0;
+	}
 	prog->resolved = world_realpath(p->tgid, prog->given);
 	if (!prog->resolved || strcmp(prog->resolved, p->exe) != 0) {
 		/* a script, or a name that no longer resolves (/dev/fd/N closed on
@@ -87,7 +161,6 @@ static int exec_program(struct monitor *m, struct proc *p, struct call *c, const
 		if (!prog->resolved)
 			prog->resolved = strdup(p->exe);
 	}
-	prog->interpreter = monitor_is_interpreter(m, st->st_dev, st->st_ino);
 	if (!prog->resolved)
 		return -ENOMEM;
 	identity_of(m, prog->resolved, &prog->fresh, &prog->known_as);
@@ -98,18 +171,18 @@ static int exec_program(struct monitor *m, struct proc *p, struct call *c, const
 
 /* Fills a call as if execve(given, argv) had been trapped, from the new image. */
 static int exec_call(struct monitor *m, struct proc *p, struct call *c, const struct stat *st,
-                     char *cmdline, size_t len)
+                     const struct given *g)
 {
 	memset(c, 0, sizeof *c);
 	c->layer = LAYER_EXEC;
 	c->func = funcs_by_name("execve");
 	c->outer = -1;
 	c->pid = c->tid = p->tgid;
-	int rc = exec_program(m, p, c, st);
+	int rc = exec_program(m, p, c, st, g);
 	if (rc < 0)
 		return rc;
 	size_t argc;
-	char **argv = procfs_split(cmdline, len, &argc);
+	char **argv = procfs_split((char *)g->args, g->args_len, &argc);
 	if (!argv)
 		return -ENOMEM;
 	c->nargs = 2;
@@ -125,12 +198,12 @@ static int exec_call(struct monitor *m, struct proc *p, struct call *c, const st
 }
 
 /* Returns true when the program may run. */
-static bool judge(struct monitor *m, struct proc *p, const struct stat *st, char *cmdline,
-                  size_t len)
+static bool judge(struct monitor *m, struct proc *p, const struct stat *st,
+                  const struct given *g)
 {
 	struct call c;
 	struct decision d = {0};
-	if (exec_call(m, p, &c, st, cmdline, len) < 0) {
+	if (exec_call(m, p, &c, st, g) < 0) {
 		d.verdict = V_DENY;
 		strcpy(d.why, "out of memory reading the program");
 	} else
@@ -180,16 +253,18 @@ static bool loader_var(const char *entry, bool python)
 	return hit;
 }
 
-/* Renames the variables in the process's memory.  env is what
- * /proc/<pid>/environ showed; the strings are written only where memory
- * still holds exactly that (nothing has run since the exec).  Returns -1
- * when one could not be renamed: the program must not run then. */
-static int rename_loader_vars(struct thread *th, const char *env, size_t len, bool python)
+/* Renames the variables in the process's memory.  g->env is what the exec
+ * stop read; the strings are written only where memory still holds exactly
+ * that (nothing has run since the exec).  Returns -1 when one could not be
+ * renamed: the program must not run then. */
+static int rename_loader_vars(struct thread *th, const struct given *g, bool python)
 {
-	uint64_t start, end;
+	uint64_t start = g->env_addr, end = start + g->env_len;
+	const char *env = g->env;
+	size_t len = g->env_len;
 	char *now;
 	int rc = -1;
-	if (procfs_env_range(th->tid, &start, &end) < 0 || end - start != len ||
+	if ((!start && procfs_env_range(th->tid, &start, &end) < 0) || end - start != len ||
 	    !(now = malloc(len)))
 		return -1;
 	int memfd = aspace_memfd(th->proc->as, th->tid);
@@ -214,21 +289,17 @@ static int rename_loader_vars(struct thread *th, const char *env, size_t len, bo
  * like any other object before they run; LD_AUDIT libraries run before that,
  * and in other programs nothing watches the loader: there the variables are
  * renamed (LD_PRELOAD= becomes XD_PRELOAD=) before the loader reads them.
- * Read through /proc/<pid>/environ: memory is opened only when one is there.
- * An environment that cannot be read (beyond MAX_CMDLINE with a raised stack
- * limit) or a variable that cannot be renamed is refused: returns -1. */
-static int disarm_loader_vars(struct thread *th, bool python)
+ * Memory is opened only when one is there.  An environment that could not be
+ * read (beyond MAX_CMDLINE with a raised stack limit) or a variable that
+ * cannot be renamed is refused: returns -1. */
+static int disarm_loader_vars(struct thread *th, const struct given *g, bool python)
 {
-	char *env;
-	size_t len;
-	if (procfs_read(th->tid, "environ", &env, &len, MAX_CMDLINE) < 0)
+	if (!g->env_read)
 		return -1;
 	bool any = false;
-	for (size_t at = 0; at < len && !any; at += strnlen(env + at, len - at) + 1)
-		any = loader_var(env + at, python);
-	int rc = any ? rename_loader_vars(th, env, len, python) : 0;
-	free(env);
-	return rc;
+	for (size_t at = 0; at < g->env_len && !any; at += strnlen(g->env + at, g->env_len - at) + 1)
+		any = loader_var(g->env + at, python);
+	return any ? rename_loader_vars(th, g, python) : 0;
 }
 
 /* The new image has run nothing: make it exit before its first instruction. */
@@ -294,8 +365,8 @@ void execstop_prefetch(struct monitor *m, struct thread *th)
 int execstop_handle(struct monitor *m, struct thread *th, int *wait_status)
 {
 	struct proc *p = th->proc;
-	char exe[PATH_MAX], *cmdline = NULL;
-	size_t len = 0;
+	char exe[PATH_MAX];
+	struct given g;
 	struct stat st;
 	aspace_put(p->as);
 	p->as = aspace_new();
@@ -309,23 +380,21 @@ int execstop_handle(struct monitor *m, struct thread *th, int *wait_status)
 		return -ENOMEM;
 	const struct elfscan_report *img = scan_exe(p->tgid, &st);
 	bool python = is_python(img);
-	if (procfs_read(p->tgid, "cmdline", &cmdline, &len, MAX_CMDLINE) < 0)
-		cmdline = NULL;
+	given_read(p->tgid, &g);
 	size_t argc = 0;
-	char **argv = cmdline ? procfs_split(cmdline, len, &argc) : NULL;
+	char **argv = procfs_split((char *)g.args, g.args_len, &argc);
 	log_exec(p->tgid, p->exe, argv, argc, p->judged, python);
 	free(argv);
 	*wait_status = 0;
-	if (p->judged && !judge(m, p, &st, cmdline ? cmdline : (char *)"", cmdline ? len : 0)) {
-		free(cmdline);
-		return refuse(th, wait_status);
-	}
-	free(cmdline);
-	if (p->judged && disarm_loader_vars(th, python) < 0) {
+	bool refused = p->judged && !judge(m, p, &st, &g);
+	if (!refused && p->judged && disarm_loader_vars(th, &g, python) < 0) {
 		log_note("pid %d: loader variables could not be checked or renamed; not running %s",
 		         (int)p->tgid, p->exe);
-		return refuse(th, wait_status);
+		refused = true;
 	}
+	given_free(&g);
+	if (refused)
+		return refuse(th, wait_status);
 	if (python && !p->judged) {
 		p->judged = true;  /* the first Python interpreter: the job starts here */
 		note_interpreter(m, &st, p->exe);

@@ -172,19 +172,28 @@ static int known_index(struct identity *id, const char *path, const struct stat 
 	return found;
 }
 
+void identity_of_stat(struct monitor *m, const char *path, const struct stat *st, bool *fresh,
+                      const char **known_as)
+{
+	*fresh = false;
+	*known_as = NULL;
+	if (!S_ISREG(st->st_mode))
+		return;
+	*fresh = after(&st->st_ctim, &m->id.job_start);
+	if (!m->id.built)
+		build(m);
+	int k = known_index(&m->id, path, st);
+	if (k == -2)
+		*fresh = true;  /* changed under our eyes: as good as made by the job */
+	else if (k >= 0)
+		*known_as = m->id.known[k].name;
+}
+
 void identity_of(struct monitor *m, const char *path, bool *fresh, const char **known_as)
 {
 	struct stat st;
 	*fresh = false;
 	*known_as = NULL;
-	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
-		return;
-	*fresh = after(&st.st_ctim, &m->id.job_start);
-	if (!m->id.built)
-		build(m);
-	int k = known_index(&m->id, path, &st);
-	if (k == -2)
-		*fresh = true;  /* changed under our eyes: as good as made by the job */
-	else if (k >= 0)
-		*known_as = m->id.known[k].name;
+	if (stat(path, &st) == 0)
+		identity_of_stat(m, path, &st, fresh, known_as);
 }

@@ -11,6 +11,7 @@
 #define PYSBX_IDENTITY_H
 
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <limits.h>
 #include <sys/types.h>
 #include <time.h>
@@ -55,5 +56,9 @@ void identity_free(struct identity *id);
  * after the job started, and the name of the known program it is a copy of
  * (NULL when none).  An unreadable file is neither. */
 void identity_of(struct monitor *m, const char *path, bool *fresh, const char **known_as);
+/* The same for a file stat'ed already (st); path opens that very file when it
+ * must be hashed (a file found there that is not st is taken as fresh). */
+void identity_of_stat(struct monitor *m, const char *path, const struct stat *st, bool *fresh,
+                      const char **known_as);
 
 #endif
