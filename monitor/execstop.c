@@ -374,11 +374,12 @@ int execstop_handle(struct monitor *m, struct thread *th, int *wait_status)
 		return -ENOMEM;
 	if (!p->filtered && pin_is_realtime(p->tgid))
 		pin_job_realtime();  /* set where no filter sees it (pin.h) */
+	/* the image first: the first look at a new /proc/<pid> is the costly one */
+	const struct elfscan_report *img = scan_exe(p->tgid, &st);
 	free(p->exe);
 	p->exe = procfs_readlink(p->tgid, "exe", exe, sizeof exe) > 0 ? strdup(exe) : NULL;
 	if (!p->exe)
 		return -ENOMEM;
-	const struct elfscan_report *img = scan_exe(p->tgid, &st);
 	bool python = is_python(img);
 	given_read(p->tgid, &g);
 	size_t argc = 0;

@@ -88,23 +88,37 @@ int initstack_parse(struct initstack *s)
 	}
 }
 
-int initstack_read(pid_t pid, uint64_t sp, char *buf, struct initstack *s)
+/* Reads [sp, sp + want) page by page, so the read stops at the end of the
+ * stack mapping; returns the bytes read or a negative errno. */
+static ssize_t read_from(pid_t pid, uint64_t sp, char *buf, size_t want)
 {
-	/* page by page, so the read stops at the end of the stack mapping */
-	struct iovec local = {buf, INITSTACK_WINDOW}, remote[INITSTACK_WINDOW / PAGE + 1];
+	struct iovec local = {buf, want}, remote[INITSTACK_WINDOW / PAGE + 1];
 	size_t n = 0, total = 0;
 	uint64_t at = sp;
-	while (total < INITSTACK_WINDOW) {
+	while (total < want) {
 		size_t len = PAGE - (size_t)(at % PAGE);
-		if (len > INITSTACK_WINDOW - total)
-			len = INITSTACK_WINDOW - total;
+		if (len > want - total)
+			len = want - total;
 		remote[n++] = (struct iovec){(void *)(uintptr_t)at, len};
 		at += len;
 		total += len;
 	}
 	ssize_t got = process_vm_readv(pid, &local, 1, remote, n, 0);
-	if (got <= 0)
-		return got < 0 ? -errno : -EIO;
-	*s = (struct initstack){.buf = buf, .len = (size_t)got, .sp = sp};
-	return initstack_parse(s);
+	return got < 0 ? -errno : got;
+}
+
+int initstack_read(pid_t pid, uint64_t sp, char *buf, struct initstack *s)
+{
+	/* most stacks hold everything within a page or two of sp: read those
+	 * first, the whole window only when something lies beyond */
+	size_t first = PAGE - (size_t)(sp % PAGE) + PAGE;
+	for (size_t want = first;; want = INITSTACK_WINDOW) {
+		ssize_t got = read_from(pid, sp, buf, want);
+		if (got <= 0)
+			return got < 0 ? (int)got : -EIO;
+		*s = (struct initstack){.buf = buf, .len = (size_t)got, .sp = sp};
+		int rc = initstack_parse(s);
+		if (rc != -E2BIG || (size_t)got < want || want == INITSTACK_WINDOW)
+			return rc;
+	}
 }
