@@ -24,7 +24,7 @@ FUZZ_ELF_SEEDS     ?= 48
 FUZZ_ARGS          ?=
 
 FB          := build-fuzz
-FUZZ_NAMES  := elfscan policy shsplit jsonw decide
+FUZZ_NAMES  := elfscan policy shsplit jsonw decide initstack
 FUZZ_BINS   := $(addprefix $(FB)/fuzz_,$(FUZZ_NAMES))
 
 FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
@@ -41,6 +41,7 @@ FUZZ_SRC_shsplit := monitor/shsplit.c
 FUZZ_SRC_jsonw   := monitor/jsonw.c
 FUZZ_SRC_decide  := monitor/decide.c monitor/policy.c monitor/funcs.c monitor/shsplit.c \
                     monitor/policy_blob.S
+FUZZ_SRC_initstack := monitor/initstack.c
 
 # Longest input, and the time one input may take before it counts as a hang
 # (generous: an ELF input with 80000 system call sites takes 0.15 s alone but
@@ -48,17 +49,20 @@ FUZZ_SRC_decide  := monitor/decide.c monitor/policy.c monitor/funcs.c monitor/sh
 # ELF inputs are whole files (the seeds are up to 200 KB, the fixture with
 # 100000 system calls 210 KB); the text inputs
 # are bounded by what the monitor would read (a policy line is at most 199
-# characters, commands are typically short but nesting needs room).
+# characters, commands are typically short but nesting needs room); a stack
+# image by the monitor's read of it (INITSTACK_WINDOW, 64 KB).
 FUZZ_MAXLEN_elfscan := 262144
 FUZZ_MAXLEN_policy  := 16384
 FUZZ_MAXLEN_shsplit := 8192
 FUZZ_MAXLEN_jsonw   := 4096
 FUZZ_MAXLEN_decide  := 8192
+FUZZ_MAXLEN_initstack := 65536
 FUZZ_TIMEOUT_elfscan := 60
 FUZZ_TIMEOUT_policy  := 10
 FUZZ_TIMEOUT_shsplit := 10
 FUZZ_TIMEOUT_jsonw   := 10
 FUZZ_TIMEOUT_decide  := 10
+FUZZ_TIMEOUT_initstack := 10
 # Token dictionaries (libFuzzer -dict) for the text formats.
 FUZZ_DICT_policy  := tests/fuzz/dict/policy.dict
 FUZZ_DICT_shsplit := tests/fuzz/dict/shsplit.dict
@@ -136,6 +140,8 @@ fuzz-seed-jsonw:
 	@$(call fuzz_seed,jsonw)
 fuzz-seed-decide:
 	@$(call fuzz_seed,decide)
+fuzz-seed-initstack:
+	@$(call fuzz_seed,initstack)
 
 # Coverage: the same harnesses built with clang's source-based coverage (no
 # sanitizers), run once over the corpus and the seeds, reported per file.
