@@ -66,18 +66,28 @@ bool pin_is_realtime(pid_t tid)
 	return !normal_policy(tid);  /* gone: no matter */
 }
 
+bool pin_narrow(pid_t tid, cpu_set_t *own)
+{
+	cpu_set_t one;
+	if (!can_narrow(tid, own))
+		return false;
+	CPU_ZERO(&one);
+	CPU_SET(narrow_cpu, &one);
+	return sched_setaffinity(tid, sizeof one, &one) == 0;
+}
+
+void pin_restore(pid_t tid, const cpu_set_t *own)
+{
+	(void)sched_setaffinity(tid, sizeof *own, own);  /* gone: fine */
+}
+
 long pin_cont(pid_t tid, int sig)
 {
-	cpu_set_t own, one;
-	bool narrowed = can_narrow(tid, &own);
-	if (narrowed) {
-		CPU_ZERO(&one);
-		CPU_SET(narrow_cpu, &one);
-		narrowed = sched_setaffinity(tid, sizeof one, &one) == 0;
-	}
+	cpu_set_t own;
+	bool narrowed = pin_narrow(tid, &own);
 	long rc = ptrace(PTRACE_CONT, tid, 0, (void *)(long)sig);
 	if (narrowed)
-		(void)sched_setaffinity(tid, sizeof own, &own);
+		pin_restore(tid, &own);
 	return rc;
 }
 

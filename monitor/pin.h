@@ -65,4 +65,13 @@ bool pin_is_realtime(pid_t tid);
  * Returns ptrace's result. */
 long pin_cont(pid_t tid, int sig);
 
+/* The same for a wake-up the monitor causes otherwise: reaping a child's exit
+ * wakes the parent waiting for it.  pin_narrow before, pin_restore after,
+ * with nothing between that lets the monitor sleep (the thread, running or
+ * not, cannot run on the monitor's CPU meanwhile, so its own code never
+ * sees the narrowed set).  own receives the thread's set; false when it was
+ * not narrowed (then no pin_restore). */
+bool pin_narrow(pid_t tid, cpu_set_t *own);
+void pin_restore(pid_t tid, const cpu_set_t *own);
+
 #endif

@@ -22,7 +22,7 @@
 
 long trace_options(void)
 {
-	return PTRACE_O_EXITKILL | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEFORK |
+	return PTRACE_O_EXITKILL | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT | PTRACE_O_TRACEFORK |
 	       PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACESYSGOOD |
 	       PTRACE_O_TRACESECCOMP;
 }
@@ -157,6 +157,21 @@ static void drop_orphan(void *ctx, struct thread *th)
 	}
 }
 
+/* A thread about to exit.  The last thread of a process whose parent is in
+ * the job: the parent may be waiting for it, and the monitor's reap of this
+ * exit is what wakes it (a traced child is the tracer's to reap first).
+ * next_event queues the parent on the monitor's CPU for that wake-up:
+ * otherwise it wakes on the idle CPU and its SIGCHLD stop must wake the
+ * monitor's CPU again, two cross-CPU wake-ups a child. */
+static void on_exit_stop(struct monitor *m, struct thread *th)
+{
+	struct proc *p = th->proc;
+	if (p && th->tid == p->tgid && p->nthreads == 1 && p->parent &&
+	    tracee_proc(&m->t, p->parent))
+		tracee_mark_exiting(&m->t, p);
+	resume(th, 0);
+}
+
 static void on_exit_status(struct monitor *m, pid_t tid, int st)
 {
 	struct thread *th = tracee_thread(&m->t, tid);
@@ -278,6 +293,9 @@ static void on_stop(struct monitor *m, pid_t tid, int st)
 	case PTRACE_EVENT_SECCOMP:
 		backstop_stop(m, th);
 		return;
+	case PTRACE_EVENT_EXIT:
+		on_exit_stop(m, th);
+		return;
 	case PTRACE_EVENT_STOP:
 		/* a child's first stop (SIGTRAP), or a group-stop (the stop signal) */
 		if (is_stop_signal(sig))
@@ -322,11 +340,36 @@ static int exit_code(const struct monitor *m)
 	return 125;
 }
 
+/* The next event.  While a process marked exiting is to be reaped, each
+ * event is looked at first (WNOWAIT): when it is that exit, the parent is
+ * narrowed to the monitor's CPU around the reap that wakes it (pin.h). */
+static pid_t next_event(struct monitor *m, int *st)
+{
+	siginfo_t si;
+	cpu_set_t own;
+	bool narrowed = false;
+	struct proc *p = NULL;
+	if (!m->t.n_exiting)
+		return waitpid(-1, st, __WALL);
+	memset(&si, 0, sizeof si);
+	if (waitid(P_ALL, 0, &si, WEXITED | WSTOPPED | __WALL | WNOWAIT) < 0)
+		return -1;
+	if (si.si_code == CLD_EXITED || si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED) {
+		p = tracee_proc(&m->t, si.si_pid);
+		if (p && p->exiting && tracee_proc(&m->t, p->parent))
+			narrowed = pin_narrow(p->parent, &own);
+	}
+	pid_t tid = waitpid(si.si_pid, st, __WALL);
+	if (narrowed)
+		pin_restore(p->parent, &own);
+	return tid;
+}
+
 int trace_run(struct monitor *m)
 {
 	for (;;) {
 		int st;
-		pid_t tid = waitpid(-1, &st, __WALL);
+		pid_t tid = next_event(m, &st);
 		if (tid < 0) {
 			if (errno == EINTR)
 				continue;

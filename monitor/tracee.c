@@ -100,8 +100,17 @@ struct proc *tracee_add_proc(struct tracees *t, pid_t tgid, pid_t parent)
 	return p;
 }
 
+void tracee_mark_exiting(struct tracees *t, struct proc *p)
+{
+	if (!p->exiting)
+		t->n_exiting++;
+	p->exiting = true;
+}
+
 void tracee_del_proc(struct tracees *t, struct proc *p)
 {
+	if (p->exiting)
+		t->n_exiting--;
 	for (struct proc **pp = &t->procs[bucket(p->tgid)]; *pp; pp = &(*pp)->hnext)
 		if (*pp == p) {
 			*pp = p->hnext;

@@ -24,6 +24,7 @@ struct proc {
 	bool filtered;         /* runs under the seccomp filter (inherited, kept across exec) */
 	struct aspace *as;
 	char *exe;             /* the current image, from /proc/<pid>/exe */
+	bool exiting;          /* past its exit stop, its parent in the job (trace.c) */
 	struct proc *hnext;
 };
 
@@ -57,6 +58,7 @@ struct tracees {
 	struct proc *procs[TRACEE_BUCKETS];
 	size_t n_threads, n_procs;
 	size_t n_held;  /* threads held: walks for them are skipped when none is */
+	size_t n_exiting;  /* procs marked exiting (tracee_mark_exiting) */
 };
 
 struct thread *tracee_thread(struct tracees *t, pid_t tid);
@@ -66,6 +68,8 @@ struct proc *tracee_proc(struct tracees *t, pid_t tgid);
 struct thread *tracee_add_thread(struct tracees *t, pid_t tid, struct proc *p);
 void tracee_del_thread(struct tracees *t, struct thread *th);
 struct proc *tracee_add_proc(struct tracees *t, pid_t tgid, pid_t parent);
+/* Marks p exiting (counted in n_exiting until it is deleted). */
+void tracee_mark_exiting(struct tracees *t, struct proc *p);
 void tracee_del_proc(struct tracees *t, struct proc *p);
 /* Binds a held thread to its process. */
 void tracee_bind(struct tracees *t, struct thread *th, struct proc *p);

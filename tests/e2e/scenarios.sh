@@ -203,6 +203,27 @@ def forks(n, what):
         if os.waitpid(pid, 0)[1]:
             bad.append('%s %d' % (what, i))
 forks(30, 'fork')
+def after_exits(n):
+    # children exiting while the parent runs, then a parent that waited: the
+    # monitor's reap of an exit wakes the parent queued on its CPU, and the
+    # parent's own code (and what it forks) must never see that
+    procs = [subprocess.Popen(['true']) for _ in range(n)]
+    while any(p.poll() is None for p in procs):
+        if os.sched_getaffinity(0) != full:
+            bad.append('parent during exits: %s' % sorted(os.sched_getaffinity(0)))
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0 if os.sched_getaffinity(0) == full else 1)
+        if os.waitpid(pid, 0)[1]:
+            bad.append('fork during exits')
+    for i in range(n):
+        subprocess.run(['true'])
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0 if os.sched_getaffinity(0) == full else 1)
+        if os.waitpid(pid, 0)[1] or os.sched_getaffinity(0) != full:
+            bad.append('after a child exit %d' % i)
+after_exits(20)
 for i in range(10):
     r = subprocess.run([sys.executable, '-c', 'import os; print(sorted(os.sched_getaffinity(0)))'],
                        capture_output=True, text=True)
