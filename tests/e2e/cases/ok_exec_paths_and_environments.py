@@ -1,10 +1,14 @@
 # expect: ok
-# Allowed programs keep working whatever the path and environment: a path too
-# long to be remembered, the same program under several names, an environment
-# too large for the exec stop's read of the new stack (read through /proc
-# then), an empty argument, and the arguments and environment arrive intact.
+# Allowed programs keep working whatever the path and environment: more paths
+# than the code page remembers, a path too long to be remembered, the same
+# program under several names, an environment too large for the exec stop's
+# read of the new stack (read through /proc then), an empty argument, and the
+# arguments and environment arrive intact.
 import os, subprocess
 long_path = "/usr/bin/" + "./" * 80 + "true"
+for _ in range(2):  # 40 names of one program: more than the code page remembers
+    for k in range(40):
+        subprocess.run(["/usr/bin/" + "./" * k + "true"], check=True)
 for _ in range(3):
     subprocess.run([long_path], check=True)
     subprocess.run(["/usr/bin/true"], check=True)
