@@ -146,17 +146,12 @@ __asm__(".pushsection .rodata.pysbx_stub,\"a\"\n"
 	"  pop %rcx\n"
 	"  pop %rax\n"
 	"  jmp *%r11\n"
-	"5:\n"
-	"  mov %rax, %r11\n"          /* -errno */
-	"  add $16, %rsp\n"
-	"  pop %r9\n"
-	"  pop %r8\n"
-	"  pop %rdi\n"
-	"  pop %rsi\n"
-	"  pop %rdx\n"
-	"  pop %rcx\n"
-	"  pop %rax\n"
-	"  mov %r11, %r10\n"
+	"5:\n"                         /* cannot be executed: */
+	"  add $16, %rsp\n"           /* saved r10 and r11 not needed */
+	"  mov %rax, %r10\n"          /* -errno, kept by the restore */
+	"  lea 7f(%rip), %r11\n"
+	"  jmp 6b\n"
+	"7:\n"
 	"  neg %r10\n"                /* errno for the deny routine */
 	"  mov $-1, %r11\n"           /* return value */
 	"  jmp pysbx_stub_deny\n"
