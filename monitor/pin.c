@@ -81,6 +81,14 @@ void pin_restore(pid_t tid, const cpu_set_t *own)
 	(void)sched_setaffinity(tid, sizeof *own, own);  /* gone: fine */
 }
 
+void pin_unkeep(pid_t tid, const cpu_set_t *own)
+{
+	cpu_set_t now;
+	if (narrow_cpu >= 0 && sched_getaffinity(tid, sizeof now, &now) == 0 &&
+	    CPU_COUNT(&now) == 1 && CPU_ISSET(narrow_cpu, &now))
+		pin_restore(tid, own);
+}
+
 long pin_cont(pid_t tid, int sig)
 {
 	cpu_set_t own;

@@ -74,4 +74,15 @@ long pin_cont(pid_t tid, int sig);
 bool pin_narrow(pid_t tid, cpu_set_t *own);
 void pin_restore(pid_t tid, const cpu_set_t *own);
 
+/* A vfork child is the one exception to "never seen": from its first stop to
+ * its exec stop it stays narrowed (pin_narrow without pin_restore).  It runs
+ * only a few calls there while its parent is suspended, and left free the
+ * scheduler moves it to the other CPU at once (the new task, then again at
+ * the exec), each move a wake-up of a halted CPU and a stop reported across
+ * CPUs.  Its code before the exec sees the monitor's CPU as its set; what it
+ * execs, forks or clones gets its own set back before running (trace.c).
+ * pin_unkeep puts own back when the set is still the narrowed one (the child
+ * did not set one of its own meanwhile). */
+void pin_unkeep(pid_t tid, const cpu_set_t *own);
+
 #endif

@@ -27,9 +27,20 @@ long trace_options(void)
 	       PTRACE_O_TRACESECCOMP;
 }
 
+/* ESRCH from ptrace: it died meanwhile (SIGKILL); its exit is reported next. */
 static void resume(struct thread *th, int sig)
 {
-	/* ESRCH: it died meanwhile (SIGKILL); its exit is reported next */
+	/* a vfork child stays on the monitor's CPU until its exec (pin.h) */
+	if (th->vfork_child && !th->kept)
+		th->kept = pin_narrow(th->tid, &th->kept_set);
+	if (th->vfork_child && th->kept) {
+		ptrace(PTRACE_CONT, th->tid, 0, (void *)(long)sig);
+		return;
+	}
+	if (th->kept) {  /* forked or cloned by a kept vfork child */
+		pin_unkeep(th->tid, &th->kept_set);
+		th->kept = false;
+	}
 	pin_cont(th->tid, sig);
 }
 
@@ -97,6 +108,11 @@ static void on_new_child(struct monitor *m, struct thread *parent)
 		return;
 	}
 	tracee_bind(&m->t, th, p);
+	th->vfork_child = (flags & CLONE_VFORK) && !(flags & CLONE_THREAD);
+	if (parent->kept) {  /* it inherited the narrowed set: resume puts its own back */
+		th->kept = true;
+		th->kept_set = parent->kept_set;
+	}
 	if (!(flags & CLONE_THREAD)) {
 		/* the child returns through the same frames, dlopen's included */
 		memcpy(th->rets, parent->rets, sizeof th->rets);
@@ -222,6 +238,11 @@ static void on_exec(struct monitor *m, pid_t pid)
 		kill(pid, SIGKILL);
 		return;
 	}
+	if (th->kept) {  /* a vfork child's own set, before the new image runs */
+		pin_unkeep(th->tid, &th->kept_set);
+		th->kept = false;
+	}
+	th->vfork_child = false;
 	int st = 0;
 	int rc = execstop_handle(m, th, &st);
 	if (rc < 0)

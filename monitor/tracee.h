@@ -9,6 +9,7 @@
 #ifndef PYSBX_TRACEE_H
 #define PYSBX_TRACEE_H
 
+#include <sched.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -48,6 +49,11 @@ struct thread {
 	/* A new child's first stop can arrive before its parent's fork event, which
 	 * says whether it shares memory.  Until then it is held: kept stopped. */
 	bool held;
+	/* A vfork child (CLONE_VFORK, not a thread) until its exec, and whether
+	 * the monitor keeps it on its CPU meanwhile (pin.h), its own set kept. */
+	bool vfork_child;
+	bool kept;
+	cpu_set_t kept_set;
 	struct thread *hnext;
 };
 
