@@ -3,6 +3,8 @@
 
 #include <sys/ptrace.h>
 
+#include "monitor/procfs.h"
+
 /* The CPU stopped threads are queued on, or -1: no narrowing (see pin.h:
  * without the real-time policy the narrowed set could be seen by the job). */
 static int narrow_cpu = -1;
@@ -74,6 +76,14 @@ bool pin_narrow(pid_t tid, cpu_set_t *own)
 	CPU_ZERO(&one);
 	CPU_SET(narrow_cpu, &one);
 	return sched_setaffinity(tid, sizeof one, &one) == 0;
+}
+
+bool pin_narrow_asleep(pid_t tid, cpu_set_t *own)
+{
+	/* Asleep or stopped: not on a CPU, so the kernel only requeues it (or
+	 * sets the mask for its next wake-up), and the monitor does not wait. */
+	char st = procfs_state(tid);
+	return (st == 'S' || st == 'D' || st == 't' || st == 'T') && pin_narrow(tid, own);
 }
 
 void pin_restore(pid_t tid, const cpu_set_t *own)

@@ -67,12 +67,20 @@ long pin_cont(pid_t tid, int sig);
 
 /* The same for a wake-up the monitor causes otherwise: reaping a child's exit
  * wakes the parent waiting for it.  pin_narrow before, pin_restore after,
- * with nothing between that lets the monitor sleep (the thread, running or
- * not, cannot run on the monitor's CPU meanwhile, so its own code never
- * sees the narrowed set).  own receives the thread's set; false when it was
- * not narrowed (then no pin_restore). */
+ * with nothing between that lets the monitor sleep, so the thread cannot run
+ * on the monitor's CPU meanwhile and its own code never sees the narrowed
+ * set.  own receives the thread's set; false when it was not narrowed (then
+ * no pin_restore).  pin_narrow is for a thread at a ptrace stop only. */
 bool pin_narrow(pid_t tid, cpu_set_t *own);
 void pin_restore(pid_t tid, const cpu_set_t *own);
+/* pin_narrow for a thread that may be running: narrows it only when
+ * /proc says it is asleep or stopped.  Narrowing a thread that runs on the
+ * other CPU makes sched_setaffinity wait for that CPU to move it, the monitor
+ * sleeps, and the thread can run on the monitor's CPU with the narrowed set
+ * before the monitor wakes (a fork there kept it: e2e t_cpu_set_children).
+ * Left: a thread woken by something else (a signal from outside the job)
+ * between the look and the narrowing. */
+bool pin_narrow_asleep(pid_t tid, cpu_set_t *own);
 
 /* A vfork child is the one exception to "never seen": from its first stop to
  * its exec stop it stays narrowed (pin_narrow without pin_restore).  It runs

@@ -94,6 +94,24 @@ int procfs_auxv(pid_t pid, unsigned long type, uint64_t *val)
 
 /* /proc/<pid>/stat: "pid (comm) state ppid pgrp ..."; comm may hold spaces
  * and parentheses, so parse from the last ')'. */
+char procfs_state(pid_t pid)
+{
+	/* One short read: the state follows the command name, which the kernel
+	 * keeps to 15 bytes, and no later field holds a ')'. */
+	char path[32], buf[96];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	char *rp = strrchr(buf, ')');
+	return rp && rp[1] == ' ' ? rp[2] : 0;
+}
+
 pid_t procfs_pgrp(pid_t pid)
 {
 	char *buf;

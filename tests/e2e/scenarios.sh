@@ -206,16 +206,21 @@ forks(30, 'fork')
 def after_exits(n):
     # children exiting while the parent runs, then a parent that waited: the
     # monitor's reap of an exit wakes the parent queued on its CPU, and the
-    # parent's own code (and what it forks) must never see that
-    procs = [subprocess.Popen(['true']) for _ in range(n)]
-    while any(p.poll() is None for p in procs):
-        if os.sched_getaffinity(0) != full:
-            bad.append('parent during exits: %s' % sorted(os.sched_getaffinity(0)))
-        pid = os.fork()
-        if pid == 0:
-            os._exit(0 if os.sched_getaffinity(0) == full else 1)
-        if os.waitpid(pid, 0)[1]:
-            bad.append('fork during exits')
+    # parent's own code (and what it forks) must never see that, even when
+    # it is running on the other CPU at the reap (rounds of eight exits, the
+    # parent looking at its set in a tight loop meanwhile)
+    for r in range(20):
+        procs = [subprocess.Popen(['true']) for _ in range(8)]
+        while any(p.poll() is None for p in procs):
+            for k in range(200):
+                if os.sched_getaffinity(0) != full:
+                    bad.append('parent during exits %d' % r)
+                    break
+            pid = os.fork()
+            if pid == 0:
+                os._exit(0 if os.sched_getaffinity(0) == full else 1)
+            if os.waitpid(pid, 0)[1]:
+                bad.append('fork during exits %d' % r)
     for i in range(n):
         subprocess.run(['true'])
         pid = os.fork()
