@@ -5,6 +5,7 @@ dispatch loop of ceval with no calls into C libraries and no system calls.
 The cleanest test that a monitor costs nothing while no dangerous call happens.
 """
 import sys
+import worktime
 
 N = 5_000_000
 
@@ -27,4 +28,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    worktime.run(main)

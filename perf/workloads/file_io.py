@@ -9,15 +9,13 @@ measured and not the disk: on the project's VMs creating a file in /tmp costs fr
 0.1 to 3 ms depending on the moment, which would drown any monitor's cost.
 PYSBX_PERF_TMPDIR overrides the place.
 
-It prints {"work_s": ...} on stdout, the time of the passes alone: the runner
-reports the ratio of that too, the per-operation cost without the interpreter's
-start-up (a fixed cost the start-up workload measures on its own).
+Like every workload it prints the time of its work alone (worktime.py): here the
+per-operation cost of the I/O without the interpreter's start-up.
 """
-import json
 import os
 import sys
 import tempfile
-import time
+import worktime
 
 FILES = 1500
 PASSES = 4
@@ -54,13 +52,10 @@ def scratch_dir():
 def main():
     passes = int(sys.argv[1]) if len(sys.argv) > 1 else PASSES
     with tempfile.TemporaryDirectory(prefix="pysbx-perf-", dir=scratch_dir()) as root:
-        start = time.perf_counter()
         for _ in range(passes):
             if one_pass(root, FILES) != 0 or os.listdir(root):
                 sys.exit("file_io: sizes or leftovers differ")
-        work = time.perf_counter() - start
-    print(json.dumps({"work_s": work}))
 
 
 if __name__ == "__main__":
-    main()
+    worktime.run(main)

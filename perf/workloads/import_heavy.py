@@ -8,11 +8,11 @@ Modules that act when imported (open a browser, print) are left out; modules
 missing on this system are skipped. Measures the per-object cost of dlopen.
 """
 import importlib
-import json
 import os
 import sys
 import sysconfig
 import warnings
+import worktime
 
 # Importing these does something visible, or drags in a test suite or a GUI.
 SKIP = {"antigravity", "this", "__hello__", "__phello__", "__main__", "idlelib", "turtledemo",
@@ -45,9 +45,9 @@ def main():
             loaded += 1
         except Exception:   # absent here (Windows-only, optional package): not the point
             failed += 1
-    print(json.dumps({"extensions": exts, "imported": loaded, "unavailable": failed,
-                      "numpy": "numpy" in sys.modules}))
+    return {"extensions": exts, "imported": loaded, "unavailable": failed,
+            "numpy": "numpy" in sys.modules}
 
 
 if __name__ == "__main__":
-    main()
+    worktime.run(main)

@@ -7,6 +7,7 @@ C accelerator (_json) on the hot path, plus the Python-level encoder for indent.
 import json
 import random
 import sys
+import worktime
 
 ROUNDS = 15
 
@@ -40,4 +41,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    worktime.run(main)

@@ -5,6 +5,7 @@ tuple unpacking, no allocation in the inner loop. CPU-bound, no system calls.
 """
 import math
 import sys
+import worktime
 
 STEPS = 100_000
 PI2 = 4.0 * math.pi * math.pi   # G * M_sun in AU^3 / year^2
@@ -86,4 +87,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    worktime.run(main)

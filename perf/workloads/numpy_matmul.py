@@ -4,11 +4,11 @@ numpy's matmul calls the system BLAS (OpenBLAS with pthreads when installed),
 which runs on one thread per core: the monitor must trace those threads without
 slowing them. The runner skips this workload when numpy is not installed.
 """
-import json
 import os
 import sys
 
 import numpy as np
+import worktime
 
 SIZE = 1200
 ROUNDS = 8
@@ -34,8 +34,8 @@ def main():
         c = (c @ b) / SIZE
     if not np.isfinite(c).all():
         sys.exit("numpy_matmul: result is not finite")
-    print(json.dumps({"blas": blas_library(), "threads": len(os.listdir("/proc/self/task"))}))
+    return {"blas": blas_library(), "threads": len(os.listdir("/proc/self/task"))}
 
 
 if __name__ == "__main__":
-    main()
+    worktime.run(main)

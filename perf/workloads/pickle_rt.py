@@ -6,6 +6,7 @@ audit event), nested containers, shared references and bytes, protocols 2 and 5.
 import pickle
 import random
 import sys
+import worktime
 
 ROUNDS = 12
 
@@ -44,4 +45,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    worktime.run(main)

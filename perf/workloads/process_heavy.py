@@ -8,6 +8,7 @@ dangerous calls. The program run is harmless whatever the monitor decides.
 import shutil
 import subprocess
 import sys
+import worktime
 
 COUNT = 800
 
@@ -20,4 +21,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    worktime.run(main)

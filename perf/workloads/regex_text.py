@@ -7,6 +7,7 @@ The _sre engine is on the hot path.
 import random
 import re
 import sys
+import worktime
 
 ROUNDS = 3
 
@@ -67,4 +68,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    worktime.run(main)

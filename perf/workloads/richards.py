@@ -5,6 +5,7 @@ scheduled by priority: attribute access, method dispatch, small-object allocatio
 branches. CPU-bound, no system calls.
 """
 import sys
+import worktime
 
 ROUNDS = 10
 
@@ -236,4 +237,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    worktime.run(main)
