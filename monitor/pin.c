@@ -1,6 +1,7 @@
 /* pin: pysbx-trace on one CPU, stopped threads resumed on it (see pin.h). */
 #include "monitor/pin.h"
 
+#include <string.h>
 #include <sys/ptrace.h>
 
 #include "monitor/procfs.h"
@@ -78,12 +79,15 @@ bool pin_narrow(pid_t tid, cpu_set_t *own)
 	return sched_setaffinity(tid, sizeof one, &one) == 0;
 }
 
-bool pin_narrow_asleep(pid_t tid, cpu_set_t *own)
+bool pin_narrow_waiting(pid_t tid, cpu_set_t *own)
 {
-	/* Asleep or stopped: not on a CPU, so the kernel only requeues it (or
-	 * sets the mask for its next wake-up), and the monitor does not wait. */
-	char st = procfs_state(tid);
-	return (st == 'S' || st == 'D' || st == 't' || st == 'T') && pin_narrow(tid, own);
+	/* Blocked in wait4/waitid: off every CPU, and woken only by what its
+	 * children report (through the monitor, which reaps a traced child first)
+	 * or by a signal.  Not "asleep" in general: a thread in a short sleep
+	 * (a lock, a page) wakes by itself, and one that runs when the narrowing
+	 * comes makes the monitor wait while it runs on the monitor's CPU. */
+	char w[32];
+	return procfs_wchan(tid, w, sizeof w) > 0 && strcmp(w, "do_wait") == 0 && pin_narrow(tid, own);
 }
 
 void pin_restore(pid_t tid, const cpu_set_t *own)

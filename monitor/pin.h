@@ -73,14 +73,15 @@ long pin_cont(pid_t tid, int sig);
  * no pin_restore).  pin_narrow is for a thread at a ptrace stop only. */
 bool pin_narrow(pid_t tid, cpu_set_t *own);
 void pin_restore(pid_t tid, const cpu_set_t *own);
-/* pin_narrow for a thread that may be running: narrows it only when
- * /proc says it is asleep or stopped.  Narrowing a thread that runs on the
- * other CPU makes sched_setaffinity wait for that CPU to move it, the monitor
- * sleeps, and the thread can run on the monitor's CPU with the narrowed set
- * before the monitor wakes (a fork there kept it: e2e t_cpu_set_children).
- * Left: a thread woken by something else (a signal from outside the job)
- * between the look and the narrowing. */
-bool pin_narrow_asleep(pid_t tid, cpu_set_t *own);
+/* pin_narrow for a thread that may be running: narrows it only when /proc
+ * says it is blocked in wait4 or waitid (its wchan is do_wait).  Narrowing a
+ * thread that runs on the other CPU makes sched_setaffinity wait for that CPU
+ * to move it, the monitor sleeps, and the thread can run on the monitor's CPU
+ * with the narrowed set before the monitor wakes (a fork there kept it: e2e
+ * t_cpu_set_children).  Any sleep is not enough: a thread in a short sleep
+ * (a lock) was seen to wake between the look and the narrowing.  Left: a
+ * thread in wait4 woken by a signal in that instant. */
+bool pin_narrow_waiting(pid_t tid, cpu_set_t *own);
 
 /* A vfork child is the one exception to "never seen": from its first stop to
  * its exec stop it stays narrowed (pin_narrow without pin_restore).  It runs

@@ -94,22 +94,22 @@ int procfs_auxv(pid_t pid, unsigned long type, uint64_t *val)
 
 /* /proc/<pid>/stat: "pid (comm) state ppid pgrp ..."; comm may hold spaces
  * and parentheses, so parse from the last ')'. */
-char procfs_state(pid_t pid)
+ssize_t procfs_wchan(pid_t pid, char *buf, size_t cap)
 {
-	/* One short read: the state follows the command name, which the kernel
-	 * keeps to 15 bytes, and no later field holds a ')'. */
-	char path[32], buf[96];
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	char path[32];
+	snprintf(path, sizeof path, "/proc/%d/wchan", (int)pid);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
+	if (fd < 0 || cap == 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	ssize_t n = read(fd, buf, cap - 1);
 	close(fd);
-	if (n <= 0)
-		return 0;
+	if (n < 0)
+		return -1;
 	buf[n] = 0;
-	char *rp = strrchr(buf, ')');
-	return rp && rp[1] == ' ' ? rp[2] : 0;
+	return n;
 }
 
 pid_t procfs_pgrp(pid_t pid)

@@ -378,7 +378,7 @@ static pid_t next_event(struct monitor *m, int *st)
 	if (si.si_code == CLD_EXITED || si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED) {
 		p = tracee_proc(&m->t, si.si_pid);
 		if (p && p->exiting && tracee_proc(&m->t, p->parent))
-			narrowed = pin_narrow_asleep(p->parent, &own);
+			narrowed = pin_narrow_waiting(p->parent, &own);
 	}
 	pid_t tid = waitpid(si.si_pid, st, __WALL);
 	if (narrowed)
