@@ -1,6 +1,7 @@
 /* pin: pysbx-trace on one CPU, stopped threads resumed on it (see pin.h). */
 #include "monitor/pin.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
 
@@ -79,15 +80,26 @@ bool pin_narrow(pid_t tid, cpu_set_t *own)
 	return sched_setaffinity(tid, sizeof one, &one) == 0;
 }
 
+bool pin_active(void)
+{
+	return narrow_cpu >= 0;
+}
+
 bool pin_narrow_waiting(pid_t tid, cpu_set_t *own)
 {
-	/* Blocked in wait4/waitid: off every CPU, and woken only by what its
-	 * children report (through the monitor, which reaps a traced child first)
-	 * or by a signal.  Not "asleep" in general: a thread in a short sleep
-	 * (a lock, a page) wakes by itself, and one that runs when the narrowing
-	 * comes makes the monitor wait while it runs on the monitor's CPU. */
-	char w[32];
-	return procfs_wchan(tid, w, sizeof w) > 0 && strcmp(w, "do_wait") == 0 && pin_narrow(tid, own);
+	/* Blocked in wait4/waitid (/proc/<tid>/wchan is the function it sleeps
+	 * in): off every CPU, and woken only by what its children report (through
+	 * the monitor, which reaps a traced child first) or by a signal.  Not
+	 * "asleep" in general: a thread in a short sleep (a lock, a page) wakes
+	 * by itself, and one that runs when the narrowing comes makes the monitor
+	 * wait while it runs on the monitor's CPU. */
+	char *w;
+	size_t len;
+	if (!pin_active() || procfs_read(tid, "wchan", &w, &len, 64) < 0)
+		return false;
+	bool waiting = len == 7 && memcmp(w, "do_wait", 7) == 0;
+	free(w);
+	return waiting && pin_narrow(tid, own);
 }
 
 void pin_restore(pid_t tid, const cpu_set_t *own)

@@ -82,6 +82,9 @@ void pin_restore(pid_t tid, const cpu_set_t *own);
  * (a lock) was seen to wake between the look and the narrowing.  Left: a
  * thread in wait4 woken by a signal in that instant. */
 bool pin_narrow_waiting(pid_t tid, cpu_set_t *own);
+/* Whether resumes are narrowed at all (real-time policy granted, no --no-pin):
+ * without it the monitor need not track exits for pin_narrow_waiting. */
+bool pin_active(void);
 
 /* A vfork child is the one exception to "never seen": from its first stop to
  * its exec stop it stays narrowed (pin_narrow without pin_restore).  It runs

@@ -94,24 +94,6 @@ int procfs_auxv(pid_t pid, unsigned long type, uint64_t *val)
 
 /* /proc/<pid>/stat: "pid (comm) state ppid pgrp ..."; comm may hold spaces
  * and parentheses, so parse from the last ')'. */
-ssize_t procfs_wchan(pid_t pid, char *buf, size_t cap)
-{
-	char path[32];
-	snprintf(path, sizeof path, "/proc/%d/wchan", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || cap == 0) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	ssize_t n = read(fd, buf, cap - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = 0;
-	return n;
-}
-
 pid_t procfs_pgrp(pid_t pid)
 {
 	char *buf;

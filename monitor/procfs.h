@@ -15,9 +15,6 @@ int procfs_auxv(pid_t pid, unsigned long type, uint64_t *val);
 /* Where the process's environment strings are (/proc/<pid>/stat, fields 50
  * and 51): [*start, *end).  0 or a negative errno. */
 int procfs_env_range(pid_t pid, uint64_t *start, uint64_t *end);
-/* /proc/<pid>/wchan: the kernel function thread pid sleeps in ("do_wait"
- * for wait4 and waitid), "0" when it is not asleep.  Its length, or -1. */
-ssize_t procfs_wchan(pid_t pid, char *buf, size_t cap);
 /* Process group of pid, or -1. */
 pid_t procfs_pgrp(pid_t pid);
 /* Splits a NUL-separated buffer (cmdline, environ) into a NULL-terminated vector

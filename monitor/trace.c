@@ -182,7 +182,7 @@ static void drop_orphan(void *ctx, struct thread *th)
 static void on_exit_stop(struct monitor *m, struct thread *th)
 {
 	struct proc *p = th->proc;
-	if (p && th->tid == p->tgid && p->nthreads == 1 && p->parent &&
+	if (pin_active() && p && th->tid == p->tgid && p->nthreads == 1 && p->parent &&
 	    tracee_proc(&m->t, p->parent))
 		tracee_mark_exiting(&m->t, p);
 	resume(th, 0);
