@@ -1,7 +1,6 @@
 /* pin: pysbx-trace on one CPU, stopped threads resumed on it (see pin.h). */
 #include "monitor/pin.h"
 
-#include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
 
@@ -93,13 +92,9 @@ bool pin_narrow_waiting(pid_t tid, cpu_set_t *own)
 	 * "asleep" in general: a thread in a short sleep (a lock, a page) wakes
 	 * by itself, and one that runs when the narrowing comes makes the monitor
 	 * wait while it runs on the monitor's CPU. */
-	char *w;
-	size_t len;
-	if (!pin_active() || procfs_read(tid, "wchan", &w, &len, 64) < 0)
-		return false;
-	bool waiting = len == 7 && memcmp(w, "do_wait", 7) == 0;
-	free(w);
-	return waiting && pin_narrow(tid, own);
+	char w[32];
+	return pin_active() && procfs_peek(tid, "wchan", w, sizeof w) > 0 &&
+	       strcmp(w, "do_wait") == 0 && pin_narrow(tid, own);
 }
 
 void pin_restore(pid_t tid, const cpu_set_t *own)

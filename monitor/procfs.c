@@ -92,6 +92,23 @@ int procfs_auxv(pid_t pid, unsigned long type, uint64_t *val)
 	return rc;
 }
 
+ssize_t procfs_peek(pid_t pid, const char *what, char *buf, size_t cap)
+{
+	char path[64];
+	if (cap == 0)
+		return -1;
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, what);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, cap - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = 0;
+	return n;
+}
+
 /* /proc/<pid>/stat: "pid (comm) state ppid pgrp ..."; comm may hold spaces
  * and parentheses, so parse from the last ')'. */
 pid_t procfs_pgrp(pid_t pid)

@@ -10,6 +10,10 @@
 ssize_t procfs_readlink(pid_t pid, const char *what, char *buf, size_t cap);
 /* Whole file /proc/<pid>/<what>, at most max bytes (-E2BIG beyond); caller frees. */
 int procfs_read(pid_t pid, const char *what, char **buf, size_t *len, size_t max);
+/* The start of /proc/<pid>/<what>, at most cap - 1 bytes, into buf (NUL
+ * added), with one read and no allocation: for the monitor's per-event looks.
+ * Its length, or -1. */
+ssize_t procfs_peek(pid_t pid, const char *what, char *buf, size_t cap);
 /* Value of auxiliary vector entry type (AT_BASE, AT_EXECFN ...), or -ENOENT. */
 int procfs_auxv(pid_t pid, unsigned long type, uint64_t *val);
 /* Where the process's environment strings are (/proc/<pid>/stat, fields 50
