@@ -20,9 +20,14 @@ PKGS        := libelf inih libseccomp
 LOADED_PKGS := capstone libunwind-ptrace
 DEB_DEPS    := build-essential pkg-config libelf-dev libunwind-dev libinih-dev libcmocka-dev \
                libseccomp-dev libcapstone-dev python3 python3-dev graphviz groff-base man-db time
-PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) $(LOADED_PKGS) 2>/dev/null)
-PKG_LIBS    := -Wl,-Bstatic $(shell pkg-config --static --libs $(PKGS) 2>/dev/null) -Wl,-Bdynamic -ldl
-CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+# The library flags are looked up when a recipe first uses them, not when
+# this file is read: `make deps demo` installs the packages (and pkg-config)
+# before the first compile asks for them.  `lazy` expands its command once
+# and keeps the result for the rest of the run.
+lazy        = $(eval $(1) := $$(shell $(2)))$($(1))
+PKG_CFLAGS  = $(call lazy,PKG_CFLAGS_,pkg-config --cflags $(PKGS) $(LOADED_PKGS) 2>/dev/null)
+PKG_LIBS    = -Wl,-Bstatic $(call lazy,PKG_LIBS_,pkg-config --static --libs $(PKGS) 2>/dev/null) -Wl,-Bdynamic -ldl
+CMOCKA_LIBS = $(call lazy,CMOCKA_LIBS_,pkg-config --libs cmocka 2>/dev/null)
 
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -fno-strict-aliasing $(PKG_CFLAGS)

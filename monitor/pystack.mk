@@ -3,7 +3,7 @@
 # as "monitor/pystack_layout311.h" (hence -I$(B)).  The generator is a host
 # program built without the project's CFLAGS (no sanitizers) and run once.
 
-PYSTACK_PY311_CFLAGS ?= $(shell pkg-config --cflags python-3.11 2>/dev/null || \
+PYSTACK_PY311_CFLAGS ?= $(call lazy,PYSTACK_PY311_CFLAGS_, pkg-config --cflags python-3.11 2>/dev/null || \
                           echo -I/usr/include/python3.11)
 PYSTACK_GEN    := $(B)/monitor/pystack-gen/layout311
 PYSTACK_LAYOUT := $(B)/monitor/pystack_layout311.h

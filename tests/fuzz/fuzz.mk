@@ -29,10 +29,10 @@ FUZZ_BINS   := $(addprefix $(FB)/fuzz_,$(FUZZ_NAMES))
 
 FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
                -fno-omit-frame-pointer
-FUZZ_CFLAGS := -g -O1 -std=gnu11 -Wall -Wextra $(FUZZ_SAN) \
+FUZZ_CFLAGS = -g -O1 -std=gnu11 -Wall -Wextra $(FUZZ_SAN) \
                $(shell pkg-config --cflags libelf inih capstone 2>/dev/null)
 FUZZ_CPPFLAGS := -D_GNU_SOURCE -I.
-FUZZ_LDLIBS := $(shell pkg-config --libs libelf inih capstone 2>/dev/null)
+FUZZ_LDLIBS = $(call lazy,FUZZ_LDLIBS_,pkg-config --libs libelf inih capstone 2>/dev/null)
 
 # The library sources each harness links (compiled by clang).
 FUZZ_SRC_elfscan := $(ELFSCAN_SRC)
@@ -149,7 +149,7 @@ FUZZ_LLVM_COV      ?= llvm-cov
 FUZZ_LLVM_PROFDATA ?= llvm-profdata
 FC := $(FB)/cov
 fuzz_cov_obj = $(patsubst %.S,$(FC)/obj/%.o,$(patsubst %.c,$(FC)/obj/%.o,$(1)))
-FUZZ_COV_CFLAGS := -g -O0 -std=gnu11 -fprofile-instr-generate -fcoverage-mapping \
+FUZZ_COV_CFLAGS = -g -O0 -std=gnu11 -fprofile-instr-generate -fcoverage-mapping \
                    $(shell pkg-config --cflags libelf inih capstone 2>/dev/null)
 
 $(FC)/obj/%.o: %.c
