@@ -368,6 +368,7 @@ int execstop_handle(struct monitor *m, struct thread *th, int *wait_status)
 	char exe[PATH_MAX];
 	struct given g;
 	struct stat st;
+	mem_forget(th->tid);  /* its descriptors read the old image */
 	aspace_put(p->as);
 	p->as = aspace_new();
 	if (!p->as)

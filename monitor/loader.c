@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "inject/linkmap.h"
@@ -23,17 +24,24 @@
 #define MAX_NAMESPACES 16
 
 /* The scan of the file actually mapped at addr: opened through map_files, so a
- * file renamed or replaced on disk after it was mapped cannot stand in for it. */
+ * file renamed or replaced on disk after it was mapped cannot stand in for it.
+ * map_files needs CAP_SYS_ADMIN; without it the file is opened by its path
+ * and must be the mapped one (device and inode, as the maps line gives them),
+ * or it is not scanned at all (the caller fails closed). */
 static const struct elfscan_report *scan_mapping(pid_t pid, const struct procfs_map *map,
                                                  unsigned opts)
 {
 	char path[96];
 	const struct elfscan_report *r = NULL;
+	struct stat st;
 	snprintf(path, sizeof path, "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, (int)pid,
 	         map->start, map->end);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		fd = open(map->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && (fd = open(map->path, O_RDONLY | O_CLOEXEC)) >= 0 &&
+	    (fstat(fd, &st) < 0 || st.st_dev != map->dev || st.st_ino != map->ino)) {
+		close(fd);
+		fd = -1;
+	}
 	if (fd < 0)
 		return NULL;
 	if (elfscan_cached_fd_opts(fd, map->path, opts, &r) < 0)
@@ -85,7 +93,7 @@ static bool in_codepage(const struct aspace *as, uint64_t word)
  * functions are watched (dlopen, dlsym: layers 2 and 3). */
 static bool records_every_call(const struct monitor *m)
 {
-	return m->opt->log_path || m->opt->audit;
+	return log_enabled() || m->opt->audit;
 }
 
 static bool must_stop(const struct monitor *m, const char *path, int fid)
