@@ -318,12 +318,12 @@ static int refuse(struct thread *th, int *wait_status)
 	return 1;
 }
 
-/* The first Python process of a lineage gets the seccomp filter; its
- * descendants inherit it.  Without it the process does not run. */
+/* The first Python process of a lineage gets the seccomp filters; its
+ * descendants inherit them.  Without them the process does not run. */
 static int filter(struct monitor *m, struct thread *th, int *wait_status)
 {
 	struct remote_result res;
-	if (th->proc->filtered || !th->proc->as->cp.base)
+	if (th->proc->filtered)
 		return 0;
 	int rc = backstop_install(m, th, &res);
 	if (res.died) {
@@ -339,6 +339,10 @@ static int filter(struct monitor *m, struct thread *th, int *wait_status)
 	return 0;
 }
 
+/* A Python image: its GOT layer, then its filter.  A Python whose GOT layer
+ * cannot be installed does not run (fail closed); one without a dynamic
+ * loader (statically linked) has no GOT to redirect and runs under the
+ * filter alone, which is said. */
 static int hook_python(struct monitor *m, struct thread *th, int *wait_status)
 {
 	struct remote_result res;
@@ -347,9 +351,14 @@ static int hook_python(struct monitor *m, struct thread *th, int *wait_status)
 		*wait_status = res.wait_status;
 		return 1;
 	}
-	if (rc < 0)
-		log_note("pid %d: Python image not hooked (%s): its GOT layer is off",
-		         (int)th->tid, rc == -ENOEXEC ? "statically linked" : strerror(-rc));
+	if (rc == -ENOEXEC)
+		log_note("pid %d: statically linked Python: no GOT layer, the system-call filter "
+		         "alone holds it", (int)th->tid);
+	else if (rc < 0) {
+		log_note("pid %d: cannot install the GOT layer in %s (%s); not running it",
+		         (int)th->tid, th->proc->exe ? th->proc->exe : "a Python image", strerror(-rc));
+		return refuse(th, wait_status);
+	}
 	return filter(m, th, wait_status);
 }
 

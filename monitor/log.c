@@ -709,6 +709,26 @@ void log_call(const struct call *c, const struct decision *d, bool enforced)
 		human_call(c, d, enforced);
 }
 
+void log_syscall(pid_t pid, long nr, const char *name, bool enforced)
+{
+	if (!enforced)
+		lg.would_deny++;
+	struct jw *j = begin("syscall", pid);
+	if (!j)
+		return;
+	jw_key(j, "nr");
+	jw_int(j, nr);
+	jw_key(j, "name");
+	jw_str(j, name);
+	jw_key(j, "decision");
+	jw_str(j, "deny");
+	jw_key(j, "enforced");
+	jw_bool(j, enforced);
+	jw_key(j, "why");
+	jw_str(j, "not on pysbx's allow-list");
+	finish(j);
+}
+
 /* Before the summary: was the file changed by someone else?  Then it is
  * restored from pysbx's copy and the change is recorded.  The job is gone
  * by now, so nothing races the restore. */

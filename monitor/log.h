@@ -62,6 +62,8 @@ void log_object(pid_t pid, const char *path, const char *verdict, const char *wh
 void log_redirect(pid_t pid, const char *path, size_t n_slots);
 /* A decided call; enforced is false in audit mode. */
 void log_call(const struct call *c, const struct decision *d, bool enforced);
+/* A system call off the allow-list (surface.h), refused or (audit) recorded. */
+void log_syscall(pid_t pid, long nr, const char *name, bool enforced);
 void log_summary(int exit_code, unsigned long calls, unsigned long denied);
 
 /* "pysbx: ..." on stderr: the monitor's own problems and notes. */

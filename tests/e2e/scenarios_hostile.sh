@@ -49,7 +49,7 @@ print('OK' if r.stdout == arg.encode() and s.returncode == 0 else (len(r.stdout)
 t_big_output_complete() {
   local py=$1 d; d=$(scratch)
   "$TRACE" "$py" "$here/cases/hostile_big_output.py" >"$d/out" 2>"$d/err"
-  local o e; o=$(stat -c %s "$d/out"); e=$(drop_notes <"$d/err" | wc -c)
+  local o e; o=$(stat -c %s "$d/out"); e=$(size_without_notes "$d/err")
   [ "$o" = $((50 * 1048576 + 4)) ] && [ "$e" = $((50 * 1048576)) ] && ok "$FUNCNAME" ||
     bad "$FUNCNAME" "stdout $o, stderr $e bytes"
   rm -rf "$d"
