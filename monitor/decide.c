@@ -174,6 +174,10 @@ static bool check_location(const struct policy *p, const char *path, bool interp
                            struct decision *d)
 {
 	const struct rule_word *dir;
+	size_t n = strlen(path), k = strlen(" (deleted)");
+	if (n >= k && !strcmp(path + n - k, " (deleted)") && !interpreter)
+		return verdict(d, V_DENY, &p->outside_rule, "%s: its file was deleted, so it lives "
+		               "nowhere it could be allowed from", path);
 	if (interpreter && p->allow_interpreter)
 		return verdict(d, V_ALLOW, &p->interpreter_rule, "%s is the job's interpreter",
 		               path);

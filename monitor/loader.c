@@ -723,18 +723,26 @@ static int find_loader(pid_t pid, uint64_t *brk, uint64_t *rdebug)
 	uint64_t base;
 	struct procfs_maps maps;
 	int rc = procfs_auxv(pid, AT_BASE, &base);
-	if (rc < 0 || !base)
-		return -ENOEXEC;  /* no program interpreter: a static executable */
+	if (rc < 0)
+		return -ENOEXEC;
+	/* no program interpreter: a static executable, or the dynamic loader
+	 * run as the program (ld.so PROGRAM), which is where its own image is */
+	bool itself = !base;
+	if (itself && procfs_auxv(pid, AT_PHDR, &base) < 0)
+		return -ENOEXEC;
 	rc = procfs_maps_read(pid, &maps);
 	if (rc < 0)
 		return rc;
+	const struct procfs_map *image = procfs_maps_find(&maps, base);
+	if (image && image->offset == 0)
+		base = image->start;  /* AT_BASE, or AT_PHDR's mapping: the load address */
 	const struct procfs_map *map = procfs_maps_find(&maps, base);
 	const struct elfscan_report *ld = map ? scan_mapping(pid, map, 0) : NULL;
 	const struct elfscan_symbol *sb = ld ? elfscan_find(ld, "_dl_debug_state", NULL) : NULL;
 	const struct elfscan_symbol *sr = ld ? elfscan_find(ld, "_r_debug", NULL) : NULL;
 	procfs_maps_free(&maps);
 	if (!sb || !sr)
-		return -ENOENT;
+		return itself ? -ENOEXEC : -ENOENT;
 	*brk = base + sb->value;
 	*rdebug = base + sr->value;
 	return 0;
