@@ -74,11 +74,54 @@ static bool check_shell_cmd(const struct policy *p, const char *cmd, size_t len,
                             const struct job_view *v, pid_t caller, struct decision *d,
                             unsigned depth);
 
-/* How a shell was asked to read commands: sh [-abCefhimnuvx] [-o opt] ... */
+/* How a shell was asked to read commands, read the way dash (and bash run as
+ * sh) reads its command line:
+ *   sh [-+FLAGS]... [-+o NAME]... [--] [FILE [ARG...]]
+ *   sh -c [...] CMD [NAME [ARG...]]      sh -s [...] [ARG...]
+ * Flags combine (-ec); an o in a group takes the next word as its option
+ * name (-eo interactive), and the long names mean the letters (-o
+ * interactive is -i, -o stdin is -s); "--" and a lone "-" end the options.
+ * bash's long options: --rcfile and --init-file read a file as commands at
+ * start (refused), -O/+O take a shopt name. */
 struct sh_mode {
 	bool cmd, stdin_, interactive;
+	const char *startup;  /* a file read as commands before anything else */
 	const char *operand;  /* command string (cmd) or script file */
 };
+
+static void sh_long_name(struct sh_mode *m, const char *name, bool on)
+{
+	if (!name)
+		return;
+	if (!strcmp(name, "interactive"))
+		m->interactive = on;
+	else if (!strcmp(name, "stdin"))
+		m->stdin_ = on;
+}
+
+/* One -FLAGS or +FLAGS word; returns how many following words it took. */
+static size_t sh_flags(struct sh_mode *m, const struct program *prog, size_t i)
+{
+	const char *a = prog->argv[i];
+	bool on = a[0] == '-';
+	size_t took = 0;
+	for (const char *c = a + 1; *c; c++) {
+		const char *next = i + 1 + took < prog->argc ? prog->argv[i + 1 + took] : NULL;
+		if (*c == 'c')
+			m->cmd = on;
+		else if (*c == 's')
+			m->stdin_ = on;
+		else if (*c == 'i')
+			m->interactive = on;
+		else if (*c == 'o' || *c == 'O') {
+			if (*c == 'o')
+				sh_long_name(m, next, on);
+			if (next)
+				took++;
+		}
+	}
+	return took;
+}
 
 static void sh_parse(const struct program *prog, struct sh_mode *m)
 {
@@ -86,22 +129,20 @@ static void sh_parse(const struct program *prog, struct sh_mode *m)
 	memset(m, 0, sizeof *m);
 	for (; i < prog->argc; i++) {
 		const char *a = prog->argv[i];
-		if (strcmp(a, "--") == 0 || strcmp(a, "-") == 0) {
+		if (!strcmp(a, "--") || !strcmp(a, "-")) {
 			i++;
 			break;
 		}
+		if (!strcmp(a, "--rcfile") || !strcmp(a, "--init-file")) {
+			m->startup = i + 1 < prog->argc ? prog->argv[i + 1] : a;
+			i++;
+			continue;
+		}
+		if (a[0] == '-' && a[1] == '-')
+			continue;  /* bash's other long options take no value */
 		if ((a[0] != '-' && a[0] != '+') || a[1] == 0)
 			break;
-		for (const char *c = a + 1; *c; c++) {
-			if (*c == 'c')
-				m->cmd = true;
-			else if (*c == 's')
-				m->stdin_ = true;
-			else if (*c == 'i')
-				m->interactive = true;
-			else if (*c == 'o' && c[1] == 0 && i + 1 < prog->argc)
-				i++;  /* -o OPTION takes the next word */
-		}
+		i += sh_flags(m, prog, i);
 	}
 	m->operand = i < prog->argc ? prog->argv[i] : NULL;
 }
@@ -114,12 +155,18 @@ static bool check_shell_program(const struct policy *p, const struct program *pr
 	sh_parse(prog, &m);
 	if (m.interactive)
 		return verdict(d, V_DENY, &w->rule, "%s -i is an interactive shell", w->word);
+	if (m.startup)
+		return verdict(d, V_DENY, &w->rule, "%s would read commands from %s at start",
+		               w->word, m.startup);
 	if (m.cmd) {
 		if (!m.operand)
 			return verdict(d, V_DENY, &w->rule, "%s -c without a command", w->word);
 		return check_shell_cmd(p, m.operand, strlen(m.operand), v, caller, d, depth + 1);
 	}
-	if (m.stdin_ || !m.operand)
+	if (m.stdin_ && !m.cmd)
+		return verdict(d, V_DENY, &w->rule, "%s -s would read commands from its input",
+		               w->word);
+	if (!m.operand)
 		return verdict(d, V_DENY, &w->rule, "%s would read commands from its input",
 		               w->word);
 	if (!v->is_script(v->ctx, caller, m.operand))
