@@ -87,7 +87,7 @@ $(BIN)/pysbx-scan: $(B)/elfscan/scan_main.o $(B)/libelfscan.a
 # not wait on the others), or all libraries when it names nothing.
 TEST_OBJS_elfscan := $(B)/libelfscan.a
 TEST_OBJS_shsplit := $(B)/monitor/shsplit.o
-TEST_OBJS_initstack := $(B)/monitor/initstack.o
+TEST_OBJS_initstack := $(B)/monitor/initstack.o $(B)/inject/mem.o
 test_objs = $(if $(TEST_OBJS_$(1)),$(TEST_OBJS_$(1)),$(LIBS))
 .SECONDEXPANSION:
 $(B)/tests/test_%: tests/unit/test_%.c $$(call test_objs,$$*) | fixtures
