@@ -118,7 +118,9 @@ e2e: all fixtures
 # The shared corpus is optional: the project's own tests never need it.
 corpus: all
 	@if [ -x ../shared/corpus/run-corpus ]; then \
-	  ../shared/corpus/run-corpus ../shared/corpus/cases -- $(CURDIR)/$(BIN)/pysbx-trace; \
+	  ../shared/corpus/run-corpus ../shared/corpus/cases -- $(CURDIR)/$(BIN)/pysbx-trace && \
+	  if [ -d ../shared/corpus/containment ]; then \
+	    ../shared/corpus/run-corpus ../shared/corpus/containment -- $(CURDIR)/$(BIN)/pysbx-trace; fi; \
 	else echo "corpus: ../shared/corpus not present, skipped"; fi
 
 .PHONY: man-check
