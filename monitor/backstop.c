@@ -305,6 +305,21 @@ static int filters_for(const struct monitor *m, pid_t self, struct made **out)
 	return 0;
 }
 
+const char *backstop_unavailable(void)
+{
+	uint32_t action = SECCOMP_RET_TRACE;
+	if (syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) == 0)
+		return NULL;
+	if (errno == ENOSYS)
+		return "the kernel has no seccomp(2) (CONFIG_SECCOMP_FILTER), or a seccomp profile "
+		       "refuses it: allow seccomp in the container's profile";
+	if (errno == EOPNOTSUPP)
+		return "the kernel cannot stop a system call for its tracer (SECCOMP_RET_TRACE)";
+	if (errno == EPERM || errno == EACCES)
+		return "a seccomp profile or a security module refuses seccomp(2): allow it";
+	return strerror(errno);
+}
+
 void backstop_prepare(const struct monitor *m, pid_t self)
 {
 	struct made *f;

@@ -244,6 +244,12 @@ int main(int argc, char **argv)
 		policy_free(m.policy);
 		return rc;
 	}
+	const char *no_filter = backstop_unavailable();
+	if (no_filter) {
+		fprintf(stderr, "pysbx-trace: cannot filter the job's system calls: %s\n", no_filter);
+		policy_free(m.policy);
+		return 125;
+	}
 	struct run_as user = {0}, *as = NULL;
 	char *home = NULL;
 	if (o.user) {
