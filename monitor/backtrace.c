@@ -334,6 +334,11 @@ size_t backtrace_read(struct thread *th, const arch_regs *r, bool at_entry,
 	return n;
 }
 
+static uint64_t lookup_symbol(void *ctx, const char *name)
+{
+	return loader_symbol(ctx, name);
+}
+
 /* The Python stack of the thread, when its interpreter is one pystack knows
  * (probed once per address space). */
 static void python_stack(struct thread *th, struct call *c)
@@ -343,12 +348,11 @@ static void python_stack(struct thread *th, struct call *c)
 	if (!as || !as->python)
 		return;
 	if (!as->py_state) {
-		uint64_t rt = loader_symbol(as, "_PyRuntime"), ver = loader_symbol(as, "Py_Version");
-		if (!rt || !ver)
-			return;  /* the interpreter is not loaded yet (a call during start-up) */
-		int rc = pystack_probe(th->tid, rt, ver, &as->py);
-		if (rc == -ESRCH)
-			return;  /* the thread went away: probe again at the next call */
+		int rc = pystack_probe(th->tid, lookup_symbol, as, &as->py);
+		/* not loaded yet (a call during start-up), or the thread went
+		 * away: probe again at the next call */
+		if (rc == -EAGAIN || rc == -ESRCH)
+			return;
 		as->py_state = rc == 0 ? 1 : -1;
 	}
 	if (as->py_state < 0 || !(c->py = calloc(PYSTACK_MAX, sizeof *c->py)))
