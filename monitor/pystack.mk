@@ -25,3 +25,11 @@ pystack-layouts:
 TEST_OBJS_pystack := $(B)/monitor/pystack.o $(B)/monitor/pystack_decode.o \
                      $(B)/monitor/pystack_pages.o $(B)/monitor/pystack_layouts.o \
                      $(B)/inject/mem.o $(B)/libelfscan.a
+
+# Native frame names read .gnu_debugdata (MiniDebugInfo, xz) when lzma.h is
+# here at build time (Debian's liblzma-dev); liblzma itself is loaded at run
+# time, the first time a file has such a section.
+BTSYMS_LZMA = $(call lazy,BTSYMS_LZMA_,pkg-config --exists liblzma 2>/dev/null && echo -DPYSBX_HAVE_LZMA)
+$(B)/monitor/backtrace_syms.o: CPPFLAGS += $(BTSYMS_LZMA)
+
+TEST_OBJS_btsyms := $(B)/monitor/backtrace_syms.o $(B)/libelfscan.a
