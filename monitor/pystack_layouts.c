@@ -3,9 +3,12 @@
  * Each row is the output of monitor/pystack-gen/layouts.c compiled against
  * that version's headers (x86-64, the default build: no Py_DEBUG, no
  * Py_TRACE_REFS, no free threading), pasted here so that the build needs no
- * Python headers.  The layouts are fixed within a minor version from its
- * first release on.  tests/unit/test_pystack.c reads the stacks of every
- * interpreter of the machine with them, and compares the 3.13 row with the
+ * Python headers.  A row stands for every release of its minor version:
+ * CPython keeps these structures fixed from a version's first final release
+ * on (Debian's 3.11.2 and pyenv's 3.11.7 give the same row), and the probe
+ * checks each interpreter's own types against its row before a stack is
+ * read.  tests/unit/test_pystack.c reads the stacks of every interpreter of
+ * the machine with these rows, and compares the 3.13 row with the
  * interpreter's own _Py_DebugOffsets.
  */
 #include "monitor/pystack_layout.h"
