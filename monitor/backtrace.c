@@ -11,8 +11,10 @@
 
 #include "inject/mem.h"
 #include "monitor/backtrace_syms.h"
+#include "monitor/decide.h"
 #include "monitor/loader.h"
 #include "monitor/log.h"
+#include "monitor/verdict.h"
 
 /* libunwind is loaded the first time -b unwinds, so that a run without -b
  * does not pay at every start for loading it. */
@@ -69,7 +71,7 @@ static bool unwinder(void)
 	return uw.ok;
 }
 
-static const struct object *object_at(const struct aspace *as, uint64_t pc)
+const struct object *backtrace_object_at(const struct aspace *as, uint64_t pc)
 {
 	for (size_t i = 0; as && i < as->n_objs; i++)
 		if (as->objs[i].live && pc >= as->objs[i].lo && pc < as->objs[i].hi)
@@ -133,6 +135,49 @@ struct unw_cache {
 	size_t n_page, next_page;
 	const struct aspace *space;
 };
+
+/* The stack of the thread being unwound, read in a few large pieces rather
+ * than a ptrace read per word: from the stack pointer up, grown as the
+ * unwinder asks for more, to at most WINDOW_MAX bytes (what lies beyond is
+ * read a word at a time).  One unwind at a time, so one window. */
+#define WINDOW_FIRST (16u * 1024u)
+#define WINDOW_MAX   (1024u * 1024u)
+
+static struct {
+	pid_t tid;
+	uint64_t lo;         /* the stack pointer the unwind started from */
+	size_t len;          /* bytes read from lo */
+	bool open, ended;    /* ended: the next piece could not be read */
+	unsigned char buf[WINDOW_MAX];
+} win;
+
+static void window_open(pid_t tid, uint64_t sp)
+{
+	win.tid = tid;
+	win.lo = sp;
+	win.len = 0;
+	win.ended = false;
+	win.open = true;
+}
+
+/* Reads the window up to addr + 8 (in WINDOW_FIRST steps, doubling); false
+ * when addr lies outside what can be read there. */
+static bool window_has(uint64_t addr)
+{
+	if (!win.open || addr < win.lo || addr - win.lo > WINDOW_MAX - 8)
+		return false;
+	while (addr - win.lo + 8 > win.len && !win.ended) {
+		size_t want = win.len ? win.len : WINDOW_FIRST;
+		if (win.len + want > WINDOW_MAX)
+			want = WINDOW_MAX - win.len;
+		ssize_t n = mem_read_upto(win.tid, win.lo + win.len, win.buf + win.len, want);
+		if (n > 0)
+			win.len += (size_t)n;
+		if (n < (ssize_t)want)
+			win.ended = true;  /* the end of the stack's mapping */
+	}
+	return addr - win.lo + 8 <= win.len;
+}
 
 /* The cache of the unwind in progress.  libunwind hands our accessors
  * whatever argument its own ptrace functions pass on (a UPT handle), so the
@@ -200,6 +245,10 @@ static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val, int
                       void *arg)
 {
 	struct unw_cache *c = current;
+	if (!write && window_has(addr)) {
+		memcpy(val, win.buf + (addr - win.lo), sizeof *val);
+		return 0;
+	}
 	if (!write && c && addr % 8 == 0 && read_only(c->space, addr)) {
 		const unsigned char *p = page_of(c, addr);
 		if (p) {
@@ -282,20 +331,22 @@ void backtrace_free(void *unw)
 	free(c);
 }
 
-static size_t unwind(pid_t tid, pid_t th_pid, struct aspace *as, struct btframe *out, size_t max)
+static size_t unwind(pid_t tid, pid_t th_pid, struct aspace *as, uint64_t sp,
+                     struct btframe *out, size_t max)
 {
 	size_t n = 0;
 	struct unw_cache *cache = cache_of(as, as && th_pid ? th_pid : tid);
 	void *upt = cache ? uw.upt_create(tid) : NULL;
 	unw_cursor_t c;
 	current = cache;
+	window_open(tid, sp);
 	if (upt && uw.init_remote(&c, cache->as, upt) == 0) {
 		do {
 			unw_word_t ip;
 			if (uw.get_reg(&c, UNW_REG_IP, &ip) < 0 || ip == 0)
 				break;
 			struct btframe *f = &out[n++];
-			const struct object *o = object_at(as, ip);
+			const struct object *o = backtrace_object_at(as, ip);
 			f->pc = ip;
 			f->object = o ? o->path : NULL;
 			name_frame(f, o, ip);
@@ -304,28 +355,136 @@ static size_t unwind(pid_t tid, pid_t th_pid, struct aspace *as, struct btframe 
 	if (upt)
 		uw.upt_destroy(upt);
 	current = NULL;
+	win.open = false;
 	return n;
+}
+
+/* At a GOT trap the thread sits at the called function's entry, in the code
+ * page, which has no unwind information: unwinding starts at its caller, as
+ * if the function had returned (the thread's registers are set so; the
+ * caller of the unwind restores them).  *start: where the unwind starts. */
+static bool start_at(struct thread *th, const arch_regs *r, bool at_entry, arch_regs *start)
+{
+	uint64_t ret;
+	*start = *r;
+	if (!at_entry)
+		return true;
+	if (mem_read_word(th->tid, arch_return_slot(r), &ret) < 0)
+		return false;
+	arch_return_to(start, ret, arch_retval(r));
+	return arch_set_regs(th->tid, start) == 0;
 }
 
 size_t backtrace_read(struct thread *th, const arch_regs *r, bool at_entry,
                       struct btframe *out, size_t max)
 {
-	arch_regs start = *r;
-	uint64_t ret;
-	if (at_entry) {
-		/* the function was entered through a trap in the code page, which
-		 * has no unwind information: start from its caller instead */
-		if (mem_read_word(th->tid, arch_return_slot(r), &ret) < 0)
-			return 0;
-		arch_return_to(&start, ret, arch_retval(r));
-		if (arch_set_regs(th->tid, &start) < 0)
-			return 0;
-	}
+	arch_regs start;
+	if (!start_at(th, r, at_entry, &start))
+		return 0;
 	size_t n = unwind(th->tid, th->proc ? th->proc->tgid : 0, th->proc ? th->proc->as : NULL,
-	                  out, max);
+	                  arch_sp(&start), out, max);
 	if (at_entry)
 		arch_set_regs(th->tid, r);  /* the caller sets the final registers anyway */
 	return n;
+}
+
+/* --- attribution: the untrusted objects on a stack ---------------------------
+ *
+ * For [module] rules a call is made on behalf of every untrusted object with
+ * a frame on the calling thread's stack (decide.c).  The walk is libunwind's
+ * (the unwind tables: neither Debian's Python nor most modules keep frame
+ * pointers), without naming frames, over the stack window; it is bounded, and
+ * a walk that does not reach the thread's first frame (garbage, a stack
+ * switched by hand, code without unwind tables, too deep) leaves frames
+ * unknown: "code in no loaded object", which [module untrusted] binds. */
+
+#define ATTRIB_FRAMES 256
+
+/* Adds o (NULL: code in no loaded object) to the call's stack objects, once.
+ * A stack with more distinct objects than fit counts as unknown code too. */
+static void note_object(const struct aspace *as, const struct object *caller,
+                        const struct object *o, struct call *c)
+{
+	const char *path = o ? o->path : NULL;
+	if (o && (o == caller || o->trusted))
+		return;
+	for (size_t i = 0; i < c->n_stack; i++)
+		if (c->stack[i].path == path)
+			return;
+	if (c->n_stack == CALL_MAX_STACK_OBJECTS) {
+		c->stack[CALL_MAX_STACK_OBJECTS - 1] = (struct stack_object){NULL, false};
+		return;
+	}
+	c->stack[c->n_stack++] = (struct stack_object){path, o && verdict_extension(as, o)};
+}
+
+/* Walks the stack; returns true when it reached the thread's first frame. */
+static bool walk_objects(struct thread *th, struct aspace *as, uint64_t sp,
+                         const struct object *caller, struct call *c)
+{
+	struct unw_cache *cache = cache_of(as, th->proc->tgid);
+	void *upt = cache ? uw.upt_create(th->tid) : NULL;
+	unw_cursor_t cur;
+	int step = -1;
+	if (!upt)
+		return false;
+	current = cache;
+	window_open(th->tid, sp);
+	if (uw.init_remote(&cur, cache->as, upt) == 0) {
+		size_t n = 0;
+		do {
+			unw_word_t ip;
+			if (uw.get_reg(&cur, UNW_REG_IP, &ip) < 0) {
+				step = -1;
+				break;
+			}
+			/* a return address may lie just past its call, at the end of
+			 * its object: look up the call */
+			note_object(as, caller, backtrace_object_at(as, n ? ip - 1 : ip), c);
+		} while (++n < ATTRIB_FRAMES && (step = uw.step(&cur)) > 0);
+	}
+	uw.upt_destroy(upt);
+	current = NULL;
+	win.open = false;
+	return step == 0;
+}
+
+/* Whether the policy binds code in no loaded object ([module untrusted]). */
+static bool binds_unknown(const struct policy *p)
+{
+	for (size_t i = 0; i < p->n_modules; i++)
+		if (p->modules[i].kind == MOD_UNTRUSTED)
+			return true;
+	return false;
+}
+
+static bool any_untrusted(const struct aspace *as)
+{
+	for (size_t i = 0; i < as->n_objs; i++)
+		if (as->objs[i].live && !as->objs[i].trusted)
+			return true;
+	return false;
+}
+
+void backtrace_attribute(struct thread *th, const arch_regs *r, bool at_entry,
+                         const struct policy *p, const struct object *caller, struct call *c)
+{
+	struct aspace *as = th->proc ? th->proc->as : NULL;
+	arch_regs start;
+	if (!as || !p->n_modules || !as->n_objs)
+		return;  /* no objects known (no GOT layer): nothing to attribute to */
+	if (caller && !caller->trusted)
+		c->object_extension = verdict_extension(as, caller);
+	/* nothing on the stack could change the decision: no walk, no cost */
+	if (!decide_stack_matters(p, c) || (!any_untrusted(as) && !binds_unknown(p)))
+		return;
+	c->stack_walked = true;
+	bool whole = start_at(th, r, at_entry, &start) && unwinder() &&
+	             walk_objects(th, as, arch_sp(&start), caller, c);
+	if (at_entry)
+		arch_set_regs(th->tid, r);
+	if (!whole)
+		note_object(as, caller, NULL, c);
 }
 
 static uint64_t lookup_symbol(void *ctx, const char *name)

@@ -577,6 +577,8 @@ static void json_call(const struct call *c, const struct decision *d, bool enfor
 	jw_str(j, c->object);
 	jw_key(j, "object_trusted");
 	jw_bool(j, c->object_trusted);
+	jw_key(j, "on_behalf");
+	jw_str(j, d->on_behalf);
 	jw_key(j, "decision");
 	jw_str(j, verdict_name(d->verdict));
 	jw_key(j, "enforced");
@@ -694,6 +696,8 @@ static void human_call(const struct call *c, const struct decision *d, bool enfo
 	if (c->object)
 		human_printf(&h, " from %s%s", c->handed_out ? "a pointer dlsym gave " : "",
 		             c->object);
+	if (d->on_behalf)
+		human_printf(&h, " on behalf of %s", d->on_behalf);
 	human_printf(&h, " (pid %d)", (int)c->pid);
 	if (d->why[0])
 		human_printf(&h, ": %s", d->why);

@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "monitor/funcs.h"
@@ -144,4 +145,63 @@ void verdict_judge(const struct monitor *m, const char *path, const struct elfsc
 const char *verdict_obj_name(enum obj_verdict v)
 {
 	return v == OBJ_TRUSTED ? "trusted" : v == OBJ_REFUSED ? "refused" : "isolated";
+}
+
+/* The name other objects' DT_NEEDED entries give o: its soname, else its
+ * file name (how the loader matched it). */
+static const char *needed_name(const struct object *o)
+{
+	const char *slash = strrchr(o->path, '/');
+	if (o->scan->soname)
+		return o->scan->soname;
+	return slash ? slash + 1 : o->path;
+}
+
+static bool untrusted_scanned(const struct object *o)
+{
+	return o->live && !o->trusted && o->scan && !o->scan->error;
+}
+
+/* Upwards from o through the objects that need it, each looked at once (a
+ * hostile job may load many libraries needing each other), until an
+ * extension module is found.  Work: the untrusted objects times their
+ * DT_NEEDED entries, at most once each. */
+bool verdict_extension(const struct aspace *as, const struct object *o)
+{
+	if (!as || !o || !untrusted_scanned(o))
+		return false;
+	if (o->scan->flags & ELFSCAN_PYEXT)
+		return true;
+	bool *seen = calloc(as->n_objs, sizeof *seen);
+	size_t *todo = calloc(as->n_objs + 1, sizeof *todo);
+	size_t n_todo = 0;
+	bool found = false;
+	if (!seen || !todo) {
+		found = true;  /* not known: bound as the stricter would be */
+		goto out;
+	}
+	todo[n_todo++] = (size_t)(o - as->objs);
+	while (n_todo && !found) {
+		const struct object *cur = &as->objs[todo[--n_todo]];
+		const char *name = needed_name(cur);
+		for (size_t i = 0; i < as->n_objs && !found; i++) {
+			const struct object *x = &as->objs[i];
+			if (seen[i] || x == cur || !untrusted_scanned(x))
+				continue;
+			for (size_t k = 0; k < x->scan->n_needed; k++) {
+				if (strcmp(x->scan->needed[k], name))
+					continue;
+				seen[i] = true;
+				if (x->scan->flags & ELFSCAN_PYEXT)
+					found = true;
+				else
+					todo[n_todo++] = i;
+				break;
+			}
+		}
+	}
+out:
+	free(seen);
+	free(todo);
+	return found;
 }
