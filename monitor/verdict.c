@@ -82,10 +82,16 @@ static void set(struct obj_judgement *j, enum obj_verdict v, const struct rule *
 	va_end(ap);
 }
 
-/* A raw system call the policy denies, or one the scan cannot number. */
-static bool bad_syscall(const struct policy *p, const struct elfscan_report *r, char *what,
-                        size_t n)
+/* A raw system call the policy denies this object, or one the scan cannot
+ * number.  The object's own [module] rules count where they are stricter:
+ * its raw system calls would be decided by them, and refusing the object
+ * keeps the ones no filter stop sees (fork, when [functions] allows it) out
+ * of it.  A library is not known here to be one an extension needs: only
+ * the extension module itself is judged as one. */
+static bool bad_syscall(const struct policy *p, const char *path, const struct elfscan_report *r,
+                        char *what, size_t n)
 {
+	const struct module_subject o = {path, false, (r->flags & ELFSCAN_PYEXT) != 0};
 	for (size_t i = 0; i < r->n_syscalls; i++) {
 		const struct elfscan_syscall_site *s = &r->syscalls[i];
 		if (s->insn != ELFSCAN_SYSCALL) {
@@ -104,6 +110,9 @@ static bool bad_syscall(const struct policy *p, const struct elfscan_report *r, 
 		if (fid < 0 || !(p->refuse & REFUSE_SYSCALL))
 			continue;
 		enum action a = p->fn[fid].action;
+		const struct fn_rule *mr = policy_subject_rule(p, &o, fid, NULL);
+		if (mr && policy_looser(a, mr->action))
+			a = mr->action;
 		if (a == ACT_DENY || a == ACT_KILL) {
 			snprintf(what, n, "a raw %s system call (%ld) at %#llx", funcs[fid].name, s->nr,
 			         (unsigned long long)s->vaddr);
@@ -136,7 +145,7 @@ void verdict_judge(const struct monitor *m, const char *path, const struct elfsc
 		set(j, OBJ_REFUSED, rr, "untrusted object with relocations in its code (TEXTREL)");
 	else if ((p->refuse & REFUSE_WX) && (r->flags & ELFSCAN_WX))
 		set(j, OBJ_REFUSED, rr, "untrusted object with a writable and executable segment");
-	else if (bad_syscall(p, r, what, sizeof what))
+	else if (bad_syscall(p, path, r, what, sizeof what))
 		set(j, OBJ_REFUSED, rr, "untrusted object with %s", what);
 	else
 		set(j, OBJ_ISOLATED, NULL, "untrusted: isolated");
