@@ -26,6 +26,7 @@ static struct {
 	unw_addr_space_t (*create_addr_space)(unw_accessors_t *, int);
 	void (*destroy_addr_space)(unw_addr_space_t);
 	void (*flush_cache)(unw_addr_space_t, unw_word_t, unw_word_t);
+	int (*set_caching_policy)(unw_addr_space_t, unw_caching_policy_t);
 	int (*init_remote)(unw_cursor_t *, unw_addr_space_t, void *);
 	int (*get_reg)(unw_cursor_t *, unw_regnum_t, unw_word_t *);
 	int (*step)(unw_cursor_t *);
@@ -34,6 +35,7 @@ static struct {
 	const unw_accessors_t *upt_accessors;
 	int (*upt_find_proc_info)(unw_addr_space_t, unw_word_t, unw_proc_info_t *, int, void *);
 	int (*upt_access_mem)(unw_addr_space_t, unw_word_t, unw_word_t *, int, void *);
+	int (*upt_access_reg)(unw_addr_space_t, unw_regnum_t, unw_word_t *, int, void *);
 } uw;
 
 static bool load(void *h, void *fn, const char *name)
@@ -59,13 +61,15 @@ static bool unwinder(void)
 	uw.ok = load(arch, &uw.create_addr_space, STR(unw_create_addr_space)) &&
 	        load(arch, &uw.destroy_addr_space, STR(unw_destroy_addr_space)) &&
 	        load(arch, &uw.flush_cache, STR(unw_flush_cache)) &&
+	        load(arch, &uw.set_caching_policy, STR(unw_set_caching_policy)) &&
 	        load(arch, &uw.init_remote, STR(unw_init_remote)) &&
 	        load(arch, &uw.get_reg, STR(unw_get_reg)) &&
 	        load(arch, &uw.step, STR(unw_step)) &&
 	        load(h, &uw.upt_create, "_UPT_create") && load(h, &uw.upt_destroy, "_UPT_destroy") &&
 	        load(h, &uw.upt_accessors, "_UPT_accessors") &&
 	        load(h, &uw.upt_find_proc_info, "_UPT_find_proc_info") &&
-	        load(h, &uw.upt_access_mem, "_UPT_access_mem");
+	        load(h, &uw.upt_access_mem, "_UPT_access_mem") &&
+	        load(h, &uw.upt_access_reg, "_UPT_access_reg");
 	if (!uw.ok)
 		log_note("-b: libunwind-ptrace lacks a function pysbx needs; no native backtraces");
 	return uw.ok;
@@ -134,7 +138,16 @@ struct unw_cache {
 	} page[PAGES];
 	size_t n_page, next_page;
 	const struct aspace *space;
+	/* attribution: what each object is (enum kind), by object id, for the
+	 * first n_kind objects; recomputed when objects come or go, since a
+	 * library becomes an extension's when an extension needing it loads */
+	unsigned char *kind;
+	size_t n_kind;
+	bool kinds_valid;
+	size_t n_untrusted, n_extensions;
 };
+
+enum kind { K_TRUSTED, K_UNTRUSTED, K_EXTENSION };
 
 /* The stack of the thread being unwound, read in a few large pieces rather
  * than a ptrace read per word: from the stack pointer up, grown as the
@@ -145,9 +158,14 @@ struct unw_cache {
 
 static struct {
 	pid_t tid;
-	uint64_t lo;         /* the stack pointer the unwind started from */
+	uint64_t lo;         /* the thread's stack pointer */
 	size_t len;          /* bytes read from lo */
 	bool open, ended;    /* ended: the next piece could not be read */
+	/* where the unwind starts, when not at the thread's registers: a GOT
+	 * trap's caller (start_at), given to libunwind as its IP and SP rather
+	 * than written into the thread and back */
+	bool moved;
+	uint64_t ip, sp;
 	unsigned char buf[WINDOW_MAX];
 } win;
 
@@ -158,6 +176,7 @@ static void window_open(pid_t tid, uint64_t sp)
 	win.len = 0;
 	win.ended = false;
 	win.open = true;
+	win.moved = false;
 }
 
 /* Reads the window up to addr + 8 (in WINDOW_FIRST steps, doubling); false
@@ -259,6 +278,16 @@ static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val, int
 	return uw.upt_access_mem(as, addr, val, write, arg);
 }
 
+static int access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *val, int write,
+                      void *arg)
+{
+	if (!write && win.open && win.moved && (reg == UNW_REG_IP || reg == UNW_REG_SP)) {
+		*val = reg == UNW_REG_IP ? win.ip : win.sp;
+		return 0;
+	}
+	return uw.upt_access_reg(as, reg, val, write, arg);
+}
+
 static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi, int need,
                           void *arg)
 {
@@ -269,34 +298,41 @@ static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *p
 static unw_accessors_t cached_accessors;
 
 /* libunwind-ptrace's own accessors, but for the one that looks up unwind
- * tables and the one that reads memory. */
+ * tables, the one that reads memory and the one that reads registers. */
 static const unw_accessors_t *accessors(void)
 {
 	if (!cached_accessors.find_proc_info) {
 		cached_accessors = *uw.upt_accessors;
 		cached_accessors.find_proc_info = find_proc_info;
 		cached_accessors.access_mem = access_mem;
+		cached_accessors.access_reg = access_reg;
 	}
 	return &cached_accessors;
 }
 
-static struct unw_cache *cache_of(struct aspace *as, pid_t pid)
+/* This module's state for an address space (aspace->unw), libunwind's part
+ * made at the first unwind. */
+static struct unw_cache *state_of(struct aspace *as)
 {
-	if (!as || !unwinder())
-		return NULL;
-	if (!as->unw) {
-		struct unw_cache *c = calloc(1, sizeof *c);
-		if (c && !(c->as = uw.create_addr_space((unw_accessors_t *)accessors(), 0))) {
-			free(c);
-			c = NULL;
-		}
-		if (c)
-			c->pid = pid;
-		as->unw = c;
-	}
-	struct unw_cache *c = as->unw;
+	if (as && !as->unw)
+		as->unw = calloc(1, sizeof(struct unw_cache));
+	struct unw_cache *c = as ? as->unw : NULL;
 	if (c)
 		c->space = as;
+	return c;
+}
+
+static struct unw_cache *cache_of(struct aspace *as, pid_t pid)
+{
+	struct unw_cache *c = unwinder() ? state_of(as) : NULL;
+	if (c && !c->as) {
+		if (!(c->as = uw.create_addr_space((unw_accessors_t *)accessors(), 0)))
+			return NULL;
+		/* initialises libunwind's cache of register states, without which
+		 * every frame is parsed again (the monitor unwinds on one thread) */
+		uw.set_caching_policy(c->as, UNW_CACHE_PER_THREAD);
+		c->pid = pid;
+	}
 	return c;
 }
 
@@ -315,8 +351,10 @@ void backtrace_forget(struct aspace *as)
 	struct unw_cache *c = as ? as->unw : NULL;
 	if (!c)
 		return;
+	c->kinds_valid = false;
 	drop_handles(c);
-	uw.flush_cache(c->as, 0, 0);
+	if (c->as)
+		uw.flush_cache(c->as, 0, 0);
 }
 
 void backtrace_free(void *unw)
@@ -327,19 +365,19 @@ void backtrace_free(void *unw)
 	drop_handles(c);
 	for (size_t i = 0; i < c->n_page; i++)
 		free(c->page[i].data);
-	uw.destroy_addr_space(c->as);
+	if (c->as)
+		uw.destroy_addr_space(c->as);
+	free(c->kind);
 	free(c);
 }
 
-static size_t unwind(pid_t tid, pid_t th_pid, struct aspace *as, uint64_t sp,
-                     struct btframe *out, size_t max)
+static size_t unwind(pid_t tid, pid_t th_pid, struct aspace *as, struct btframe *out, size_t max)
 {
 	size_t n = 0;
 	struct unw_cache *cache = cache_of(as, as && th_pid ? th_pid : tid);
 	void *upt = cache ? uw.upt_create(tid) : NULL;
 	unw_cursor_t c;
 	current = cache;
-	window_open(tid, sp);
 	if (upt && uw.init_remote(&c, cache->as, upt) == 0) {
 		do {
 			unw_word_t ip;
@@ -359,132 +397,37 @@ static size_t unwind(pid_t tid, pid_t th_pid, struct aspace *as, uint64_t sp,
 	return n;
 }
 
-/* At a GOT trap the thread sits at the called function's entry, in the code
- * page, which has no unwind information: unwinding starts at its caller, as
- * if the function had returned (the thread's registers are set so; the
- * caller of the unwind restores them).  *start: where the unwind starts. */
-static bool start_at(struct thread *th, const arch_regs *r, bool at_entry, arch_regs *start)
+/* Opens the window at the thread's stack.  At a GOT trap the thread sits at
+ * the called function's entry, in the code page, which has no unwind
+ * information: unwinding starts at its caller, as if the function had
+ * returned.  The other registers are the caller's already. */
+static bool start_at(struct thread *th, const arch_regs *r, bool at_entry)
 {
-	uint64_t ret;
-	*start = *r;
+	arch_regs start = *r;
+	uint64_t slot = arch_return_slot(r), ret;
+	window_open(th->tid, arch_sp(r));
 	if (!at_entry)
 		return true;
-	if (mem_read_word(th->tid, arch_return_slot(r), &ret) < 0)
+	if (window_has(slot))
+		memcpy(&ret, win.buf + (slot - win.lo), sizeof ret);
+	else if (mem_read_word(th->tid, slot, &ret) < 0)
 		return false;
-	arch_return_to(start, ret, arch_retval(r));
-	return arch_set_regs(th->tid, start) == 0;
+	arch_return_to(&start, ret, arch_retval(r));
+	win.moved = true;
+	win.ip = arch_pc(&start);
+	win.sp = arch_sp(&start);
+	return true;
 }
 
 size_t backtrace_read(struct thread *th, const arch_regs *r, bool at_entry,
                       struct btframe *out, size_t max)
 {
-	arch_regs start;
-	if (!start_at(th, r, at_entry, &start))
+	if (!unwinder() || !start_at(th, r, at_entry)) {
+		win.open = false;
 		return 0;
-	size_t n = unwind(th->tid, th->proc ? th->proc->tgid : 0, th->proc ? th->proc->as : NULL,
-	                  arch_sp(&start), out, max);
-	if (at_entry)
-		arch_set_regs(th->tid, r);  /* the caller sets the final registers anyway */
-	return n;
-}
-
-/* --- attribution: the untrusted objects on a stack ---------------------------
- *
- * For [module] rules a call is made on behalf of every untrusted object with
- * a frame on the calling thread's stack (decide.c).  The walk is libunwind's
- * (the unwind tables: neither Debian's Python nor most modules keep frame
- * pointers), without naming frames, over the stack window; it is bounded, and
- * a walk that does not reach the thread's first frame (garbage, a stack
- * switched by hand, code without unwind tables, too deep) leaves frames
- * unknown: "code in no loaded object", which [module untrusted] binds. */
-
-#define ATTRIB_FRAMES 256
-
-/* Adds o (NULL: code in no loaded object) to the call's stack objects, once.
- * A stack with more distinct objects than fit counts as unknown code too. */
-static void note_object(const struct aspace *as, const struct object *caller,
-                        const struct object *o, struct call *c)
-{
-	const char *path = o ? o->path : NULL;
-	if (o && (o == caller || o->trusted))
-		return;
-	for (size_t i = 0; i < c->n_stack; i++)
-		if (c->stack[i].path == path)
-			return;
-	if (c->n_stack == CALL_MAX_STACK_OBJECTS) {
-		c->stack[CALL_MAX_STACK_OBJECTS - 1] = (struct stack_object){NULL, false};
-		return;
 	}
-	c->stack[c->n_stack++] = (struct stack_object){path, o && verdict_extension(as, o)};
-}
-
-/* Walks the stack; returns true when it reached the thread's first frame. */
-static bool walk_objects(struct thread *th, struct aspace *as, uint64_t sp,
-                         const struct object *caller, struct call *c)
-{
-	struct unw_cache *cache = cache_of(as, th->proc->tgid);
-	void *upt = cache ? uw.upt_create(th->tid) : NULL;
-	unw_cursor_t cur;
-	int step = -1;
-	if (!upt)
-		return false;
-	current = cache;
-	window_open(th->tid, sp);
-	if (uw.init_remote(&cur, cache->as, upt) == 0) {
-		size_t n = 0;
-		do {
-			unw_word_t ip;
-			if (uw.get_reg(&cur, UNW_REG_IP, &ip) < 0) {
-				step = -1;
-				break;
-			}
-			/* a return address may lie just past its call, at the end of
-			 * its object: look up the call */
-			note_object(as, caller, backtrace_object_at(as, n ? ip - 1 : ip), c);
-		} while (++n < ATTRIB_FRAMES && (step = uw.step(&cur)) > 0);
-	}
-	uw.upt_destroy(upt);
-	current = NULL;
-	win.open = false;
-	return step == 0;
-}
-
-/* Whether the policy binds code in no loaded object ([module untrusted]). */
-static bool binds_unknown(const struct policy *p)
-{
-	for (size_t i = 0; i < p->n_modules; i++)
-		if (p->modules[i].kind == MOD_UNTRUSTED)
-			return true;
-	return false;
-}
-
-static bool any_untrusted(const struct aspace *as)
-{
-	for (size_t i = 0; i < as->n_objs; i++)
-		if (as->objs[i].live && !as->objs[i].trusted)
-			return true;
-	return false;
-}
-
-void backtrace_attribute(struct thread *th, const arch_regs *r, bool at_entry,
-                         const struct policy *p, const struct object *caller, struct call *c)
-{
-	struct aspace *as = th->proc ? th->proc->as : NULL;
-	arch_regs start;
-	if (!as || !p->n_modules || !as->n_objs)
-		return;  /* no objects known (no GOT layer): nothing to attribute to */
-	if (caller && !caller->trusted)
-		c->object_extension = verdict_extension(as, caller);
-	/* nothing on the stack could change the decision: no walk, no cost */
-	if (!decide_stack_matters(p, c) || (!any_untrusted(as) && !binds_unknown(p)))
-		return;
-	c->stack_walked = true;
-	bool whole = start_at(th, r, at_entry, &start) && unwinder() &&
-	             walk_objects(th, as, arch_sp(&start), caller, c);
-	if (at_entry)
-		arch_set_regs(th->tid, r);
-	if (!whole)
-		note_object(as, caller, NULL, c);
+	return unwind(th->tid, th->proc ? th->proc->tgid : 0, th->proc ? th->proc->as : NULL,
+	              out, max);
 }
 
 static uint64_t lookup_symbol(void *ctx, const char *name)
@@ -521,4 +464,161 @@ void backtrace_collect(struct thread *th, const arch_regs *r, bool at_entry, str
 	if (c->bt)
 		c->n_bt = backtrace_read(th, r, at_entry, c->bt, BACKTRACE_MAX);
 	python_stack(th, c);
+}
+
+/* --- attribution: the untrusted objects on a stack ---------------------------
+ *
+ * For [module] rules a call is made on behalf of every untrusted object with
+ * a frame on the calling thread's stack (decide.c).  The walk is libunwind's
+ * (the unwind tables: neither Debian's Python nor most modules keep frame
+ * pointers), without naming frames, over the stack window; it is bounded, and
+ * a walk that does not reach the thread's first frame (garbage, a stack
+ * switched by hand, code without unwind tables, too deep) leaves frames
+ * unknown: "code in no loaded object", which [module untrusted] binds. */
+
+#define ATTRIB_FRAMES 256
+
+/* What each object is, for the policy's words: recomputed when objects
+ * were added or unloaded since.  False when out of memory. */
+static bool classify(struct unw_cache *st, const struct aspace *as)
+{
+	if (st->kinds_valid && st->n_kind == as->n_objs)
+		return true;
+	unsigned char *k = realloc(st->kind, as->n_objs ? as->n_objs : 1);
+	if (!k)
+		return false;
+	st->kind = k;
+	st->n_untrusted = st->n_extensions = 0;
+	for (size_t i = 0; i < as->n_objs; i++) {
+		const struct object *o = &as->objs[i];
+		k[i] = !o->live || o->trusted ? K_TRUSTED
+		     : verdict_extension(as, o) ? K_EXTENSION : K_UNTRUSTED;
+		st->n_untrusted += k[i] != K_TRUSTED;
+		st->n_extensions += k[i] == K_EXTENSION;
+	}
+	st->n_kind = as->n_objs;
+	st->kinds_valid = true;
+	return true;
+}
+
+/* Which objects the policy's sections can bind: every untrusted one (a
+ * pattern, or the word untrusted) or the extensions only; and whether code in
+ * no loaded object is bound (untrusted). */
+struct binds {
+	bool unknown, untrusted, extensions;
+};
+
+static struct binds policy_binds(const struct policy *p)
+{
+	struct binds b = {false, false, false};
+	for (size_t i = 0; i < p->n_modules; i++) {
+		enum module_kind k = p->modules[i].kind;
+		b.unknown |= k == MOD_UNTRUSTED;
+		b.untrusted |= k != MOD_EXTENSIONS;
+		b.extensions |= k == MOD_EXTENSIONS;
+	}
+	return b;
+}
+
+struct walk {
+	const struct aspace *as;
+	const struct unw_cache *st;
+	const struct object *caller;
+	struct binds b;
+	size_t left;          /* bindable objects not met yet: with none left the walk may stop */
+	struct call *c;
+};
+
+static bool bindable(const struct binds *b, enum kind k)
+{
+	return k == K_EXTENSION ? b->extensions || b->untrusted : k == K_UNTRUSTED && b->untrusted;
+}
+
+/* Adds o (NULL: code in no loaded object) to the call's stack objects, once.
+ * A stack with more distinct objects than fit counts as unknown code too. */
+static void note_object(struct walk *w, const struct object *o)
+{
+	struct call *c = w->c;
+	const char *path = o ? o->path : NULL;
+	enum kind k = o ? (enum kind)w->st->kind[o - w->as->objs] : K_UNTRUSTED;
+	if (o && (o == w->caller || k == K_TRUSTED))
+		return;
+	for (size_t i = 0; i < c->n_stack; i++)
+		if (c->stack[i].path == path)
+			return;
+	if (c->n_stack == CALL_MAX_STACK_OBJECTS) {
+		c->stack[CALL_MAX_STACK_OBJECTS - 1] = (struct stack_object){NULL, false};
+		return;
+	}
+	c->stack[c->n_stack++] = (struct stack_object){path, k == K_EXTENSION};
+	if (o && bindable(&w->b, k) && w->left)
+		w->left--;
+}
+
+/* Walks the stack from the window start_at opened; returns true when it
+ * reached the thread's first frame, or met every object a section could
+ * bind (when no section binds unknown code). */
+static bool walk_objects(struct thread *th, struct walk *w)
+{
+	struct unw_cache *cache = cache_of((struct aspace *)w->as, th->proc->tgid);
+	void *upt = cache ? uw.upt_create(th->tid) : NULL;
+	unw_cursor_t cur;
+	int step = -1;
+	if (!upt)
+		return false;
+	current = cache;
+	if (uw.init_remote(&cur, cache->as, upt) == 0) {
+		size_t n = 0;
+		do {
+			unw_word_t ip;
+			if (uw.get_reg(&cur, UNW_REG_IP, &ip) < 0) {
+				step = -1;
+				break;
+			}
+			/* a return address may lie just past its call, at the end of
+			 * its object: look up the call */
+			note_object(w, backtrace_object_at(w->as, n ? ip - 1 : ip));
+			if (!w->left && !w->b.unknown) {
+				step = 0;
+				break;
+			}
+		} while (++n < ATTRIB_FRAMES && (step = uw.step(&cur)) > 0);
+	}
+	uw.upt_destroy(upt);
+	current = NULL;
+	return step == 0;
+}
+
+void backtrace_attribute(struct thread *th, const arch_regs *r, bool at_entry,
+                         const struct policy *p, const struct object *caller, struct call *c)
+{
+	struct aspace *as = th->proc ? th->proc->as : NULL;
+	if (!p->n_modules || !as || !as->n_objs)
+		return;  /* no sections, or no objects known (no GOT layer) */
+	struct unw_cache *st = state_of(as);
+	struct walk w = {as, st, caller, policy_binds(p), 0, c};
+	bool whole = false;
+	if (st && classify(st, as)) {
+		enum kind ck = caller ? (enum kind)st->kind[caller - as->objs] : K_TRUSTED;
+		c->object_extension = ck == K_EXTENSION;
+		/* what the walk may find that a section binds, besides the caller */
+		w.left = w.b.untrusted ? st->n_untrusted : w.b.extensions ? st->n_extensions : 0;
+		if (caller && bindable(&w.b, ck) && w.left)
+			w.left--;
+		/* nothing on the stack could change the decision: no walk, no cost */
+		if (!decide_stack_matters(p, c) || (!w.left && !w.b.unknown))
+			return;
+		c->stack_walked = true;
+		whole = unwinder() && start_at(th, r, at_entry) && walk_objects(th, &w);
+		win.open = false;
+	} else {
+		/* out of memory: what the objects are is not known, so the stricter */
+		c->object_extension = caller && !caller->trusted;
+		c->stack_walked = true;
+	}
+	if (whole)
+		return;
+	if (c->n_stack == CALL_MAX_STACK_OBJECTS)
+		c->n_stack--;
+	c->stack[c->n_stack++] = (struct stack_object){NULL, false};
 }
