@@ -30,6 +30,7 @@ static struct {
 	int (*init_remote)(unw_cursor_t *, unw_addr_space_t, void *);
 	int (*get_reg)(unw_cursor_t *, unw_regnum_t, unw_word_t *);
 	int (*step)(unw_cursor_t *);
+	int (*get_proc_info)(unw_cursor_t *, unw_proc_info_t *);
 	void *(*upt_create)(pid_t);
 	void (*upt_destroy)(void *);
 	const unw_accessors_t *upt_accessors;
@@ -65,6 +66,7 @@ static bool unwinder(void)
 	        load(arch, &uw.init_remote, STR(unw_init_remote)) &&
 	        load(arch, &uw.get_reg, STR(unw_get_reg)) &&
 	        load(arch, &uw.step, STR(unw_step)) &&
+	        load(arch, &uw.get_proc_info, STR(unw_get_proc_info)) &&
 	        load(h, &uw.upt_create, "_UPT_create") && load(h, &uw.upt_destroy, "_UPT_destroy") &&
 	        load(h, &uw.upt_accessors, "_UPT_accessors") &&
 	        load(h, &uw.upt_find_proc_info, "_UPT_find_proc_info") &&
@@ -555,38 +557,68 @@ static void note_object(struct walk *w, const struct object *o)
 		w->left--;
 }
 
-/* Walks the stack from the window start_at opened; returns true when it
- * reached the thread's first frame, or met every object a section could
- * bind (when no section binds unknown code). */
-static bool walk_objects(struct thread *th, struct walk *w)
+/* Whether the cursor's frame has unwind information: what tells the real end
+ * of a stack (the thread's first frame says its return address is undefined)
+ * from libunwind giving up at code it has no tables for (it then guesses
+ * with the frame pointer, and reports an end when that is 0). */
+static bool has_info(unw_cursor_t *cur)
+{
+	unw_proc_info_t pi;
+	/* with no tables libunwind still answers, with a made-up one-byte
+	 * procedure of no format */
+	return uw.get_proc_info(cur, &pi) == 0 &&
+	       !(pi.format == UNW_INFO_FORMAT_DYNAMIC && pi.end_ip == pi.start_ip + 1 &&
+	         !pi.unwind_info);
+}
+
+/* Walks the stack of th at registers r; returns true when it reached the
+ * thread's first frame, or met every object a section could bind (when no
+ * section binds unknown code). */
+static bool walk_objects(struct thread *th, struct walk *w, const arch_regs *r, bool at_entry)
 {
 	struct unw_cache *cache = cache_of((struct aspace *)w->as, th->proc->tgid);
 	void *upt = cache ? uw.upt_create(th->tid) : NULL;
-	unw_cursor_t cur;
+	unw_cursor_t cur, last;
+	unw_word_t ip;
 	int step = -1;
+	bool met_all = false;  /* or the thread's first frame reached */
 	if (!upt)
 		return false;
 	current = cache;
-	if (uw.init_remote(&cur, cache->as, upt) == 0) {
-		size_t n = 0;
-		do {
-			unw_word_t ip;
-			if (uw.get_reg(&cur, UNW_REG_IP, &ip) < 0) {
-				step = -1;
-				break;
-			}
-			/* a return address may lie just past its call, at the end of
-			 * its object: look up the call */
-			note_object(w, backtrace_object_at(w->as, n ? ip - 1 : ip));
-			if (!w->left && !w->b.unknown) {
-				step = 0;
-				break;
-			}
-		} while (++n < ATTRIB_FRAMES && (step = uw.step(&cur)) > 0);
+	if (!start_at(th, r, at_entry) || uw.init_remote(&cur, cache->as, upt) < 0)
+		goto out;
+	if (!at_entry && !has_info(&cur)) {
+		/* stopped at a system call in code with no unwind tables: glibc's
+		 * clone ends its own before its syscall instruction, where the
+		 * return address is still on top of the stack, as at a function's
+		 * entry.  Its object is noted; the walk goes on from its caller. */
+		if (uw.get_reg(&cur, UNW_REG_IP, &ip) == 0)
+			note_object(w, backtrace_object_at(w->as, ip));
+		if (!start_at(th, r, true) || uw.init_remote(&cur, cache->as, upt) < 0)
+			goto out;
+		at_entry = true;
 	}
+	for (size_t n = 0; n < ATTRIB_FRAMES; n++) {
+		if (uw.get_reg(&cur, UNW_REG_IP, &ip) < 0)
+			break;
+		/* a return address may lie just past its call, at the end of its
+		 * object: look up the call */
+		note_object(w, backtrace_object_at(w->as, n || at_entry ? ip - 1 : ip));
+		if (!w->left && !w->b.unknown) {
+			met_all = true;
+			break;
+		}
+		last = cur;  /* a cursor may be copied: the frame the end is asked of */
+		if ((step = uw.step(&cur)) <= 0)
+			break;
+	}
+	/* asked while the handle the cursors read through is alive */
+	met_all |= step == 0 && has_info(&last);
+out:
 	uw.upt_destroy(upt);
 	current = NULL;
-	return step == 0;
+	win.open = false;
+	return met_all;
 }
 
 void backtrace_attribute(struct thread *th, const arch_regs *r, bool at_entry,
@@ -609,8 +641,7 @@ void backtrace_attribute(struct thread *th, const arch_regs *r, bool at_entry,
 		if (!decide_stack_matters(p, c) || (!w.left && !w.b.unknown))
 			return;
 		c->stack_walked = true;
-		whole = unwinder() && start_at(th, r, at_entry) && walk_objects(th, &w);
-		win.open = false;
+		whole = unwinder() && walk_objects(th, &w, r, at_entry);
 	} else {
 		/* out of memory: what the objects are is not known, so the stricter */
 		c->object_extension = caller && !caller->trusted;
