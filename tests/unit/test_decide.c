@@ -14,6 +14,7 @@
 
 #include "monitor/decide.h"
 #include "monitor/funcs.h"
+#include "monitor/verdict.h"
 
 static struct policy *pol;
 
@@ -648,6 +649,43 @@ static void stack_matters_only_when_stricter(void **state)
 	policy_free(p);
 }
 
+/* What [module extensions] binds: untrusted extension modules and the
+ * untrusted libraries they need, by soname or file name, through other such
+ * libraries; not a library nothing of that kind needs, not a trusted one, not
+ * one whose extension went away; a cycle of libraries ends. */
+static void extensions_and_what_they_need(void **state)
+{
+	(void)state;
+	static char *ext_needs[] = {"libA.so.1", "libT.so", "libc.so.6"};
+	static char *a_needs[] = {"libB.so"};
+	static char *d_needs[] = {"libE.so"};
+	static char *e_needs[] = {"libD.so"};
+	struct elfscan_report ext = {.flags = ELFSCAN_PYEXT, .needed = ext_needs, .n_needed = 3};
+	struct elfscan_report a = {.soname = "libA.so.1", .needed = a_needs, .n_needed = 1};
+	struct elfscan_report b = {0}, c = {0}, t = {.soname = "libT.so"};
+	struct elfscan_report d = {.needed = d_needs, .n_needed = 1};
+	struct elfscan_report e = {.needed = e_needs, .n_needed = 1};
+	struct object objs[] = {
+		{.path = "/venv/x/_x.so", .scan = &ext, .live = true},
+		{.path = "/venv/x.libs/libA-1234.so", .scan = &a, .live = true},
+		{.path = "/venv/x.libs/libB.so", .scan = &b, .live = true},
+		{.path = "/tmp/j/libC.so", .scan = &c, .live = true},
+		{.path = "/usr/lib/libT.so", .scan = &t, .live = true, .trusted = true},
+		{.path = "/tmp/j/libD.so", .scan = &d, .live = true},
+		{.path = "/tmp/j/libE.so", .scan = &e, .live = true},
+	};
+	struct aspace as = {.objs = objs, .n_objs = sizeof objs / sizeof objs[0]};
+	const bool want[] = {true, true, true, false, false, false, false};
+	for (size_t i = 0; i < as.n_objs; i++)
+		if (verdict_extension(&as, &objs[i]) != want[i])
+			fail_msg("%s: %d", objs[i].path, !want[i]);
+	objs[0].live = false;  /* the extension was unloaded */
+	assert_false(verdict_extension(&as, &objs[1]));
+	assert_false(verdict_extension(&as, &objs[2]));
+	assert_false(verdict_extension(&as, NULL));
+	assert_false(verdict_extension(NULL, &objs[1]));
+}
+
 /* The function table's name lookup: every name finds its own entry, and
  * names that are not in it (prefixes, suffixes, empty) find nothing. */
 static void function_names(void **state)
@@ -682,6 +720,7 @@ int main(void)
 		cmocka_unit_test(self_reaches_only_the_caller),
 		cmocka_unit_test(stack_objects_bind),
 		cmocka_unit_test(stack_matters_only_when_stricter),
+		cmocka_unit_test(extensions_and_what_they_need),
 		cmocka_unit_test(function_names),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
