@@ -77,7 +77,7 @@ static bool ruled(const struct func *f, enum action a, pid_t self)
 	return a == ACT_CHECK && (!strcmp(f->name, "clone") || (self > 0 && self_target(f->name)));
 }
 
-static int surface_rules(scmp_filter_ctx ctx, const struct policy *p, pid_t self)
+static int surface_rules(scmp_filter_ctx ctx, const struct policy *p, pid_t self, bool audit)
 {
 	const uint32_t trace = SCMP_ACT_TRACE(BACKSTOP_CALL);
 	int rc = 0;
@@ -93,7 +93,7 @@ static int surface_rules(scmp_filter_ctx ctx, const struct policy *p, pid_t self
 			continue;
 		if (f->check == CK_EXEC || (!f->selfprot && a == ACT_ALLOW) || ruled(f, a, self))
 			rc = rule(ctx, SCMP_ACT_ALLOW, (int)f->sysnr, 0, NULL);  /* exec: the exec stop */
-		else if (a == ACT_CHECK && !strcmp(f->name, "clone3"))
+		else if (a == ACT_CHECK && !strcmp(f->name, "clone3") && !audit)
 			/* its flags are in memory, out of the filter's sight: glibc falls
 			 * back to clone, whose flags the filter can see */
 			rc = rule(ctx, SCMP_ACT_ERRNO(ENOSYS), (int)f->sysnr, 0, NULL);
@@ -258,7 +258,7 @@ static int build(const struct monitor *m, pid_t self, void *bpf[2], size_t len[2
 	if (rc == 0)
 		rc = seccomp_attr_set(surface, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if (rc == 0)
-		rc = surface_rules(surface, m->policy, self);
+		rc = surface_rules(surface, m->policy, self, m->opt->audit);
 	if (rc == 0)
 		rc = call_rules(rules, m->policy, self);
 	if (rc == 0)
@@ -468,7 +468,7 @@ static void decide_stop(struct monitor *m, struct thread *th, arch_regs *r, int 
 		return;
 	}
 	if (d.verdict == V_DENY && enforce)
-		deny(th->tid, r, EPERM);
+		deny(th->tid, r, decision_errno(&d));
 	pin_cont(th->tid, 0);
 }
 

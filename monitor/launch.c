@@ -85,7 +85,8 @@ static int child(void *arg)
 		_exit(125);
 	if (read(cx->go, &c, 1) != 1)
 		_exit(125);  /* pysbx-trace gave up: do not run untraced */
-	drop_caps();
+	if (!cx->cfg->audit)
+		drop_caps();
 	if (cx->cfg->user) {
 		int rc = become(cx->cfg->user);
 		if (rc < 0)
