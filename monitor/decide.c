@@ -787,33 +787,6 @@ static bool check_args(const struct policy *p, const struct call *c, const struc
 	return verdict(d, V_DENY, &builtin_rule, "no argument check for %s", funcs[c->func].name);
 }
 
-/* --- identity calls that name no id ------------------------------------- */
-
-static bool is_identity_call(const char *name)
-{
-	static const char *const t[] = {"setuid", "setgid", "setreuid", "setregid", "setresuid",
-	                                "setresgid", "setfsuid", "setfsgid", "seteuid", "setegid"};
-	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
-		if (!strcmp(name, t[i]))
-			return true;
-	return false;
-}
-
-/* An identity call whose every id is -1 ("leave it as it is": setreuid(-1,
- * -1), setfsuid(-1) to read the current one) grants nothing and names
- * nothing.  A call that names ids is judged by the policy even when they are
- * the ones the process has: it is an attempt at a privileged function, and a
- * probe for privilege must find none. */
-static bool identity_noop(const struct call *c)
-{
-	if (!is_identity_call(funcs[c->func].name) || c->nargs == 0)
-		return false;
-	for (size_t i = 0; i < c->nargs; i++)
-		if (c->a[i].err || (uint32_t)c->a[i].raw != UINT32_MAX)
-			return false;
-	return true;
-}
-
 /* A [module] section's rule for calls from this object: it may tighten the
  * [functions] rule for any object, loosen it only for a trusted one. */
 static const struct fn_rule *module_rule(const struct policy *p, const struct call *c, int fid,
@@ -844,10 +817,6 @@ void decide_call(const struct policy *p, const struct call *c, const struct job_
 		verdict(d, V_ALLOW, NULL, "allowed by policy");
 		return;
 	case ACT_DENY:
-		if (identity_noop(c)) {
-			verdict(d, V_ALLOW, NULL, "names no id (-1): nothing is granted");
-			return;
-		}
 		verdict(d, V_DENY, NULL, "denied by policy");
 		return;
 	case ACT_KILL:
