@@ -3,6 +3,7 @@ import glob, json, os, re
 from collections import Counter, defaultdict
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+MARK = "<!-- tables: written by `survey report`, do not edit below -->"
 HEADER = "/usr/include/x86_64-linux-gnu/asm/unistd_64.h"
 # x86-64 numbers kernel 6.18 has that Debian 12's header (ends at 450) does not
 EXTRA = {335: "uretprobe", 336: "uprobe", 451: "cachestat", 452: "fchmodat2", 453: "map_shadow_stack",
@@ -126,9 +127,26 @@ def main():
     seen_refused = [n for n in seen if verdict.get(n, ("",))[0] == "refuse"]
     p("\nSeen in a workload but refused by allowlist.txt: " + (", ".join(
         f"{n} ({', '.join(sorted(short(w) for w in seen[n]['works'])[:6])})" for n in sorted(seen_refused)) or "none"))
-    with open(os.path.join(HERE, "tables.md"), "w") as f:
-        f.write("\n".join(out) + "\n")
-    print(f"tables.md: {len(seen)} calls seen; allow {counts['allow']}, rules {counts['rule']}, "
+    p("\n### Runs\n")
+    p("Status: the exit status of the workload under strace (regrtest exits 2 when a test fails; tests that "
+      "fail under ptrace still made their calls), `timeout`/`cut short` = stopped early, data up to then kept; "
+      "`filter`: the same workload without strace under check-filter (allowlist.txt as a seccomp filter).\n")
+    p("| interpreter | workload | status | seconds | calls seen | filter |")
+    p("|---|---|---|---|---|---|")
+    for f in sorted(glob.glob(os.path.join(HERE, "data", "*", "*.meta.json"))):
+        m = json.load(open(f))
+        label, work = f.split(os.sep)[-2], os.path.basename(f)[:-len(".meta.json")]
+        ck = f[:-len(".meta.json")] + ".check.json"
+        ck = json.load(open(ck))["status"] if os.path.exists(ck) else ""
+        n = len(runs[(label, work)]["calls"]) if (label, work) in runs else "no data"
+        p(f"| {label} | {work} | {m['status']} | {m['seconds']} | {n} | {ck} |")
+    text = "\n".join(out) + "\n"
+    results = os.path.join(HERE, "RESULTS.md")
+    if os.path.exists(results):
+        head = open(results).read().split(MARK)[0]
+        with open(results, "w") as f:
+            f.write(head + MARK + "\n\n" + text)
+    print(f"RESULTS.md tables: {len(seen)} calls seen; allow {counts['allow']}, rules {counts['rule']}, "
           f"refuse {counts['refuse']}; missing {len(missing)}; unknown {len(unknown)}")
 
 if __name__ == "__main__":
