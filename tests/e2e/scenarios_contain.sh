@@ -180,3 +180,30 @@ os.system('true')" >"$d/out" 2>"$d/err")
   else ok "$FUNCNAME"; fi
   rm -rf "$d"
 }
+
+# System V IPC reaches outside: an outside process of the test's own holds a
+# shared memory segment; the job attaches to it by its id (ids are small
+# numbers: guessable) and reads it.  Attaching at all is the escape.
+t_contain_sysv_ipc() {
+  local py=$1 d; d=$(scratch)
+  "$py" -c 'import ctypes, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+shmid = libc.shmget(0, 4096, 0o1600)            # IPC_PRIVATE, IPC_CREAT | 0600
+open(sys.argv[1], "w").write(str(shmid))
+time.sleep(20)
+libc.shmctl(shmid, 0, None)                    # IPC_RMID' "$d/id" </dev/null >/dev/null 2>&1 &
+  local holder=$!
+  for _ in $(seq 50); do [ -s "$d/id" ] && break; sleep 0.1; done
+  (cd "$d" && SHMID=$(cat "$d/id") timeout 30 "$TRACE" "$py" -c "
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+libc.shmat.restype = ctypes.c_void_p
+addr = libc.shmat(int(os.environ['SHMID']), None, 0o10000)   # SHM_RDONLY
+if addr not in (None, ctypes.c_void_p(-1).value):
+    open('$d/MARK', 'w').write('attached to an outside segment\n')
+print('shmat errno', ctypes.get_errno())" >"$d/out" 2>"$d/err")
+  if [ -e "$d/MARK" ]; then bad "$FUNCNAME" "$(cat "$d/MARK")"; else ok "$FUNCNAME"; fi
+  "$py" -c 'import ctypes, sys; ctypes.CDLL(None).shmctl(int(open(sys.argv[1]).read()), 0, None)' "$d/id" 2>/dev/null
+  kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+  rm -rf "$d"
+}

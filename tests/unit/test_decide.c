@@ -370,6 +370,15 @@ static void other_routes(void **state)
 	assert_int_equal(sys3("fchmod", 3, 02755, 0), V_DENY);
 	assert_int_equal(sys3("open", 0, 0 /* O_RDONLY */, 04755), V_ALLOW);
 	assert_int_equal(sys3("open", 0, 0100 /* O_CREAT */, 04755), V_DENY);
+	assert_int_equal(sys3("socket", 2 /* AF_INET */, 1, 0), V_ALLOW);
+	assert_int_equal(sys3("socket", 16 /* AF_NETLINK */, 3, 0), V_ALLOW);
+	assert_int_equal(sys3("socket", 17 /* AF_PACKET */, 3, 0), V_DENY);
+	assert_int_equal(sys3("socket", 38 /* AF_ALG */, 5, 0), V_DENY);
+	assert_int_equal(sys3("socketpair", 1 /* AF_UNIX */, 1, 0), V_ALLOW);
+	assert_int_equal(sys3("prctl", 4 /* PR_SET_DUMPABLE */, 0, 0), V_DENY);
+	assert_int_equal(sys3("prctl", 4, 1, 0), V_ALLOW);
+	assert_int_equal(sys3("prctl", 0x59616d61 /* PR_SET_PTRACER */, 1, 0), V_DENY);
+	assert_int_equal(sys3("prctl", 15 /* PR_SET_NAME */, 0x1000, 0), V_ALLOW);
 	assert_int_equal(sys3("clone", 0x10000000 | 17 /* CLONE_NEWUSER */, 0, 0), V_DENY);
 	assert_int_equal(sys3("clone", 0x04000000 | 17 /* CLONE_NEWUTS */, 0, 0), V_DENY);
 }
