@@ -207,3 +207,34 @@ print('shmat errno', ctypes.get_errno())" >"$d/out" 2>"$d/err")
   kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
   rm -rf "$d"
 }
+
+# --log-fd N: the events go to a descriptor the caller holds; the job does not
+# inherit it, and the record is complete.
+t_log_fd() {
+  local py=$1 d; d=$(scratch)
+  (cd "$d" && timeout 30 "$TRACE" --log-fd 3 "$py" -c "
+import os
+print('inherited' if os.path.exists('/proc/self/fd/3') else 'not inherited')
+os.system('bash -c true')" 3>"$d/run.jsonl" >"$d/out" 2>"$d/err")
+  local why
+  why=$("$py" -c "
+import json, sys
+ev = [json.loads(l)['event'] for l in open(sys.argv[1])]
+if open(sys.argv[2]).read().strip() != 'not inherited': sys.exit('the job got the log descriptor')
+if ev[0] != 'start' or ev[-1] != 'summary' or 'call' not in ev: sys.exit('events: %s' % ev[:3])
+" "$d/run.jsonl" "$d/out" 2>&1)
+  [ -z "$why" ] && ok "$FUNCNAME" || bad "$FUNCNAME" "$why"
+  rm -rf "$d"
+}
+
+# --user: the job runs as that user (pysbx-trace as root only; Debian's
+# interpreter, which every user can run).
+t_user_option() {
+  local py=/usr/bin/python3 d; d=$(scratch)
+  if [ "$(id -u)" != 0 ] || ! id nobody >/dev/null 2>&1; then ok "$FUNCNAME (needs root: skipped)"; rm -rf "$d"; return; fi
+  chmod 755 "$d"
+  local out
+  out=$(cd "$d" && timeout 30 "$TRACE" --user nobody "$py" -c "import os; print(os.getuid(), os.getgid())" 2>"$d/err")
+  [ "$out" = "$(id -u nobody) $(id -g nobody)" ] && ok "$FUNCNAME" || bad "$FUNCNAME" "ran as '$out': $(head -2 "$d/err")"
+  rm -rf "$d"
+}
