@@ -137,7 +137,7 @@ struct unw_cache {
 	struct {
 		uint64_t addr;         /* page address, 0 when empty */
 		unsigned char *data;
-	} page[PAGES];
+	} *page;                   /* PAGES of them, with the libunwind part */
 	size_t n_page, next_page;
 	const struct aspace *space;
 	/* attribution: what each object is (enum kind), by object id, for the
@@ -328,6 +328,10 @@ static struct unw_cache *cache_of(struct aspace *as, pid_t pid)
 {
 	struct unw_cache *c = unwinder() ? state_of(as) : NULL;
 	if (c && !c->as) {
+		/* made at the first unwind: attribution alone, in every process
+		 * of the job, only needs the small part */
+		if (!c->page && !(c->page = calloc(PAGES, sizeof *c->page)))
+			return NULL;
 		if (!(c->as = uw.create_addr_space((unw_accessors_t *)accessors(), 0)))
 			return NULL;
 		/* initialises libunwind's cache of register states, without which
@@ -367,6 +371,7 @@ void backtrace_free(void *unw)
 	drop_handles(c);
 	for (size_t i = 0; i < c->n_page; i++)
 		free(c->page[i].data);
+	free(c->page);
 	if (c->as)
 		uw.destroy_addr_space(c->as);
 	free(c->kind);
