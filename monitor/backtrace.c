@@ -132,7 +132,7 @@ struct unw_cache {
 	struct {
 		uint64_t lo, hi;       /* the object's mapped range */
 		void *upt;
-	} h[HANDLES];
+	} *h;                      /* HANDLES of them, with the libunwind part */
 	size_t n_h, next_h;
 	struct {
 		uint64_t addr;         /* page address, 0 when empty */
@@ -332,6 +332,8 @@ static struct unw_cache *cache_of(struct aspace *as, pid_t pid)
 		 * of the job, only needs the small part */
 		if (!c->page && !(c->page = calloc(PAGES, sizeof *c->page)))
 			return NULL;
+		if (!c->h && !(c->h = calloc(HANDLES, sizeof *c->h)))
+			return NULL;
 		if (!(c->as = uw.create_addr_space((unw_accessors_t *)accessors(), 0)))
 			return NULL;
 		/* initialises libunwind's cache of register states, without which
@@ -372,6 +374,7 @@ void backtrace_free(void *unw)
 	for (size_t i = 0; i < c->n_page; i++)
 		free(c->page[i].data);
 	free(c->page);
+	free(c->h);
 	if (c->as)
 		uw.destroy_addr_space(c->as);
 	free(c->kind);
