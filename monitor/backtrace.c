@@ -173,6 +173,10 @@ static struct {
 
 static void window_open(pid_t tid, uint64_t sp)
 {
+	if (win.open && win.tid == tid && win.lo == sp) {
+		win.moved = false;
+		return;  /* read already at this stop (stack_may_hold) */
+	}
 	win.tid = tid;
 	win.lo = sp;
 	win.len = 0;
@@ -579,6 +583,44 @@ static bool has_info(unw_cursor_t *cur)
 	         !pi.unwind_info);
 }
 
+/* Whether a word of the thread's stack, from its stack pointer to the end of
+ * the stack's mapping, points into an object the walk looks for.  A call
+ * pushes its return address (x86-64), so every frame of an object but the
+ * innermost (the caller, judged as such) leaves one there: when no word
+ * does, no frame of theirs is on the stack and libunwind need not walk it (a
+ * stack read once and scanned costs a few microseconds, a walk tens).  A word
+ * that does (a frame, or a stale word), or a stack too large to read whole,
+ * is left to the walk.  A signal handler running on an alternate stack is
+ * searched there only: it does not act for the code it interrupted. */
+#define PRESCAN_MAX (256u * 1024u)
+#define PRESCAN_OBJECTS 32
+
+static bool stack_may_hold(const struct walk *w, pid_t tid, uint64_t sp)
+{
+	uint64_t lo[PRESCAN_OBJECTS], hi[PRESCAN_OBJECTS];
+	size_t n = 0;
+	for (size_t i = 0; i < w->as->n_objs; i++) {
+		const struct object *o = &w->as->objs[i];
+		if (o == w->caller || !bindable(&w->b, (enum kind)w->st->kind[i]))
+			continue;
+		if (n == PRESCAN_OBJECTS)
+			return true;
+		lo[n] = o->lo;
+		hi[n++] = o->hi;
+	}
+	window_open(tid, sp);
+	if (window_has(sp + PRESCAN_MAX - 8) || !win.ended)
+		return true;  /* more stack than the scan reads */
+	for (size_t at = 0; at + 8 <= win.len; at += 8) {
+		uint64_t v;
+		memcpy(&v, win.buf + at, sizeof v);
+		for (size_t k = 0; k < n; k++)
+			if (v >= lo[k] && v < hi[k])
+				return true;
+	}
+	return false;
+}
+
 /* Walks the stack of th at registers r; returns true when it reached the
  * thread's first frame, or met every object a section could bind (when no
  * section binds unknown code). */
@@ -649,7 +691,9 @@ void backtrace_attribute(struct thread *th, const arch_regs *r, bool at_entry,
 		if (!decide_stack_matters(p, c) || (!w.left && !w.b.unknown))
 			return;
 		c->stack_walked = true;
-		whole = unwinder() && walk_objects(th, &w, r, at_entry);
+		whole = (!w.b.unknown && !stack_may_hold(&w, th->tid, arch_sp(r))) ||
+		        (unwinder() && walk_objects(th, &w, r, at_entry));
+		win.open = false;
 	} else {
 		/* out of memory: what the objects are is not known, so the stricter */
 		c->object_extension = caller && !caller->trusted;
