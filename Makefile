@@ -19,7 +19,8 @@ PYTHON  ?= /usr/bin/python3
 PKGS        := libelf inih libseccomp
 LOADED_PKGS := capstone libunwind-ptrace
 DEB_DEPS    := build-essential pkg-config libelf-dev libunwind-dev libinih-dev libcmocka-dev \
-               libseccomp-dev libcapstone-dev python3 python3-dev graphviz groff-base man-db time
+               libseccomp-dev libcapstone-dev liblzma-dev python3 python3-dev graphviz groff-base \
+               man-db time
 # The library flags are looked up when a recipe first uses them, not when
 # this file is read: `make deps demo` installs the packages (and pkg-config)
 # before the first compile asks for them.  `lazy` expands its command once
@@ -87,7 +88,7 @@ $(BIN)/pysbx-scan: $(B)/elfscan/scan_main.o $(B)/libelfscan.a
 # not wait on the others), or all libraries when it names nothing.
 TEST_OBJS_elfscan := $(B)/libelfscan.a
 TEST_OBJS_shsplit := $(B)/monitor/shsplit.o
-TEST_OBJS_initstack := $(B)/monitor/initstack.o
+TEST_OBJS_initstack := $(B)/monitor/initstack.o $(B)/inject/mem.o
 test_objs = $(if $(TEST_OBJS_$(1)),$(TEST_OBJS_$(1)),$(LIBS))
 .SECONDEXPANSION:
 $(B)/tests/test_%: tests/unit/test_%.c $$(call test_objs,$$*) | fixtures
@@ -118,7 +119,9 @@ e2e: all fixtures
 # The shared corpus is optional: the project's own tests never need it.
 corpus: all
 	@if [ -x ../shared/corpus/run-corpus ]; then \
-	  ../shared/corpus/run-corpus ../shared/corpus/cases -- $(CURDIR)/$(BIN)/pysbx-trace; \
+	  ../shared/corpus/run-corpus ../shared/corpus/cases -- $(CURDIR)/$(BIN)/pysbx-trace && \
+	  if [ -d ../shared/corpus/containment ]; then \
+	    ../shared/corpus/run-corpus ../shared/corpus/containment -- $(CURDIR)/$(BIN)/pysbx-trace; fi; \
 	else echo "corpus: ../shared/corpus not present, skipped"; fi
 
 .PHONY: man-check

@@ -18,6 +18,7 @@
 #include <sys/resource.h>
 #include <sys/ptrace.h>
 #include <sys/shm.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -76,13 +77,13 @@ static bool ruled(const struct func *f, enum action a, pid_t self)
 	return a == ACT_CHECK && (!strcmp(f->name, "clone") || (self > 0 && self_target(f->name)));
 }
 
-static int surface_rules(scmp_filter_ctx ctx, const struct policy *p, pid_t self)
+static int surface_rules(scmp_filter_ctx ctx, const struct policy *p, pid_t self, bool audit)
 {
 	const uint32_t trace = SCMP_ACT_TRACE(BACKSTOP_CALL);
 	int rc = 0;
 	for (size_t i = 0; i < surface_allowed_count && rc == 0; i++) {
 		int nr = surface_nr(&surface_allowed[i]);
-		if (nr >= 0)
+		if (nr >= 0 && funcs_by_sysnr(nr) < 0)  /* those are below */
 			rc = rule(ctx, SCMP_ACT_ALLOW, nr, 0, NULL);
 	}
 	for (size_t i = 0; i < funcs_count && rc == 0; i++) {
@@ -92,7 +93,7 @@ static int surface_rules(scmp_filter_ctx ctx, const struct policy *p, pid_t self
 			continue;
 		if (f->check == CK_EXEC || (!f->selfprot && a == ACT_ALLOW) || ruled(f, a, self))
 			rc = rule(ctx, SCMP_ACT_ALLOW, (int)f->sysnr, 0, NULL);  /* exec: the exec stop */
-		else if (a == ACT_CHECK && !strcmp(f->name, "clone3"))
+		else if (a == ACT_CHECK && !strcmp(f->name, "clone3") && !audit)
 			/* its flags are in memory, out of the filter's sight: glibc falls
 			 * back to clone, whose flags the filter can see */
 			rc = rule(ctx, SCMP_ACT_ERRNO(ENOSYS), (int)f->sysnr, 0, NULL);
@@ -179,6 +180,21 @@ static int target_rules(scmp_filter_ctx ctx)
 	return rc;
 }
 
+/* A mode with a set-ID bit, in every call that makes or changes a mode (the
+ * mode's place: funcs.c's 'm'). */
+static int setid_rules(scmp_filter_ctx ctx)
+{
+	const uint32_t trace = SCMP_ACT_TRACE(BACKSTOP_CALL);
+	int rc = 0;
+	for (size_t i = 0; i < funcs_count && rc == 0; i++) {
+		const char *m = funcs[i].check == CK_SETID ? strchr(funcs[i].fmt, 'm') : NULL;
+		if (m)
+			rc = any_bit(ctx, trace, (int)funcs[i].sysnr, (unsigned)(m - funcs[i].fmt),
+			             S_ISUID | S_ISGID);
+	}
+	return rc;
+}
+
 /* Other routes out of the job (decide.c judges them): a SIGIO owner, input
  * pushed into a terminal, a filter that outranks pysbx's, a personality that
  * makes memory executable. */
@@ -201,7 +217,7 @@ static int route_rules(scmp_filter_ctx ctx)
 		rc = any_bit(ctx, trace, SCMP_SYS(seccomp), 1, SECCOMP_FILTER_FLAG_NEW_LISTENER);
 	if (rc == 0)
 		rc = any_bit(ctx, trace, SCMP_SYS(personality), 0, READ_IMPLIES_EXEC | MMAP_PAGE_ZERO);
-	return rc;
+	return rc == 0 ? setid_rules(ctx) : rc;
 }
 
 /* One filter as raw BPF, for writing into the job. */
@@ -242,7 +258,7 @@ static int build(const struct monitor *m, pid_t self, void *bpf[2], size_t len[2
 	if (rc == 0)
 		rc = seccomp_attr_set(surface, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if (rc == 0)
-		rc = surface_rules(surface, m->policy, self);
+		rc = surface_rules(surface, m->policy, self, m->opt->audit);
 	if (rc == 0)
 		rc = call_rules(rules, m->policy, self);
 	if (rc == 0)
@@ -287,6 +303,21 @@ static int filters_for(const struct monitor *m, pid_t self, struct made **out)
 	}
 	*out = f;
 	return 0;
+}
+
+const char *backstop_unavailable(void)
+{
+	uint32_t action = SECCOMP_RET_TRACE;
+	if (syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) == 0)
+		return NULL;
+	if (errno == ENOSYS)
+		return "the kernel has no seccomp(2) (CONFIG_SECCOMP_FILTER), or a seccomp profile "
+		       "refuses it: allow seccomp in the container's profile";
+	if (errno == EOPNOTSUPP)
+		return "the kernel cannot stop a system call for its tracer (SECCOMP_RET_TRACE)";
+	if (errno == EPERM || errno == EACCES)
+		return "a seccomp profile or a security module refuses seccomp(2): allow it";
+	return strerror(errno);
 }
 
 void backstop_prepare(const struct monitor *m, pid_t self)
@@ -437,7 +468,7 @@ static void decide_stop(struct monitor *m, struct thread *th, arch_regs *r, int 
 		return;
 	}
 	if (d.verdict == V_DENY && enforce)
-		deny(th->tid, r, EPERM);
+		deny(th->tid, r, decision_errno(&d));
 	pin_cont(th->tid, 0);
 }
 

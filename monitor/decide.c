@@ -20,6 +20,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/shm.h>
 #include <wordexp.h>
@@ -451,10 +452,24 @@ static int shell_word_cb(void *vctx, const struct shsplit_cmd *cmd)
 
 /* --- signals and other targets ------------------------------------------ */
 
+/* A target that is not there gets the kernel's own answer (ESRCH): nothing
+ * outside the job is reached by a call that names no process. */
+static bool missing(const struct job_view *v, pid_t pid, struct decision *d, const char *what,
+                    pid_t shown)
+{
+	if (!v->exists || v->exists(v->ctx, pid))
+		return false;
+	verdict(d, V_DENY, NULL, "%s %d does not exist", what, (int)shown);
+	d->err = ESRCH;
+	return true;
+}
+
 static bool check_target(const struct job_view *v, pid_t pid, struct decision *d)
 {
 	if (pid > 0 && v->in_job(v->ctx, pid))
 		return verdict(d, V_ALLOW, NULL, "process %d is in the job", (int)pid);
+	if (pid > 0 && missing(v, pid, d, "process", pid))
+		return false;
 	return verdict(d, V_DENY, NULL, "process %d is outside the job", (int)pid);
 }
 
@@ -465,21 +480,45 @@ static bool check_group(const struct job_view *v, pid_t caller, pid_t pgid,
 		pgid = v->pgrp_of(v->ctx, caller);
 	if (pgid > 0 && v->pgrp_in_job(v->ctx, pgid))
 		return verdict(d, V_ALLOW, NULL, "process group %d is the job's", (int)pgid);
+	if (pgid > 0 && missing(v, -pgid, d, "process group", pgid))
+		return false;
 	return verdict(d, V_DENY, NULL, "process group %d reaches outside the job", (int)pgid);
 }
 
 static bool check_signal(const struct call *c, const struct job_view *v, struct decision *d)
 {
 	pid_t pid = (pid_t)c->a[0].num;
+	if (!strcmp(funcs[c->func].name, "pidfd_open") && pid <= 0) {
+		verdict(d, V_DENY, NULL, "pidfd_open(%d) names no process", (int)pid);
+		d->err = EINVAL;
+		return false;
+	}
 	if (strcmp(funcs[c->func].name, "kill") != 0)
 		return check_target(v, pid, d);
 	if (pid == -1)
 		return verdict(d, V_DENY, NULL, "kill(-1) signals every process");
 	/* -INT_MIN does not exist; the kernel refuses it (ESRCH) and so do we. */
-	if (pid == INT_MIN)
-		return verdict(d, V_DENY, NULL, "kill(%d) names no process group", (int)pid);
+	if (pid == INT_MIN) {
+		verdict(d, V_DENY, NULL, "kill(%d) names no process group", (int)pid);
+		d->err = ESRCH;
+		return false;
+	}
 	if (pid <= 0)
 		return check_group(v, c->pid, -pid, d);
+	return check_target(v, pid, d);
+}
+
+/* pidfd_send_signal and pidfd_getfd: a descriptor that is no pidfd gets the
+ * kernel's EBADF. */
+static bool check_pidfd(const struct call *c, const struct job_view *v, struct decision *d)
+{
+	int fd = (int)c->a[0].num;
+	pid_t pid = v->pidfd_pid(v->ctx, c->pid, fd);
+	if (pid <= 0) {
+		verdict(d, V_DENY, NULL, "descriptor %d is not a pidfd", fd);
+		d->err = EBADF;
+		return false;
+	}
 	return check_target(v, pid, d);
 }
 
@@ -652,6 +691,21 @@ static bool check_persona(const struct call *c, struct decision *d)
 	return verdict(d, V_ALLOW, NULL, "personality %#x", persona);
 }
 
+/* A mode with a set-ID bit, where it makes or changes a file's mode. */
+static bool check_setid(const struct call *c, struct decision *d)
+{
+	const struct call_arg *mode = arg_of(c, 'm'), *flags = arg_of(c, 'o');
+	if (!mode)
+		return verdict(d, V_DENY, &builtin_rule, "no mode");
+	if (flags && !(flags->raw & (O_CREAT | __O_TMPFILE)))
+		return verdict(d, V_ALLOW, NULL, "opens without creating: no mode is set");
+	if (mode->raw & (S_ISUID | S_ISGID))
+		return verdict(d, V_DENY, NULL, "mode %#llo would make a set-user-ID or "
+		               "set-group-ID file", (unsigned long long)(mode->raw & 07777));
+	return verdict(d, V_ALLOW, NULL, "mode %#llo sets no set-ID bit",
+	               (unsigned long long)(mode->raw & 07777));
+}
+
 /* Namespaces made by clone are judged as unshare would be. */
 static bool check_clone(const struct policy *p, const struct call *c, struct decision *d)
 {
@@ -695,7 +749,7 @@ static bool check_args(const struct policy *p, const struct call *c, const struc
 			return verdict(d, V_DENY, NULL, "negative process group");
 		return check_group(v, c->pid, (pid_t)c->a[0].num, d);
 	case CK_PIDFD:
-		return check_target(v, v->pidfd_pid(v->ctx, c->pid, (int)c->a[0].num), d);
+		return check_pidfd(c, v, d);
 	case CK_TIMEX:
 		a = arg_of(c, 'T');
 		if (!a || a->err)
@@ -718,6 +772,8 @@ static bool check_args(const struct policy *p, const struct call *c, const struc
 		return check_seccomp(c, d);
 	case CK_PERSONA:
 		return check_persona(c, d);
+	case CK_SETID:
+		return check_setid(c, d);
 	case CK_SYSCALL:
 		return verdict(d, V_ALLOW, NULL, "system call %lld is not a dangerous one",
 		               (long long)c->a[0].num);
@@ -729,6 +785,33 @@ static bool check_args(const struct policy *p, const struct call *c, const struc
 		break;
 	}
 	return verdict(d, V_DENY, &builtin_rule, "no argument check for %s", funcs[c->func].name);
+}
+
+/* --- identity calls that name no id ------------------------------------- */
+
+static bool is_identity_call(const char *name)
+{
+	static const char *const t[] = {"setuid", "setgid", "setreuid", "setregid", "setresuid",
+	                                "setresgid", "setfsuid", "setfsgid", "seteuid", "setegid"};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (!strcmp(name, t[i]))
+			return true;
+	return false;
+}
+
+/* An identity call whose every id is -1 ("leave it as it is": setreuid(-1,
+ * -1), setfsuid(-1) to read the current one) grants nothing and names
+ * nothing.  A call that names ids is judged by the policy even when they are
+ * the ones the process has: it is an attempt at a privileged function, and a
+ * probe for privilege must find none. */
+static bool identity_noop(const struct call *c)
+{
+	if (!is_identity_call(funcs[c->func].name) || c->nargs == 0)
+		return false;
+	for (size_t i = 0; i < c->nargs; i++)
+		if (c->a[i].err || (uint32_t)c->a[i].raw != UINT32_MAX)
+			return false;
+	return true;
 }
 
 /* A [module] section's rule for calls from this object: it may tighten the
@@ -747,6 +830,7 @@ void decide_call(const struct policy *p, const struct call *c, const struct job_
 {
 	const struct fn_rule *fr;
 	d->why[0] = 0;
+	d->err = 0;
 	if (c->func < 0 || (size_t)c->func >= funcs_count) {
 		verdict(d, V_DENY, &builtin_rule, "unknown function");
 		return;
@@ -760,6 +844,10 @@ void decide_call(const struct policy *p, const struct call *c, const struct job_
 		verdict(d, V_ALLOW, NULL, "allowed by policy");
 		return;
 	case ACT_DENY:
+		if (identity_noop(c)) {
+			verdict(d, V_ALLOW, NULL, "names no id (-1): nothing is granted");
+			return;
+		}
 		verdict(d, V_DENY, NULL, "denied by policy");
 		return;
 	case ACT_KILL:
@@ -776,6 +864,7 @@ void decide_args(const struct policy *p, const struct call *c, const struct job_
                  struct decision *d)
 {
 	d->why[0] = 0;
+	d->err = 0;
 	d->rule = &builtin_rule;
 	if (c->func >= 0 && (size_t)c->func < funcs_count && funcs[c->func].check != CK_NONE)
 		check_args(p, c, v, d);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -141,9 +142,15 @@ static bool file_intact(off_t size)
 static int restore_file(void)
 {
 	char tmp[64];
-	snprintf(tmp, sizeof tmp, ".pysbx-log.%d", (int)getpid());
-	unlinkat(lg.dir, tmp, 0);
-	int fd = openat(lg.dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	int fd = -1;
+	/* a name the job cannot have taken ahead: random, and never reused */
+	for (int tries = 0; fd < 0 && tries < 16; tries++) {
+		uint64_t r = 0;
+		if (getrandom(&r, sizeof r, 0) != sizeof r)
+			r = (uint64_t)getpid() * 0x9e3779b97f4a7c15ull + (uint64_t)tries;
+		snprintf(tmp, sizeof tmp, ".pysbx-log.%016llx", (unsigned long long)r);
+		fd = openat(lg.dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	}
 	if (fd < 0)
 		return -errno;
 	char buf[65536];
@@ -577,6 +584,10 @@ static void json_call(const struct call *c, const struct decision *d, bool enfor
 	json_rule(j, d->rule);
 	jw_key(j, "reason");
 	jw_str(j, d->why);
+	if (d->verdict == V_DENY) {
+		jw_key(j, "errno");
+		jw_str(j, strerrorname_np(decision_errno(d)));
+	}
 	if (c->facts) {
 		jw_key(j, "facts");
 		facts_to_json(c->facts, j);
@@ -705,7 +716,10 @@ void log_call(const struct call *c, const struct decision *d, bool enforced)
 	if (d->verdict != V_ALLOW && !enforced)
 		lg.would_deny++;
 	json_call(c, d, enforced);
-	if (d->verdict != V_ALLOW || lg.verbose)
+	/* the kernel's own answer (a process that does not exist, a descriptor
+	 * that is no pidfd) reaches nothing: logged, not said on stderr */
+	bool kernels = d->verdict == V_DENY && d->err && d->err != EPERM;
+	if ((d->verdict != V_ALLOW && !kernels) || lg.verbose)
 		human_call(c, d, enforced);
 }
 

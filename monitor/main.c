@@ -97,7 +97,11 @@ static void start_event(const struct monitor *m, const struct landlock_plan *ll,
 {
 	char weaker[768];
 	snprintf(weaker, sizeof weaker, "%s", ll->notes);
-	if (!m->opt->no_pin && !pin_active()) {
+	if (m->opt->audit) {
+		size_t n = strlen(weaker);
+		snprintf(weaker + n, sizeof weaker - n, "%saudit: nothing is enforced (no write set, "
+		         "no capability dropped)", n ? "; " : "");
+	} else if (!m->opt->no_pin && !pin_active()) {
 		static const char rt[] = "no real-time CPU placement (needs CAP_SYS_NICE or "
 		                         "RLIMIT_RTPRIO >= 1): intercepted calls cost more";
 		fprintf(stderr, "pysbx: %s\n", rt);
@@ -113,8 +117,11 @@ static int run(struct monitor *m, const struct landlock_plan *ll, const struct r
 {
 	struct launch l;
 	if (!m->opt->no_pin)
-		pin_startup(&m->pin);
-	struct launch_cfg cfg = {m->opt->argv, trace_options(), ll, user};
+		pin_startup(&m->pin, !m->opt->audit);
+	/* audit mode changes nothing the job can see: no domain, no capability
+	 * dropped (the start event still shows the write set it would have had) */
+	struct launch_cfg cfg = {m->opt->argv, trace_options(), m->opt->audit ? NULL : ll, user,
+	                         m->opt->audit};
 	int rc = launch_job(&cfg, &l);
 	if (rc < 0) {
 		const char *advice = launch_seize_advice(-rc);
@@ -243,6 +250,12 @@ int main(int argc, char **argv)
 		                 : replay_learn(o.learn, m.policy, stdout);
 		policy_free(m.policy);
 		return rc;
+	}
+	const char *no_filter = backstop_unavailable();
+	if (no_filter) {
+		fprintf(stderr, "pysbx-trace: cannot filter the job's system calls: %s\n", no_filter);
+		policy_free(m.policy);
+		return 125;
 	}
 	struct run_as user = {0}, *as = NULL;
 	char *home = NULL;

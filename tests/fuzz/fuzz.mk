@@ -41,7 +41,7 @@ FUZZ_SRC_shsplit := monitor/shsplit.c
 FUZZ_SRC_jsonw   := monitor/jsonw.c
 FUZZ_SRC_decide  := monitor/decide.c monitor/policy.c monitor/funcs.c monitor/shsplit.c \
                     monitor/policy_blob.S
-FUZZ_SRC_initstack := monitor/initstack.c
+FUZZ_SRC_initstack := monitor/initstack.c inject/mem.c
 
 # Longest input, and the time one input may take before it counts as a hang
 # (generous: an ELF input with 80000 system call sites takes 0.15 s alone but
