@@ -18,6 +18,7 @@
 #include <sys/resource.h>
 #include <sys/ptrace.h>
 #include <sys/shm.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -77,6 +78,19 @@ static bool ruled(const struct func *f, enum action a, pid_t self)
 	return a == ACT_CHECK && (!strcmp(f->name, "clone") || (self > 0 && self_target(f->name)));
 }
 
+/* socket and socketpair run for the families a job needs; any other stops
+ * and is refused (decide.c, EAFNOSUPPORT). */
+static int socket_families(scmp_filter_ctx ctx, int nr)
+{
+	static const unsigned families[] = {AF_UNIX, AF_INET, AF_INET6, AF_NETLINK};
+	int rc = 0;
+	for (size_t i = 0; i < sizeof families / sizeof families[0] && rc == 0; i++) {
+		struct scmp_arg_cmp c = SCMP_A0_32(SCMP_CMP_EQ, families[i]);
+		rc = rule(ctx, SCMP_ACT_ALLOW, nr, 1, &c);
+	}
+	return rc;
+}
+
 static int surface_rules(scmp_filter_ctx ctx, const struct policy *p, pid_t self, bool audit)
 {
 	const uint32_t trace = SCMP_ACT_TRACE(BACKSTOP_CALL);
@@ -91,7 +105,9 @@ static int surface_rules(scmp_filter_ctx ctx, const struct policy *p, pid_t self
 		enum action a = p->fn[i].action;
 		if (f->sysnr < 0)
 			continue;
-		if (f->check == CK_EXEC || (!f->selfprot && a == ACT_ALLOW) || ruled(f, a, self))
+		if (f->check == CK_SOCKET)
+			rc = socket_families(ctx, (int)f->sysnr);
+		else if (f->check == CK_EXEC || (!f->selfprot && a == ACT_ALLOW) || ruled(f, a, self))
 			rc = rule(ctx, SCMP_ACT_ALLOW, (int)f->sysnr, 0, NULL);  /* exec: the exec stop */
 		else if (a == ACT_CHECK && !strcmp(f->name, "clone3") && !audit)
 			/* its flags are in memory, out of the filter's sight: glibc falls
@@ -144,14 +160,10 @@ static int memory_rules(scmp_filter_ctx ctx, uint64_t hi)
 		rc = rule(ctx, trace, plain[i], 1, &below);
 	struct scmp_arg_cmp fixed[2] = {below, SCMP_A3(SCMP_CMP_MASKED_EQ, MAP_FIXED, MAP_FIXED)};
 	struct scmp_arg_cmp moved = SCMP_A3(SCMP_CMP_MASKED_EQ, MREMAP_FIXED, MREMAP_FIXED);
-	struct scmp_arg_cmp shm[2] = {SCMP_A1(SCMP_CMP_LT, hi),
-	                              SCMP_A2(SCMP_CMP_MASKED_EQ, SHM_REMAP, SHM_REMAP)};
 	if (rc == 0)
 		rc = rule(ctx, trace, SCMP_SYS(mmap), 2, fixed);
 	if (rc == 0)
 		rc = rule(ctx, trace, SCMP_SYS(mremap), 1, &moved);
-	if (rc == 0)
-		rc = rule(ctx, trace, SCMP_SYS(shmat), 2, shm);
 	return rc;
 }
 
@@ -217,6 +229,11 @@ static int route_rules(scmp_filter_ctx ctx)
 		rc = any_bit(ctx, trace, SCMP_SYS(seccomp), 1, SECCOMP_FILTER_FLAG_NEW_LISTENER);
 	if (rc == 0)
 		rc = any_bit(ctx, trace, SCMP_SYS(personality), 0, READ_IMPLIES_EXEC | MMAP_PAGE_ZERO);
+	static const unsigned prctls[] = {PR_SET_DUMPABLE, PR_SET_PTRACER, PR_SET_MM};
+	for (size_t i = 0; i < sizeof prctls / sizeof prctls[0] && rc == 0; i++) {
+		struct scmp_arg_cmp c = SCMP_A0_32(SCMP_CMP_EQ, prctls[i]);
+		rc = rule(ctx, trace, SCMP_SYS(prctl), 1, &c);
+	}
 	return rc == 0 ? setid_rules(ctx) : rc;
 }
 

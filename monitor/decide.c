@@ -20,6 +20,8 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/shm.h>
@@ -556,11 +558,6 @@ static bool changed_range(const struct call *c, uint64_t *a, uint64_t *len)
 	*len = c->a[1].raw;
 	if (!strcmp(n, "mmap"))
 		return c->a[3].raw & MAP_FIXED;
-	if (!strcmp(n, "shmat")) {
-		*a = c->a[1].raw;
-		*len = UINT64_MAX / 2;  /* the segment's size is not in the call */
-		return c->a[2].raw & SHM_REMAP;
-	}
 	return true;
 }
 
@@ -691,6 +688,31 @@ static bool check_persona(const struct call *c, struct decision *d)
 	return verdict(d, V_ALLOW, NULL, "personality %#x", persona);
 }
 
+/* The socket families a job may use. */
+static bool check_socket(const struct call *c, struct decision *d)
+{
+	int family = (int)(uint32_t)c->a[0].raw;
+	if (family == AF_UNIX || family == AF_INET || family == AF_INET6 || family == AF_NETLINK)
+		return verdict(d, V_ALLOW, NULL, "address family %d", family);
+	verdict(d, V_DENY, NULL, "address family %d is not one a job needs (unix, inet, inet6, "
+	        "netlink)", family);
+	d->err = EAFNOSUPPORT;
+	return false;
+}
+
+static bool check_prctl(const struct call *c, struct decision *d)
+{
+	unsigned option = (unsigned)c->a[0].raw;
+	if (option == PR_SET_DUMPABLE && (unsigned long)c->a[1].raw != 1)
+		return verdict(d, V_DENY, NULL, "an undumpable job would lock pysbx out of its memory");
+	if (option == PR_SET_PTRACER)
+		return verdict(d, V_DENY, NULL, "PR_SET_PTRACER would open the job to another "
+		               "process's ptrace");
+	if (option == PR_SET_MM)
+		return verdict(d, V_DENY, NULL, "PR_SET_MM rewrites what /proc says of the job");
+	return verdict(d, V_ALLOW, NULL, "prctl option %u", option);
+}
+
 /* A mode with a set-ID bit, where it makes or changes a file's mode. */
 static bool check_setid(const struct call *c, struct decision *d)
 {
@@ -774,6 +796,10 @@ static bool check_args(const struct policy *p, const struct call *c, const struc
 		return check_persona(c, d);
 	case CK_SETID:
 		return check_setid(c, d);
+	case CK_SOCKET:
+		return check_socket(c, d);
+	case CK_PRCTL:
+		return check_prctl(c, d);
 	case CK_SYSCALL:
 		return verdict(d, V_ALLOW, NULL, "system call %lld is not a dangerous one",
 		               (long long)c->a[0].num);
@@ -785,33 +811,6 @@ static bool check_args(const struct policy *p, const struct call *c, const struc
 		break;
 	}
 	return verdict(d, V_DENY, &builtin_rule, "no argument check for %s", funcs[c->func].name);
-}
-
-/* --- identity calls that name no id ------------------------------------- */
-
-static bool is_identity_call(const char *name)
-{
-	static const char *const t[] = {"setuid", "setgid", "setreuid", "setregid", "setresuid",
-	                                "setresgid", "setfsuid", "setfsgid", "seteuid", "setegid"};
-	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
-		if (!strcmp(name, t[i]))
-			return true;
-	return false;
-}
-
-/* An identity call whose every id is -1 ("leave it as it is": setreuid(-1,
- * -1), setfsuid(-1) to read the current one) grants nothing and names
- * nothing.  A call that names ids is judged by the policy even when they are
- * the ones the process has: it is an attempt at a privileged function, and a
- * probe for privilege must find none. */
-static bool identity_noop(const struct call *c)
-{
-	if (!is_identity_call(funcs[c->func].name) || c->nargs == 0)
-		return false;
-	for (size_t i = 0; i < c->nargs; i++)
-		if (c->a[i].err || (uint32_t)c->a[i].raw != UINT32_MAX)
-			return false;
-	return true;
 }
 
 /* A [module] section's rule for calls from this object: it may tighten the
@@ -844,10 +843,6 @@ void decide_call(const struct policy *p, const struct call *c, const struct job_
 		verdict(d, V_ALLOW, NULL, "allowed by policy");
 		return;
 	case ACT_DENY:
-		if (identity_noop(c)) {
-			verdict(d, V_ALLOW, NULL, "names no id (-1): nothing is granted");
-			return;
-		}
 		verdict(d, V_DENY, NULL, "denied by policy");
 		return;
 	case ACT_KILL:

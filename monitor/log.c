@@ -54,7 +54,8 @@ static int adopt_fd(int fd)
 	int own = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 	if (own < 0)
 		return -errno;
-	close(fd);
+	if (fd > 2)
+		close(fd);  /* the job does not inherit it; 0-2 are the job's own streams */
 	return own;
 }
 

@@ -18,6 +18,7 @@
 #include "monitor/monitor.h"
 #include "monitor/options.h"
 #include "monitor/prefetch.h"
+#include "monitor/procfs.h"
 #include "monitor/replay.h"
 #include "monitor/trace.h"
 #include "monitor/world.h"
@@ -91,6 +92,17 @@ static void say_launch_failure(const struct launch *l, const char *prog)
 		fprintf(stderr, "pysbx-trace: cannot run %s: %s\n", prog, strerror(l->exec_errno));
 }
 
+/* Whether a tracer (strace, gdb) stops pysbx-trace itself: then it could be
+ * stopped between narrowing a thread's CPU set and giving it back (pin.h),
+ * and the job could see the narrowed set, so there is no placement. */
+static bool self_traced(void)
+{
+	char buf[2048];
+	ssize_t n = procfs_peek(getpid(), "status", buf, sizeof buf);
+	const char *t = n > 0 ? strstr(buf, "\nTracerPid:") : NULL;
+	return t && atoi(t + 11) != 0;
+}
+
 /* The start event, and once on stderr what is weaker than the full guarantee
  * (the Landlock notes were said already). */
 static void start_event(const struct monitor *m, const struct landlock_plan *ll, pid_t pid)
@@ -102,8 +114,10 @@ static void start_event(const struct monitor *m, const struct landlock_plan *ll,
 		snprintf(weaker + n, sizeof weaker - n, "%saudit: nothing is enforced (no write set, "
 		         "no capability dropped)", n ? "; " : "");
 	} else if (!m->opt->no_pin && !pin_active()) {
-		static const char rt[] = "no real-time CPU placement (needs CAP_SYS_NICE or "
-		                         "RLIMIT_RTPRIO >= 1): intercepted calls cost more";
+		const char *rt = self_traced() ? "no real-time CPU placement (pysbx-trace is itself "
+		                                 "traced): intercepted calls cost more"
+		                               : "no real-time CPU placement (needs CAP_SYS_NICE or "
+		                                 "RLIMIT_RTPRIO >= 1): intercepted calls cost more";
 		fprintf(stderr, "pysbx: %s\n", rt);
 		size_t n = strlen(weaker);
 		snprintf(weaker + n, sizeof weaker - n, "%s%s", n ? "; " : "", rt);
@@ -117,7 +131,7 @@ static int run(struct monitor *m, const struct landlock_plan *ll, const struct r
 {
 	struct launch l;
 	if (!m->opt->no_pin)
-		pin_startup(&m->pin, !m->opt->audit);
+		pin_startup(&m->pin, !m->opt->audit && !self_traced());
 	/* audit mode changes nothing the job can see: no domain, no capability
 	 * dropped (the start event still shows the write set it would have had) */
 	struct launch_cfg cfg = {m->opt->argv, trace_options(), m->opt->audit ? NULL : ll, user,
