@@ -132,7 +132,7 @@ man-check: all
 # in user namespaces, in bubblewrap, under strace -f and in Docker (as root: it sets them up).
 .PHONY: deploy-check
 deploy-check: all fixtures
-	tests/deploy/matrix
+	tests/deploy/matrix -j 2
 
 valgrind-check: all
 	PYSBX_TRACE=$(CURDIR)/$(BIN)/pysbx-trace tests/valgrind-check
