@@ -317,6 +317,8 @@ int main(int argc, char **argv)
 		else
 			fprintf(stderr, "pysbx-trace: cannot open %s: %s\n", o.log_path, strerror(-rc));
 		landlock_free(&ll);
+		free(user.groups);
+		free(home);
 		policy_free(m.policy);
 		return 125;
 	}
