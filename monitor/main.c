@@ -14,7 +14,7 @@
 #include "monitor/monitor.h"
 #include "monitor/options.h"
 #include "monitor/prefetch.h"
-#include "monitor/replay.h"
+#include "monitor/logtools/replay.h"
 #include "monitor/trace.h"
 #include "monitor/world.h"
 

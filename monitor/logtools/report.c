@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "monitor/replay.h"
+#include "monitor/logtools/replay.h"
 
 struct proc_rec {
 	long pid, parent;

@@ -21,7 +21,7 @@
 
 #include "monitor/decide.h"
 #include "monitor/funcs.h"
-#include "monitor/replay.h"
+#include "monitor/logtools/replay.h"
 
 #define INI_LINE 199
 

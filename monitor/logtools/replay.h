@@ -12,7 +12,7 @@
 
 #include "monitor/call.h"
 #include "monitor/facts.h"
-#include "monitor/jsonr.h"
+#include "monitor/logtools/jsonr.h"
 #include "monitor/policy.h"
 
 /* Calls fn for each event of the log, with its line number.  Malformed

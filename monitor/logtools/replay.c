@@ -1,5 +1,5 @@
 /* replay: reading event logs and deciding their calls again (see replay.h). */
-#include "monitor/replay.h"
+#include "monitor/logtools/replay.h"
 
 #include <errno.h>
 #include <stdlib.h>
