@@ -124,7 +124,7 @@ int main(int argc, char **argv)
 	if (rc == 1)
 		return 0;
 	if (rc == 2 && o.report)
-		return replay_report(o.report, o.dot, stdout);  /* needs no policy */
+		return replay_report(o.report, (enum report_format)o.format, stdout);  /* needs no policy */
 	if (load_policy(&o, &m.policy) < 0)
 		return 125;
 	if (rc == 2) {
