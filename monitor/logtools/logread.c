@@ -224,19 +224,22 @@ static void verify(struct rd *r, char *s, size_t n, size_t no)
 		}
 		return;
 	}
-	if (p < 0) {
-		altered(r, no, "line %zu carries no digest", no);
-		return;
-	}
 	/* SHA-256(previous digest, P): the previous digest goes in the room
 	 * before the line (restored after: callers parse the line) */
 	char saved[CHAIN_HEX], got[CHAIN_HEX];
 	uint8_t d[32];
+	size_t body = p >= 0 ? (size_t)p : n && s[n - 1] == '}' ? n - 1 : n;
 	memcpy(saved, s - CHAIN_HEX, CHAIN_HEX);
 	memcpy(s - CHAIN_HEX, r->prev, CHAIN_HEX);
-	sha256(s - CHAIN_HEX, CHAIN_HEX + (size_t)p, d);
+	sha256(s - CHAIN_HEX, CHAIN_HEX + body, d);
 	memcpy(s - CHAIN_HEX, saved, CHAIN_HEX);
 	to_hex(d, got);
+	if (p < 0) {
+		altered(r, no, "line %zu carries no digest", no);
+		/* go on as if its digest had only been removed */
+		memcpy(r->prev, got, CHAIN_HEX);
+		return;
+	}
 	const char *stated = s + p + CHAIN_KEY_LEN;
 	if (memcmp(got, stated, CHAIN_HEX))
 		altered(r, no, "line %zu's digest does not match its contents or the lines "
