@@ -8,6 +8,7 @@
 #ifndef PYSBX_ARCH_H
 #define PYSBX_ARCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -80,6 +81,14 @@ size_t arch_fast_entry(uint64_t at, uint64_t trap, uint64_t target, uint64_t fas
 /* Numbers the injector needs. */
 extern const long arch_nr_mmap, arch_nr_munmap, arch_nr_mprotect, arch_nr_exit_group,
 	arch_nr_prctl, arch_nr_seccomp;
+
+/* A seccomp stop, from the kernel (not from the filter's data, which a filter
+ * of the job's own can choose): the audit architecture and the system call
+ * number.  0 or a negative errno. */
+int arch_seccomp_stop(pid_t tid, uint32_t *audit_arch, long *nr);
+/* Whether a system call with that audit architecture and number is one of
+ * this architecture's own (the filter is written for those only). */
+bool arch_syscall_native(uint32_t audit_arch, long nr);
 
 /* Decodes the clone flags of the system call a thread stopped in at a fork,
  * vfork or clone event (clone3 keeps them in memory: *args_addr is set and the

@@ -3,10 +3,13 @@
 #include "inject/codepage.h"
 
 #include <errno.h>
+#include <linux/audit.h>
+#include <stdbool.h>
 #include <sched.h>
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <asm/unistd.h>
 
 #define PYSBX_STR2(x) #x
 #define PYSBX_STR(x) PYSBX_STR2(x)
@@ -294,4 +297,43 @@ int arch_clone_flags(const arch_regs *r, uint64_t *flags, uint64_t *args_addr)
 	default:
 		return -1;
 	}
+}
+
+/* A system call of this architecture's own ABI: x86-64, not i386 (int 0x80,
+ * another audit arch) and not x32 (the x32 bit in the number). */
+bool arch_syscall_native(uint32_t audit_arch, long nr)
+{
+	return audit_arch == AUDIT_ARCH_X86_64 && nr >= 0 && !(nr & __X32_SYSCALL_BIT);
+}
+
+/* PTRACE_GET_SYSCALL_INFO's reply (Linux 5.3), as the kernel lays it out;
+ * glibc's headers name the request but not the structure. */
+struct syscall_info {
+	uint8_t op;
+	uint8_t pad[3];
+	uint32_t arch;
+	uint64_t ip, sp;
+	union {
+		struct {
+			uint64_t nr;
+			uint64_t args[6];
+			uint32_t ret_data;
+		} seccomp;
+		uint64_t space[8];
+	};
+};
+#define SYSCALL_INFO_SECCOMP 3
+
+int arch_seccomp_stop(pid_t tid, uint32_t *audit_arch, long *nr)
+{
+	struct syscall_info si;
+	memset(&si, 0, sizeof si);
+	long n = ptrace(PTRACE_GET_SYSCALL_INFO, tid, (void *)sizeof si, &si);
+	if (n < 0)
+		return -errno;
+	if (si.op != SYSCALL_INFO_SECCOMP)
+		return -EINVAL;
+	*audit_arch = si.arch;
+	*nr = (long)si.seccomp.nr;
+	return 0;
 }

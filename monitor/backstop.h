@@ -26,7 +26,7 @@
 #include "monitor/monitor.h"
 
 /* The filter's SECCOMP_RET_DATA: why a call stopped. */
-enum { BACKSTOP_CALL = 1, BACKSTOP_MEMORY = 2, BACKSTOP_BADARCH = 3 };
+enum { BACKSTOP_CALL = 1, BACKSTOP_MEMORY = 2, BACKSTOP_BADARCH = 3, BACKSTOP_UNLISTED = 4 };
 
 /* Installs the filter in a process stopped at its exec stop (its code page
  * mapped).  Returns 0 or a negative errno; res reports a thread that died. */

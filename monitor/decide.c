@@ -14,7 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/ioprio.h>
+#include <fcntl.h>
+#include <linux/seccomp.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/resource.h>
 #include <sys/shm.h>
 #include <wordexp.h>
@@ -22,7 +27,15 @@
 #include "monitor/funcs.h"
 #include "monitor/shsplit.h"
 
-#define MAX_DEPTH 8   /* sh -c "sh -c '...'" and eval nesting */
+#define MAX_DEPTH 8
+
+/* Every flag that makes a new namespace; clone3 adds CLONE_NEWTIME (for clone,
+ * 0x80 is part of the exit signal). */
+#define CLONE_NAMESPACES (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | \
+                          CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP)
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x80
+#endif   /* sh -c "sh -c '...'" and eval nesting */
 
 static const struct rule builtin_rule = {"pysbx", 0, "built-in check"};
 
@@ -61,11 +74,54 @@ static bool check_shell_cmd(const struct policy *p, const char *cmd, size_t len,
                             const struct job_view *v, pid_t caller, struct decision *d,
                             unsigned depth);
 
-/* How a shell was asked to read commands: sh [-abCefhimnuvx] [-o opt] ... */
+/* How a shell was asked to read commands, read the way dash (and bash run as
+ * sh) reads its command line:
+ *   sh [-+FLAGS]... [-+o NAME]... [--] [FILE [ARG...]]
+ *   sh -c [...] CMD [NAME [ARG...]]      sh -s [...] [ARG...]
+ * Flags combine (-ec); an o in a group takes the next word as its option
+ * name (-eo interactive), and the long names mean the letters (-o
+ * interactive is -i, -o stdin is -s); "--" and a lone "-" end the options.
+ * bash's long options: --rcfile and --init-file read a file as commands at
+ * start (refused), -O/+O take a shopt name. */
 struct sh_mode {
 	bool cmd, stdin_, interactive;
+	const char *startup;  /* a file read as commands before anything else */
 	const char *operand;  /* command string (cmd) or script file */
 };
+
+static void sh_long_name(struct sh_mode *m, const char *name, bool on)
+{
+	if (!name)
+		return;
+	if (!strcmp(name, "interactive"))
+		m->interactive = on;
+	else if (!strcmp(name, "stdin"))
+		m->stdin_ = on;
+}
+
+/* One -FLAGS or +FLAGS word; returns how many following words it took. */
+static size_t sh_flags(struct sh_mode *m, const struct program *prog, size_t i)
+{
+	const char *a = prog->argv[i];
+	bool on = a[0] == '-';
+	size_t took = 0;
+	for (const char *c = a + 1; *c; c++) {
+		const char *next = i + 1 + took < prog->argc ? prog->argv[i + 1 + took] : NULL;
+		if (*c == 'c')
+			m->cmd = on;
+		else if (*c == 's')
+			m->stdin_ = on;
+		else if (*c == 'i')
+			m->interactive = on;
+		else if (*c == 'o' || *c == 'O') {
+			if (*c == 'o')
+				sh_long_name(m, next, on);
+			if (next)
+				took++;
+		}
+	}
+	return took;
+}
 
 static void sh_parse(const struct program *prog, struct sh_mode *m)
 {
@@ -73,22 +129,20 @@ static void sh_parse(const struct program *prog, struct sh_mode *m)
 	memset(m, 0, sizeof *m);
 	for (; i < prog->argc; i++) {
 		const char *a = prog->argv[i];
-		if (strcmp(a, "--") == 0 || strcmp(a, "-") == 0) {
+		if (!strcmp(a, "--") || !strcmp(a, "-")) {
 			i++;
 			break;
 		}
+		if (!strcmp(a, "--rcfile") || !strcmp(a, "--init-file")) {
+			m->startup = i + 1 < prog->argc ? prog->argv[i + 1] : a;
+			i++;
+			continue;
+		}
+		if (a[0] == '-' && a[1] == '-')
+			continue;  /* bash's other long options take no value */
 		if ((a[0] != '-' && a[0] != '+') || a[1] == 0)
 			break;
-		for (const char *c = a + 1; *c; c++) {
-			if (*c == 'c')
-				m->cmd = true;
-			else if (*c == 's')
-				m->stdin_ = true;
-			else if (*c == 'i')
-				m->interactive = true;
-			else if (*c == 'o' && c[1] == 0 && i + 1 < prog->argc)
-				i++;  /* -o OPTION takes the next word */
-		}
+		i += sh_flags(m, prog, i);
 	}
 	m->operand = i < prog->argc ? prog->argv[i] : NULL;
 }
@@ -101,12 +155,18 @@ static bool check_shell_program(const struct policy *p, const struct program *pr
 	sh_parse(prog, &m);
 	if (m.interactive)
 		return verdict(d, V_DENY, &w->rule, "%s -i is an interactive shell", w->word);
+	if (m.startup)
+		return verdict(d, V_DENY, &w->rule, "%s would read commands from %s at start",
+		               w->word, m.startup);
 	if (m.cmd) {
 		if (!m.operand)
 			return verdict(d, V_DENY, &w->rule, "%s -c without a command", w->word);
 		return check_shell_cmd(p, m.operand, strlen(m.operand), v, caller, d, depth + 1);
 	}
-	if (m.stdin_ || !m.operand)
+	if (m.stdin_ && !m.cmd)
+		return verdict(d, V_DENY, &w->rule, "%s -s would read commands from its input",
+		               w->word);
+	if (!m.operand)
 		return verdict(d, V_DENY, &w->rule, "%s would read commands from its input",
 		               w->word);
 	if (!v->is_script(v->ctx, caller, m.operand))
@@ -161,6 +221,10 @@ static bool check_location(const struct policy *p, const char *path, bool interp
                            struct decision *d)
 {
 	const struct rule_word *dir;
+	size_t n = strlen(path), k = strlen(" (deleted)");
+	if (n >= k && !strcmp(path + n - k, " (deleted)") && !interpreter)
+		return verdict(d, V_DENY, &p->outside_rule, "%s: its file was deleted, so it lives "
+		               "nowhere it could be allowed from", path);
 	if (interpreter && p->allow_interpreter)
 		return verdict(d, V_ALLOW, &p->interpreter_rule, "%s is the job's interpreter",
 		               path);
@@ -510,6 +574,108 @@ static bool check_limits_target(const struct call *c, const struct job_view *v,
 	return own_or_job(v, (pid_t)c->a[0].num, d);
 }
 
+/* --- other routes out of the job ------------------------------------------- */
+
+/* A SIGIO owner: a process (pid > 0) or a process group (pid < 0) of the job;
+ * 0 clears the owner. */
+static bool check_owner(const struct call *c, const struct job_view *v, int type, pid_t pid,
+                        struct decision *d)
+{
+	if (pid == 0)
+		return verdict(d, V_ALLOW, NULL, "no SIGIO owner");
+	if (type == F_OWNER_PGRP || pid < 0) {
+		if (pid == INT_MIN)
+			return verdict(d, V_DENY, NULL, "process group %d does not exist", (int)pid);
+		return check_group(v, c->pid, pid < 0 ? -pid : pid, d);
+	}
+	return check_target(v, pid, d);
+}
+
+/* fcntl(fd, cmd, arg): the owner SIGIO and SIGURG go to. */
+static bool check_fowner(const struct call *c, const struct job_view *v, struct decision *d)
+{
+	unsigned cmd = (unsigned)c->a[1].raw;
+	struct f_owner_ex ex;
+	if (cmd == F_SETOWN)
+		return check_owner(c, v, F_OWNER_PID, (pid_t)(int)c->a[2].raw, d);
+	if (cmd != F_SETOWN_EX)
+		return verdict(d, V_ALLOW, NULL, "fcntl command %u names no process", cmd);
+	if (!v->read_mem || v->read_mem(v->ctx, c->tid, c->a[2].raw, &ex, sizeof ex) < 0)
+		return verdict(d, V_DENY, NULL, "F_SETOWN_EX owner unreadable");
+	if (ex.type != F_OWNER_TID && ex.type != F_OWNER_PID && ex.type != F_OWNER_PGRP)
+		return verdict(d, V_DENY, NULL, "F_SETOWN_EX owner type %d", ex.type);
+	return check_owner(c, v, ex.type, ex.pid, d);
+}
+
+static bool check_ioctl(const struct call *c, const struct job_view *v, struct decision *d)
+{
+	unsigned req = (unsigned)c->a[1].raw;
+	int32_t who;
+	switch (req) {
+	case TIOCSTI:
+		return verdict(d, V_DENY, NULL, "TIOCSTI pushes input into a terminal");
+	case TIOCLINUX:
+		return verdict(d, V_DENY, NULL, "TIOCLINUX reaches the console");
+	case TIOCCONS:
+		return verdict(d, V_DENY, NULL, "TIOCCONS redirects the console");
+	case TIOCSETD:
+		return verdict(d, V_DENY, NULL, "TIOCSETD changes a terminal's line discipline");
+	case FIOSETOWN:
+	case SIOCSPGRP:
+	case TIOCSPGRP:
+		if (!v->read_mem || v->read_mem(v->ctx, c->tid, c->a[2].raw, &who, sizeof who) < 0)
+			return verdict(d, V_DENY, NULL, "ioctl %#x: process unreadable", req);
+		if (req == TIOCSPGRP)
+			return check_group(v, c->pid, who, d);
+		return check_owner(c, v, F_OWNER_PID, who, d);
+	}
+	return verdict(d, V_ALLOW, NULL, "ioctl %#x reaches no other process", req);
+}
+
+static bool check_seccomp(const struct call *c, struct decision *d)
+{
+	unsigned op = (unsigned)c->a[0].raw, flags = (unsigned)c->a[1].raw;
+	if (op == SECCOMP_SET_MODE_FILTER && (flags & SECCOMP_FILTER_FLAG_NEW_LISTENER))
+		return verdict(d, V_DENY, NULL, "a filter with a user-notification listener would "
+		               "outrank pysbx's");
+	return verdict(d, V_ALLOW, NULL, "a filter of the job's own can only refuse more");
+}
+
+static bool check_persona(const struct call *c, struct decision *d)
+{
+	unsigned persona = (unsigned)c->a[0].raw;
+	if (persona == 0xffffffffu)
+		return verdict(d, V_ALLOW, NULL, "only reads the personality");
+	if (persona & (READ_IMPLIES_EXEC | MMAP_PAGE_ZERO))
+		return verdict(d, V_DENY, NULL, "personality %#x makes memory executable or maps "
+		               "page zero", persona);
+	return verdict(d, V_ALLOW, NULL, "personality %#x", persona);
+}
+
+/* Namespaces made by clone are judged as unshare would be. */
+static bool check_clone(const struct policy *p, const struct call *c, struct decision *d)
+{
+	const struct call_arg *a = arg_of(c, 'K');
+	if (!a)
+		a = arg_of(c, 'F');
+	if (!a)
+		return verdict(d, V_DENY, &builtin_rule, "clone flags not found");
+	if (a->err)
+		return read_error(d, a, "clone flags");
+	uint64_t flags = (uint64_t)a->num;
+	uint64_t ns = CLONE_NAMESPACES | (a->fmt == 'K' ? CLONE_NEWTIME : 0);
+	if (flags & CLONE_UNTRACED)
+		return verdict(d, V_DENY, NULL, "CLONE_UNTRACED would escape the monitor");
+	if (flags & ns) {
+		int us = funcs_by_name("unshare");
+		if (us < 0 || p->fn[us].action != ACT_ALLOW)
+			return verdict(d, V_DENY, us >= 0 ? &p->fn[us].rule : &builtin_rule,
+			               "clone flags %#llx make new namespaces (as unshare would)",
+			               (unsigned long long)(flags & ns));
+	}
+	return verdict(d, V_ALLOW, NULL, "the child is traced");
+}
+
 static bool check_args(const struct policy *p, const struct call *c, const struct job_view *v,
                        struct decision *d)
 {
@@ -543,17 +709,15 @@ static bool check_args(const struct policy *p, const struct call *c, const struc
 			return verdict(d, V_ALLOW, NULL, "WRDE_NOCMD: no command substitution");
 		return verdict(d, V_DENY, NULL, "command substitution without WRDE_NOCMD");
 	case CK_CLONE:
-		/* the flags: an argument of clone, in memory for clone3 */
-		a = arg_of(c, 'K');
-		if (!a)
-			a = arg_of(c, 'F');
-		if (!a)
-			return verdict(d, V_DENY, &builtin_rule, "clone flags not found");
-		if (a->err)
-			return read_error(d, a, "clone flags");
-		if ((uint64_t)a->num & CLONE_UNTRACED)
-			return verdict(d, V_DENY, NULL, "CLONE_UNTRACED would escape the monitor");
-		return verdict(d, V_ALLOW, NULL, "the child is traced");
+		return check_clone(p, c, d);
+	case CK_FOWNER:
+		return check_fowner(c, v, d);
+	case CK_IOCTL:
+		return check_ioctl(c, v, d);
+	case CK_SECCOMP:
+		return check_seccomp(c, d);
+	case CK_PERSONA:
+		return check_persona(c, d);
 	case CK_SYSCALL:
 		return verdict(d, V_ALLOW, NULL, "system call %lld is not a dangerous one",
 		               (long long)c->a[0].num);

@@ -42,6 +42,9 @@ struct job_view {
 	bool (*is_script)(void *ctx, pid_t caller, const char *path);
 	/* the code page of the caller's address space, [*lo, *hi); false if none */
 	bool (*codepage)(void *ctx, pid_t caller, uint64_t *lo, uint64_t *hi);
+	/* reads len bytes of the caller's memory (thread tid); 0 or -errno.  May be
+	 * NULL (replaying a log: no memory to read, the check denies) */
+	int (*read_mem)(void *ctx, pid_t tid, uint64_t addr, void *buf, size_t len);
 };
 
 /* Decides a call.  Always fills d; denies when anything needed is missing. */

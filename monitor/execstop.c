@@ -21,6 +21,7 @@
 #include "monitor/log.h"
 #include "monitor/prefetch.h"
 #include "monitor/procfs.h"
+#include "monitor/runner.h"
 #include "monitor/world.h"
 
 #define MAX_CMDLINE (4u << 20)
@@ -117,55 +118,70 @@ static void given_free(struct given *g)
 	free(g->own_env);
 }
 
-/* The image through /proc/<pid>/exe: the very file mapped, even a memfd or a
- * file deleted since. */
-static void identity_image(struct monitor *m, pid_t pid, struct program *prog)
-{
-	char exe[64];
-	snprintf(exe, sizeof exe, "/proc/%d/exe", (int)pid);
-	identity_of(m, exe, &prog->fresh, &prog->known_as);
-}
-
 /* The image's own path (the kernel's, readlink of /proc/<pid>/exe) when the
- * exec named exactly it: nothing to resolve.  A deleted file's path is not
- * a path. */
+ * exec named exactly it: nothing to resolve. */
 static bool names_image(const char *given, const char *exe)
 {
-	return given[0] == '/' && !strcmp(given, exe) && !strstr(exe, " (deleted)");
+	return given[0] == '/' && !strcmp(given, exe);
+}
+
+/* Whether path names the very file st describes now. */
+static bool same_file(const char *path, const struct stat *st)
+{
+	struct stat now;
+	return stat(path, &now) == 0 && now.st_dev == st->st_dev && now.st_ino == st->st_ino;
+}
+
+/* The kernel's name for an image whose file was unlinked (or a memfd): a
+ * string anyone can create elsewhere, so never a place to be allowed from. */
+static bool deleted_image(const char *exe)
+{
+	size_t n = strlen(exe), k = strlen(" (deleted)");
+	return n >= k && !strcmp(exe + n - k, " (deleted)");
 }
 
 /* What the exec ran: the file named to execve, and the image loaded (the
- * script's interpreter, or the same file; st is the image's). */
+ * script's interpreter, or the same file; st is the image's, from
+ * /proc/<pid>/exe).  Identity -- freshness, a copy of a denied program -- is
+ * always the loaded image's, whatever the name says; the name's own file is
+ * judged too when it is another one (a script). */
 static int exec_program(struct monitor *m, struct proc *p, struct call *c, const struct stat *st,
                         const struct given *g)
 {
 	struct program *prog = &c->prog;
+	char exe[64];
+	bool fresh = false;
+	const char *known = NULL;
+	snprintf(exe, sizeof exe, "/proc/%d/exe", (int)p->tgid);
 	c->has_prog = true;
 	prog->given = strdup(g->execfn[0] ? g->execfn : p->exe);
 	if (!prog->given)
 		return -ENOMEM;
 	prog->interpreter = monitor_is_interpreter(m, st->st_dev, st->st_ino);
-	if (names_image(prog->given, p->exe)) {
-		char exe[64];
-		snprintf(exe, sizeof exe, "/proc/%d/exe", (int)p->tgid);
-		if (!(prog->resolved = strdup(p->exe)))
-			return -ENOMEM;
-		identity_of_stat(m, exe, st, &prog->fresh, &prog->known_as);
-		return 0;
+	identity_of_stat(m, exe, st, &prog->fresh, &prog->known_as);
+	bool deleted = deleted_image(p->exe) || !S_ISREG(st->st_mode);
+	if (names_image(prog->given, p->exe) && !deleted && same_file(p->exe, st)) {
+		prog->resolved = strdup(p->exe);
+		return prog->resolved ? 0 : -ENOMEM;
 	}
 	prog->resolved = world_realpath(p->tgid, prog->given);
-	if (!prog->resolved || strcmp(prog->resolved, p->exe) != 0) {
-		/* a script, or a name that no longer resolves (/dev/fd/N closed on
-		 * exec): judge the image too, by where it lives */
+	if (!prog->resolved || deleted || !same_file(prog->resolved, st) ||
+	    strcmp(prog->resolved, p->exe) != 0) {
+		/* a script, a name that no longer resolves (/dev/fd/N closed on exec),
+		 * or one that names another file now: the image is judged by where
+		 * it lives too */
 		prog->image = strdup(p->exe);
-		if (!prog->resolved)
-			prog->resolved = strdup(p->exe);
+		if (!prog->image)
+			return -ENOMEM;
 	}
-	if (!prog->resolved)
+	if (!prog->resolved && !(prog->resolved = strdup(p->exe)))
 		return -ENOMEM;
-	identity_of(m, prog->resolved, &prog->fresh, &prog->known_as);
-	if (prog->image && !prog->fresh && !prog->known_as)
-		identity_image(m, p->tgid, prog);
+	if (prog->image && strcmp(prog->resolved, prog->image) != 0) {
+		identity_of(m, prog->resolved, &fresh, &known);
+		prog->fresh |= fresh;
+		if (!prog->known_as)
+			prog->known_as = known;
+	}
 	return 0;
 }
 
@@ -197,6 +213,20 @@ static int exec_call(struct monitor *m, struct proc *p, struct call *c, const st
 	return c->a[0].str && c->a[1].vec ? 0 : -ENOMEM;
 }
 
+/* Counts, logs and releases a decided exec; true when the program may run. */
+static bool record(struct monitor *m, struct call *c, const struct decision *d)
+{
+	m->n_calls++;
+	bool allowed = d->verdict == V_ALLOW || m->opt->audit;
+	if (!allowed)
+		m->n_denied++;
+	log_call(c, d, !m->opt->audit);
+	call_release(c);
+	if (d->verdict == V_KILL && !m->opt->audit)
+		monitor_end_job(m, "the policy ended the job");
+	return allowed;
+}
+
 /* Returns true when the program may run. */
 static bool judge(struct monitor *m, struct proc *p, const struct stat *st,
                   const struct given *g)
@@ -208,15 +238,116 @@ static bool judge(struct monitor *m, struct proc *p, const struct stat *st,
 		strcpy(d.why, "out of memory reading the program");
 	} else
 		monitor_decide(m, &c, &d);
-	m->n_calls++;
-	bool allowed = d.verdict == V_ALLOW || m->opt->audit;
-	if (!allowed)
-		m->n_denied++;
-	log_call(&c, &d, !m->opt->audit);
-	call_release(&c);
-	if (d.verdict == V_KILL && !m->opt->audit)
-		monitor_end_job(m, "the policy ended the job");
-	return allowed;
+	return record(m, &c, &d);
+}
+
+/* Whether the runner will open the same file the monitor judges: an absolute
+ * name, with no directory on the way, and none its symlinks lead through, in
+ * the job's write set. */
+static bool stable_name(const struct monitor *m, const char *given, const char *resolved)
+{
+	const char *paths[2] = {given, resolved};
+	if (given[0] != '/' || !resolved)
+		return false;
+	for (size_t i = 0; i < 2; i++) {
+		char dir[PATH_MAX];
+		snprintf(dir, sizeof dir, "%s", paths[i]);
+		for (char *slash = strrchr(dir, '/'); slash; slash = strrchr(dir, '/')) {
+			*slash = 0;
+			if (landlock_may_write(m->landlock, *dir ? dir : "/"))
+				return false;
+		}
+	}
+	return true;
+}
+
+/* The program a runner loads, as a call: execve(PROGRAM, argv from PROGRAM
+ * on, argv[0] as the runner sets it). */
+static int runner_call(struct monitor *m, struct proc *p, char **argv, size_t argc,
+                       const struct runner_target *t, struct call *c)
+{
+	struct program *prog = &c->prog;
+	struct stat st;
+	size_t n = argc - t->prog;
+	c->has_prog = true;
+	c->nargs = 2;
+	c->a[0] = (struct call_arg){.fmt = 'P', .str = strdup(argv[t->prog])};
+	c->a[1] = (struct call_arg){.fmt = 'v', .n = n, .vec = calloc(n + 1, sizeof(char *))};
+	for (size_t i = 0; c->a[1].vec && i < n; i++)
+		c->a[1].vec[i] = strdup(i == 0 && t->argv0 ? t->argv0 : argv[t->prog + i]);
+	prog->given = strdup(argv[t->prog]);
+	if (!c->a[0].str || !c->a[1].vec || !prog->given)
+		return -ENOMEM;
+	prog->argv = c->a[1].vec;
+	prog->argc = n;
+	prog->resolved = world_realpath(p->tgid, prog->given);
+	if (prog->resolved && stat(prog->resolved, &st) == 0) {
+		prog->interpreter = monitor_is_interpreter(m, st.st_dev, st.st_ino);
+		identity_of_stat(m, prog->resolved, &st, &prog->fresh, &prog->known_as);
+	}
+	return 0;
+}
+
+/* Whether the dynamic loader, run as a program, loads a Python interpreter. */
+static bool loads_python(struct proc *p, const struct given *g)
+{
+	struct runner_target t;
+	const struct elfscan_report *r = NULL;
+	size_t argc = 0;
+	char **argv = procfs_split((char *)g->args, g->args_len, &argc), *path = NULL;
+	if (argv && runner_parse(RUNNER_LDSO, argv, argc, &t) == 0)
+		path = world_realpath(p->tgid, argv[t.prog]);
+	bool yes = path && elfscan_cached_opts(path, 0, &r) == 0 && is_python(r);
+	free(path);
+	free(argv);
+	return yes;
+}
+
+/* A runner's program, judged as if exec'd.  Returns true when it may run;
+ * *python: it is a Python interpreter (the process gets the GOT layer). */
+static bool judge_runner(struct monitor *m, struct proc *p, const struct given *g,
+                         enum runner_kind k, bool *python)
+{
+	struct call c;
+	struct decision d = {0};
+	struct runner_target t;
+	size_t argc = 0;
+	char **argv = procfs_split((char *)g->args, g->args_len, &argc);
+	memset(&c, 0, sizeof c);
+	c.layer = LAYER_EXEC;
+	c.func = funcs_by_name("execve");
+	c.outer = -1;
+	c.pid = c.tid = p->tgid;
+	*python = false;
+	if (!argv || runner_parse(k, argv, argc, &t) < 0) {
+		d.verdict = V_DENY;
+		snprintf(d.why, sizeof d.why, "%s runs a program pysbx cannot tell from its command "
+		         "line (%s)", runner_name(k), argv ? t.why : "out of memory");
+	} else if (runner_call(m, p, argv, argc, &t, &c) < 0) {
+		d.verdict = V_DENY;
+		strcpy(d.why, "out of memory reading the program");
+	} else if (!stable_name(m, c.prog.given, c.prog.resolved)) {
+		d.verdict = V_DENY;
+		snprintf(d.why, sizeof d.why, "%s would open %s by a name the job can change "
+		         "meanwhile (an absolute path outside the job's write set is needed)",
+		         runner_name(k), c.prog.given);
+	} else {
+		const struct elfscan_report *r = NULL;
+		monitor_decide(m, &c, &d);
+		if (elfscan_cached_opts(c.prog.resolved, 0, &r) == 0)
+			*python = is_python(r);
+		if (d.verdict == V_ALLOW && t.loads_code && !*python) {
+			d.verdict = V_DENY;
+			snprintf(d.why, sizeof d.why, "%s would load libraries ahead of %s, which no "
+			         "one watches (as LD_PRELOAD)", runner_name(k), c.prog.given);
+		}
+	}
+	if (d.verdict != V_ALLOW || m->opt->verbose) {
+		size_t n = strlen(d.why);
+		snprintf(d.why + n, sizeof d.why - n, " (loaded by %s)", runner_name(k));
+	}
+	free(argv);
+	return record(m, &c, &d);
 }
 
 /* The interpreter's installation: /usr for /usr/bin/python3.11, a pyenv
@@ -318,12 +449,12 @@ static int refuse(struct thread *th, int *wait_status)
 	return 1;
 }
 
-/* The first Python process of a lineage gets the seccomp filter; its
- * descendants inherit it.  Without it the process does not run. */
+/* The first Python process of a lineage gets the seccomp filters; its
+ * descendants inherit them.  Without them the process does not run. */
 static int filter(struct monitor *m, struct thread *th, int *wait_status)
 {
 	struct remote_result res;
-	if (th->proc->filtered || !th->proc->as->cp.base)
+	if (th->proc->filtered)
 		return 0;
 	int rc = backstop_install(m, th, &res);
 	if (res.died) {
@@ -339,6 +470,10 @@ static int filter(struct monitor *m, struct thread *th, int *wait_status)
 	return 0;
 }
 
+/* A Python image: its GOT layer, then its filter.  A Python whose GOT layer
+ * cannot be installed does not run (fail closed); one without a dynamic
+ * loader (statically linked) has no GOT to redirect and runs under the
+ * filter alone, which is said. */
 static int hook_python(struct monitor *m, struct thread *th, int *wait_status)
 {
 	struct remote_result res;
@@ -347,9 +482,14 @@ static int hook_python(struct monitor *m, struct thread *th, int *wait_status)
 		*wait_status = res.wait_status;
 		return 1;
 	}
-	if (rc < 0)
-		log_note("pid %d: Python image not hooked (%s): its GOT layer is off",
-		         (int)th->tid, rc == -ENOEXEC ? "statically linked" : strerror(-rc));
+	if (rc == -ENOEXEC)
+		log_note("pid %d: statically linked Python: no GOT layer, the system-call filter "
+		         "alone holds it", (int)th->tid);
+	else if (rc < 0) {
+		log_note("pid %d: cannot install the GOT layer in %s (%s); not running it",
+		         (int)th->tid, th->proc->exe ? th->proc->exe : "a Python image", strerror(-rc));
+		return refuse(th, wait_status);
+	}
 	return filter(m, th, wait_status);
 }
 
@@ -368,6 +508,7 @@ int execstop_handle(struct monitor *m, struct thread *th, int *wait_status)
 	char exe[PATH_MAX];
 	struct given g;
 	struct stat st;
+	mem_forget(th->tid);  /* its descriptors read the old image */
 	aspace_put(p->as);
 	p->as = aspace_new();
 	if (!p->as)
@@ -388,6 +529,13 @@ int execstop_handle(struct monitor *m, struct thread *th, int *wait_status)
 	free(argv);
 	*wait_status = 0;
 	bool refused = p->judged && !judge(m, p, &st, &g);
+	enum runner_kind runner = refused ? RUNNER_NONE : runner_kind(img, p->exe);
+	bool target_python = false;
+	if (runner != RUNNER_NONE && p->judged)
+		refused = !judge_runner(m, p, &g, runner, &target_python);
+	else if (runner == RUNNER_LDSO)
+		target_python = loads_python(p, &g);  /* the launch chain's: not judged */
+	python = python || (runner == RUNNER_LDSO && target_python);
 	if (!refused && p->judged && disarm_loader_vars(th, &g, python) < 0) {
 		log_note("pid %d: loader variables could not be checked or renamed; not running %s",
 		         (int)p->tgid, p->exe);

@@ -118,12 +118,20 @@ static bool rec_codepage(void *ctx, pid_t caller, uint64_t *lo, uint64_t *hi)
 	return r;
 }
 
+/* Memory the check reads is not a fact of the world: it is passed through
+ * and not recorded (a replay of such a call denies). */
+static int rec_read_mem(void *ctx, pid_t tid, uint64_t addr, void *buf, size_t len)
+{
+	struct facts *f = ctx;
+	return f->inner->read_mem ? f->inner->read_mem(f->inner->ctx, tid, addr, buf, len) : -EFAULT;
+}
+
 struct job_view facts_recorder(struct facts *f, const struct job_view *inner)
 {
 	memset(f, 0, sizeof *f);
 	f->inner = inner;
 	return (struct job_view){f, rec_in_job, rec_pgrp_in_job, rec_pgrp_of, rec_pidfd,
-	                         rec_resolve, rec_script, rec_codepage};
+	                         rec_resolve, rec_script, rec_codepage, rec_read_mem};
 }
 
 /* --- replaying ------------------------------------------------------------
@@ -188,7 +196,7 @@ struct job_view facts_replayer(struct facts *f)
 {
 	f->missing = false;
 	return (struct job_view){f, rep_in_job, rep_pgrp_in_job, rep_pgrp_of, rep_pidfd,
-	                         rep_resolve, rep_script, rep_codepage};
+	                         rep_resolve, rep_script, rep_codepage, NULL};
 }
 
 /* --- the log's form --------------------------------------------------------- */

@@ -198,6 +198,17 @@ const struct func funcs[] = {
 	TARGET("sched_setscheduler", "iip", SYS_sched_setscheduler),
 	TARGET("sched_setparam", "ip", SYS_sched_setparam),
 	TARGET("sched_setattr", "ipx", SYS_sched_setattr),
+
+	/* Reaching outside by other routes: always checked, not in the policy.
+	 * The filter stops only the argument values that matter (backstop.c). */
+	{.name = "fcntl", .fmt = "fxp", .check = CK_FOWNER, .err = ERR_M1, .sysnr = SYS_fcntl,
+	 .prog_arg = -1, .argv_arg = -1, .selfprot = true},
+	{.name = "ioctl", .fmt = "fxp", .check = CK_IOCTL, .err = ERR_M1, .sysnr = SYS_ioctl,
+	 .prog_arg = -1, .argv_arg = -1, .selfprot = true},
+	{.name = "seccomp", .fmt = "xxp", .check = CK_SECCOMP, .err = ERR_M1, .sysnr = SYS_seccomp,
+	 .prog_arg = -1, .argv_arg = -1, .selfprot = true},
+	{.name = "personality", .fmt = "x", .check = CK_PERSONA, .err = ERR_M1,
+	 .sysnr = SYS_personality, .prog_arg = -1, .argv_arg = -1, .selfprot = true},
 };
 
 const size_t funcs_count = sizeof funcs / sizeof funcs[0];

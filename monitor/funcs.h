@@ -35,6 +35,10 @@ enum check_kind {
 	CK_CLONE,     /* clone: children are traced unless CLONE_UNTRACED */
 	CK_CODEPAGE,  /* memory calls: denied when they touch the code page */
 	CK_TARGET,    /* limits and scheduling of a process: the caller's own or the job's */
+	CK_FOWNER,    /* fcntl: F_SETOWN, F_SETOWN_EX name a process for SIGIO */
+	CK_IOCTL,     /* ioctl: terminal input injection, SIGIO owners, the foreground group */
+	CK_SECCOMP,   /* seccomp: no user-notification listener (it outranks pysbx's filter) */
+	CK_PERSONA,   /* personality: no READ_IMPLIES_EXEC, MMAP_PAGE_ZERO */
 };
 
 enum err_conv {

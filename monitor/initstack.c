@@ -1,6 +1,8 @@
 /* initstack: arguments and environment from a new image's stack (see initstack.h). */
 #include "monitor/initstack.h"
 
+#include "inject/mem.h"
+
 #include <elf.h>
 #include <errno.h>
 #include <string.h>
@@ -88,23 +90,11 @@ int initstack_parse(struct initstack *s)
 	}
 }
 
-/* Reads [sp, sp + want) page by page, so the read stops at the end of the
- * stack mapping; returns the bytes read or a negative errno. */
+/* Reads [sp, sp + want) up to the end of the stack mapping; returns the bytes
+ * read or a negative errno. */
 static ssize_t read_from(pid_t pid, uint64_t sp, char *buf, size_t want)
 {
-	struct iovec local = {buf, want}, remote[INITSTACK_WINDOW / PAGE + 1];
-	size_t n = 0, total = 0;
-	uint64_t at = sp;
-	while (total < want) {
-		size_t len = PAGE - (size_t)(at % PAGE);
-		if (len > want - total)
-			len = want - total;
-		remote[n++] = (struct iovec){(void *)(uintptr_t)at, len};
-		at += len;
-		total += len;
-	}
-	ssize_t got = process_vm_readv(pid, &local, 1, remote, n, 0);
-	return got < 0 ? -errno : got;
+	return mem_read_upto(pid, sp, buf, want);
 }
 
 int initstack_read(pid_t pid, uint64_t sp, char *buf, struct initstack *s)

@@ -3,7 +3,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdio.h>
+#include <grp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/capability.h>
@@ -41,20 +44,54 @@ static void drop_caps(void)
 	syscall(SYS_capset, &h, d);
 }
 
-static void child(char **argv, int go, int report, pid_t parent)
+struct child_ctx {
+	const struct launch_cfg *cfg;
+	int go, report;
+	pid_t parent;
+};
+
+static void child_fail(int report, enum launch_stage stage, int err)
 {
+	int msg[2] = {(int)stage, err};
+	(void)!write(report, msg, sizeof msg);
+	_exit(stage != STAGE_EXEC ? 125 : err == ENOENT ? 127 : 126);
+}
+
+/* --user: groups first, while still privileged. */
+static int become(const struct run_as *u)
+{
+	if (setgroups((size_t)u->n_groups, u->groups) < 0 || setresgid(u->gid, u->gid, u->gid) < 0 ||
+	    setresuid(u->uid, u->uid, u->uid) < 0)
+		return -errno;
+	return 0;
+}
+
+static int child(void *arg)
+{
+	const struct child_ctx *cx = arg;
 	char c;
+	/* seizable by a tracer without CAP_SYS_PTRACE; the exec sets it anew */
+	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 	setpgid(0, 0);
-	drop_caps();
 	/* the job must not outlive pysbx-trace, even before the first exec stop */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != cx->parent)
 		_exit(125);
-	if (read(go, &c, 1) != 1)
+	if (read(cx->go, &c, 1) != 1)
 		_exit(125);  /* pysbx-trace gave up: do not run untraced */
-	execvp(argv[0], argv);
-	int e = errno;
-	(void)!write(report, &e, sizeof e);
-	_exit(e == ENOENT ? 127 : 126);
+	drop_caps();
+	if (cx->cfg->user) {
+		int rc = become(cx->cfg->user);
+		if (rc < 0)
+			child_fail(cx->report, STAGE_USER, -rc);
+	}
+	if (cx->cfg->landlock) {
+		int rc = landlock_enforce(cx->cfg->landlock);
+		if (rc < 0)
+			child_fail(cx->report, STAGE_LANDLOCK, -rc);
+	}
+	execvp(cx->cfg->argv[0], cx->cfg->argv);
+	child_fail(cx->report, STAGE_EXEC, errno);
+	return 0;
 }
 
 /* A job on a terminal gets the terminal, as a shell would give it: job
@@ -86,10 +123,12 @@ void launch_restore_tty(const struct launch *l)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
-int launch_job(char **argv, long opts, struct launch *l)
+/* The child's stack: clone() needs one; the child only execs from it. */
+static char child_stack[64 * 1024] __attribute__((aligned(16)));
+
+int launch_job(const struct launch_cfg *cfg, struct launch *l)
 {
 	int go[2], report[2];
-	pid_t parent = getpid();
 	memset(l, 0, sizeof *l);
 	l->tty = -1;
 	if (pipe2(go, O_CLOEXEC) < 0)
@@ -100,25 +139,24 @@ int launch_job(char **argv, long opts, struct launch *l)
 		close(go[1]);
 		return -e;
 	}
-	pid_t pid = fork();
-	if (pid == 0) {
-		close(go[1]);
-		close(report[0]);
-		child(argv, go[0], report[1], parent);
-	}
+	struct child_ctx cx = {cfg, go[0], report[1], getpid()};
+	pid_t pid = clone(child, child_stack + sizeof child_stack, CLONE_UNTRACED | SIGCHLD, &cx);
 	int rc = pid < 0 ? -errno : 0;
 	close(go[0]);
 	close(report[1]);
 	if (rc == 0) {
 		l->pid = pid;
 		setpgid(pid, pid);
-		if (ptrace(PTRACE_SEIZE, pid, 0, (void *)opts) < 0) {
+		if (ptrace(PTRACE_SEIZE, pid, 0, (void *)cfg->ptrace_opts) < 0) {
 			rc = -errno;
 			kill(pid, SIGKILL);
 			waitpid(pid, NULL, 0);
 		}
 	}
 	if (rc == 0) {
+		/* out of the job's reach from before its first instruction: no core
+		 * dump, no /proc/<pid>/mem, no ptrace of pysbx-trace */
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 		give_tty(l);
 		if (write(go[1], "g", 1) != 1)
 			rc = -errno;
@@ -133,12 +171,59 @@ int launch_job(char **argv, long opts, struct launch *l)
 void launch_wait_exec(struct launch *l)
 {
 	/* EOF: the exec happened (the pipe is close-on-exec) */
+	int msg[2];
 	ssize_t n;
 	do
-		n = read(l->report, &l->exec_errno, sizeof l->exec_errno);
+		n = read(l->report, msg, sizeof msg);
 	while (n < 0 && errno == EINTR);
-	if (n != sizeof l->exec_errno)
-		l->exec_errno = 0;
+	l->exec_errno = n == sizeof msg ? msg[1] : 0;
+	l->stage = n == sizeof msg ? (enum launch_stage)msg[0] : STAGE_EXEC;
 	close(l->report);
 	l->report = -1;
+}
+
+static int read_int_file(const char *path)
+{
+	int v = -1;
+	FILE *f = fopen(path, "re");
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+/* Whether pysbx-trace itself runs under a seccomp filter (a container's). */
+static bool filtered_self(void)
+{
+	char line[128];
+	bool yes = false;
+	FILE *f = fopen("/proc/self/status", "re");
+	while (f && fgets(line, sizeof line, f))
+		if (!strncmp(line, "Seccomp:", 8))
+			yes = atoi(line + 8) == 2;
+	if (f)
+		fclose(f);
+	return yes;
+}
+
+const char *launch_seize_advice(int err)
+{
+	int yama = read_int_file("/proc/sys/kernel/yama/ptrace_scope");
+	if (err != EPERM && err != EACCES)
+		return "";
+	if (yama == 3)
+		return "ptrace is disabled on this machine (kernel.yama.ptrace_scope = 3, which "
+		       "only a reboot undoes): pysbx needs ptrace_scope 0, 1 or 2";
+	if (yama == 2)
+		return "only processes with CAP_SYS_PTRACE may use ptrace here (kernel.yama."
+		       "ptrace_scope = 2): set it to 1 (sysctl kernel.yama.ptrace_scope=1) or give "
+		       "pysbx-trace CAP_SYS_PTRACE";
+	if (filtered_self())
+		return "pysbx-trace runs under a seccomp filter that refuses ptrace (a container "
+		       "profile?): Docker's default profile allows ptrace on kernels 4.8 and later; "
+		       "a custom profile must allow ptrace, wait4 and seccomp";
+	return "the kernel refused to let pysbx-trace trace its own child (an LSM such as "
+	       "AppArmor or SELinux?)";
 }

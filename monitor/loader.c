@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "inject/linkmap.h"
@@ -23,17 +24,24 @@
 #define MAX_NAMESPACES 16
 
 /* The scan of the file actually mapped at addr: opened through map_files, so a
- * file renamed or replaced on disk after it was mapped cannot stand in for it. */
+ * file renamed or replaced on disk after it was mapped cannot stand in for it.
+ * map_files needs CAP_SYS_ADMIN; without it the file is opened by its path
+ * and must be the mapped one (device and inode, as the maps line gives them),
+ * or it is not scanned at all (the caller fails closed). */
 static const struct elfscan_report *scan_mapping(pid_t pid, const struct procfs_map *map,
                                                  unsigned opts)
 {
 	char path[96];
 	const struct elfscan_report *r = NULL;
+	struct stat st;
 	snprintf(path, sizeof path, "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, (int)pid,
 	         map->start, map->end);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		fd = open(map->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && (fd = open(map->path, O_RDONLY | O_CLOEXEC)) >= 0 &&
+	    (fstat(fd, &st) < 0 || st.st_dev != map->dev || st.st_ino != map->ino)) {
+		close(fd);
+		fd = -1;
+	}
 	if (fd < 0)
 		return NULL;
 	if (elfscan_cached_fd_opts(fd, map->path, opts, &r) < 0)
@@ -85,7 +93,7 @@ static bool in_codepage(const struct aspace *as, uint64_t word)
  * functions are watched (dlopen, dlsym: layers 2 and 3). */
 static bool records_every_call(const struct monitor *m)
 {
-	return m->opt->log_path || m->opt->audit;
+	return log_enabled() || m->opt->audit;
 }
 
 static bool must_stop(const struct monitor *m, const char *path, int fid)
@@ -715,18 +723,26 @@ static int find_loader(pid_t pid, uint64_t *brk, uint64_t *rdebug)
 	uint64_t base;
 	struct procfs_maps maps;
 	int rc = procfs_auxv(pid, AT_BASE, &base);
-	if (rc < 0 || !base)
-		return -ENOEXEC;  /* no program interpreter: a static executable */
+	if (rc < 0)
+		return -ENOEXEC;
+	/* no program interpreter: a static executable, or the dynamic loader
+	 * run as the program (ld.so PROGRAM), which is where its own image is */
+	bool itself = !base;
+	if (itself && procfs_auxv(pid, AT_PHDR, &base) < 0)
+		return -ENOEXEC;
 	rc = procfs_maps_read(pid, &maps);
 	if (rc < 0)
 		return rc;
+	const struct procfs_map *image = procfs_maps_find(&maps, base);
+	if (image && image->offset == 0)
+		base = image->start;  /* AT_BASE, or AT_PHDR's mapping: the load address */
 	const struct procfs_map *map = procfs_maps_find(&maps, base);
 	const struct elfscan_report *ld = map ? scan_mapping(pid, map, 0) : NULL;
 	const struct elfscan_symbol *sb = ld ? elfscan_find(ld, "_dl_debug_state", NULL) : NULL;
 	const struct elfscan_symbol *sr = ld ? elfscan_find(ld, "_r_debug", NULL) : NULL;
 	procfs_maps_free(&maps);
 	if (!sb || !sr)
-		return -ENOENT;
+		return itself ? -ENOEXEC : -ENOENT;
 	*brk = base + sb->value;
 	*rdebug = base + sr->value;
 	return 0;

@@ -5,11 +5,15 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "elfscan/sha256.h"
 #include "monitor/callfmt.h"
 #include "monitor/facts.h"
 #include "monitor/funcs.h"
@@ -21,25 +25,147 @@ static struct {
 	int verbose;
 	bool write_failed;    /* reported once */
 	struct jw j;
-} lg = {.fd = -1};
+	char chain[65];       /* the digest of the last line written (log.h) */
+	char *scratch;        /* chain || line, hashed */
+	size_t scratch_cap;
+	unsigned long would_deny;  /* audit runs: calls that would have been denied */
+	/* A log at a path: pysbx's own copy of every line, and what identifies
+	 * the file, to find and undo changes made by anyone else (log_fini). */
+	int copy;             /* memfd, or -1 */
+	int dir;              /* O_PATH of the log's directory, or -1 */
+	char *base;           /* the log's name in it */
+	dev_t dev;
+	ino_t ino;
+	bool regular;
+} lg = {.fd = -1, .copy = -1, .dir = -1};
+
+/* A descriptor given by the caller (--log-fd): moved out of the job's way
+ * (close-on-exec, a number of our own) and checked for writing. */
+static int adopt_fd(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0)
+		return -EBADF;
+	if ((fl & O_ACCMODE) == O_RDONLY)
+		return -EBADF;
+	int own = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (own < 0)
+		return -errno;
+	close(fd);
+	return own;
+}
+
+static void remember_file(const char *path)
+{
+	struct stat st;
+	char *dup = strdup(path), *slash;
+	if (!dup || fstat(lg.fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		free(dup);
+		return;
+	}
+	slash = strrchr(dup, '/');
+	lg.base = strdup(slash ? slash + 1 : dup);
+	if (slash)
+		slash[slash == dup] = 0;  /* "/x" -> "/" */
+	lg.dir = open(slash ? dup : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	free(dup);
+	lg.copy = memfd_create("pysbx-log", MFD_CLOEXEC);
+	lg.dev = st.st_dev;
+	lg.ino = st.st_ino;
+	lg.regular = lg.base && lg.dir >= 0 && lg.copy >= 0;
+}
 
 int log_init(const struct log_opts *o)
 {
 	lg.audit = o->audit;
 	lg.verbose = o->verbose;
 	jw_init(&lg.j);
+	memset(lg.chain, '0', 64);
+	lg.chain[64] = 0;
+	if (o->json_fd >= 0) {
+		lg.fd = adopt_fd(o->json_fd);
+		return lg.fd < 0 ? lg.fd : 0;
+	}
 	if (!o->json_path)
 		return 0;
 	lg.fd = open(o->json_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
-	return lg.fd < 0 ? -errno : 0;
+	if (lg.fd < 0)
+		return -errno;
+	remember_file(o->json_path);
+	return 0;
+}
+
+bool log_enabled(void)
+{
+	return lg.fd >= 0;
+}
+
+static void close_all(void)
+{
+	if (lg.fd >= 0)
+		close(lg.fd);
+	if (lg.copy >= 0)
+		close(lg.copy);
+	if (lg.dir >= 0)
+		close(lg.dir);
+	lg.fd = lg.copy = lg.dir = -1;
+	free(lg.base);
+	free(lg.scratch);
+	lg.base = lg.scratch = NULL;
+	jw_free(&lg.j);
+}
+
+/* Whether the file at the log's path is still ours with exactly our lines. */
+static bool file_intact(off_t size)
+{
+	struct stat st;
+	int fd = openat(lg.dir, lg.base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	bool same = fd >= 0 && fstat(fd, &st) == 0 && st.st_dev == lg.dev && st.st_ino == lg.ino &&
+	            st.st_size == size;
+	char a[65536], b[65536];
+	for (off_t at = 0; same && at < size;) {
+		size_t n = size - at < (off_t)sizeof a ? (size_t)(size - at) : sizeof a;
+		same = pread(fd, a, n, at) == (ssize_t)n && pread(lg.copy, b, n, at) == (ssize_t)n &&
+		       !memcmp(a, b, n);
+		at += (off_t)n;
+	}
+	if (fd >= 0)
+		close(fd);
+	return same;
+}
+
+/* Writes pysbx's copy to a new file and renames it over the log's name: the
+ * name may now be anything the job left there (a symlink, another file). */
+static int restore_file(void)
+{
+	char tmp[64];
+	snprintf(tmp, sizeof tmp, ".pysbx-log.%d", (int)getpid());
+	unlinkat(lg.dir, tmp, 0);
+	int fd = openat(lg.dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	char buf[65536];
+	ssize_t n;
+	off_t at = 0;
+	int rc = 0;
+	while (rc == 0 && (n = pread(lg.copy, buf, sizeof buf, at)) > 0) {
+		if (write(fd, buf, (size_t)n) != n)
+			rc = -EIO;
+		at += n;
+	}
+	if (fsync(fd) < 0 && rc == 0)
+		rc = -errno;
+	close(fd);
+	if (rc == 0 && renameat(lg.dir, tmp, lg.dir, lg.base) < 0)
+		rc = -errno;
+	if (rc < 0)
+		unlinkat(lg.dir, tmp, 0);
+	return rc;
 }
 
 void log_fini(void)
 {
-	if (lg.fd >= 0)
-		close(lg.fd);
-	lg.fd = -1;
-	jw_free(&lg.j);
+	close_all();
 }
 
 void log_note(const char *fmt, ...)
@@ -77,15 +203,46 @@ static struct jw *begin(const char *event, pid_t pid)
 	return &lg.j;
 }
 
+/* The line's digest: chain = sha256(previous chain, as hex, || the line up
+ * to its chain member), so a line changed, removed or added by anyone else
+ * breaks every digest pysbx writes after it (log.h). */
+static bool chain_line(struct jw *j)
+{
+	size_t need = 64 + j->len;
+	if (need > lg.scratch_cap) {
+		char *s = realloc(lg.scratch, need);
+		if (!s)
+			return false;
+		lg.scratch = s;
+		lg.scratch_cap = need;
+	}
+	memcpy(lg.scratch, lg.chain, 64);
+	memcpy(lg.scratch + 64, j->buf, j->len);
+	uint8_t h[32];
+	sha256(lg.scratch, need, h);
+	for (int i = 0; i < 32; i++)
+		snprintf(lg.chain + 2 * i, 3, "%02x", h[i]);
+	jw_key(j, "chain");
+	jw_str(j, lg.chain);
+	return true;
+}
+
 /* One write per line: the event is either all in the file or not at all. */
 static void finish(struct jw *j)
 {
 	if (!j)
 		return;
+	if (!j->failed && !chain_line(j))
+		j->failed = true;
 	jw_obj_end(j);
 	if (!j->failed) {
 		j->buf[j->len++] = '\n';
 		ssize_t n = write(lg.fd, j->buf, j->len);
+		if (lg.copy >= 0 && write(lg.copy, j->buf, j->len) != (ssize_t)j->len) {
+			close(lg.copy);  /* no copy: the end cannot restore, only report */
+			lg.copy = -1;
+			lg.regular = false;
+		}
 		j->len--;
 		if (n == (ssize_t)(j->len + 1))
 			return;
@@ -104,7 +261,8 @@ static void json_vec(struct jw *j, char *const v[], size_t n)
 	jw_arr_end(j);
 }
 
-void log_start(pid_t pid, char *const argv[], const char *policy_file)
+void log_start(pid_t pid, char *const argv[], const char *policy_file,
+               const struct log_guarantees *g)
 {
 	struct jw *j = begin("start", pid);
 	if (!j)
@@ -118,6 +276,16 @@ void log_start(pid_t pid, char *const argv[], const char *policy_file)
 	jw_str(j, policy_file);
 	jw_key(j, "audit");
 	jw_bool(j, lg.audit);
+	jw_key(j, "landlock_abi");
+	jw_int(j, g->landlock_abi);
+	jw_key(j, "signals_scoped");
+	jw_bool(j, g->signals_scoped);
+	jw_key(j, "write_set");
+	json_vec(j, (char **)g->write_set, g->n_write);
+	jw_key(j, "memory");
+	jw_str(j, g->memory);
+	jw_key(j, "weaker");
+	jw_str(j, g->weaker);
 	finish(j);
 }
 
@@ -442,13 +610,68 @@ static void human_call(const struct call *c, const struct decision *d, bool enfo
 
 void log_call(const struct call *c, const struct decision *d, bool enforced)
 {
+	if (d->verdict != V_ALLOW && !enforced)
+		lg.would_deny++;
 	json_call(c, d, enforced);
 	if (d->verdict != V_ALLOW || lg.verbose)
 		human_call(c, d, enforced);
 }
 
+void log_syscall(pid_t pid, long nr, const char *name, bool enforced)
+{
+	if (!enforced)
+		lg.would_deny++;
+	struct jw *j = begin("syscall", pid);
+	if (!j)
+		return;
+	jw_key(j, "nr");
+	jw_int(j, nr);
+	jw_key(j, "name");
+	jw_str(j, name);
+	jw_key(j, "decision");
+	jw_str(j, "deny");
+	jw_key(j, "enforced");
+	jw_bool(j, enforced);
+	jw_key(j, "why");
+	jw_str(j, "not on pysbx's allow-list");
+	finish(j);
+}
+
+/* Before the summary: was the file changed by someone else?  Then it is
+ * restored from pysbx's copy and the change is recorded.  The job is gone
+ * by now, so nothing races the restore. */
+static void check_tamper(void)
+{
+	if (!lg.regular)
+		return;
+	off_t size = lseek(lg.copy, 0, SEEK_END);
+	if (size < 0 || file_intact(size))
+		return;
+	int rc = restore_file();
+	if (rc < 0)
+		log_note("the event log was changed during the run and cannot be restored: %s",
+		         strerror(-rc));
+	else
+		log_note("the event log was changed during the run: restored from pysbx's copy");
+	/* from now on the lines go to the restored file */
+	int fd = rc == 0 ? openat(lg.dir, lg.base, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC) : -1;
+	if (fd >= 0) {
+		close(lg.fd);
+		lg.fd = fd;
+	}
+	struct jw *j = begin("tamper", 0);
+	if (!j)
+		return;
+	jw_key(j, "what");
+	jw_str(j, "the log file was changed during the run by someone other than pysbx");
+	jw_key(j, "restored");
+	jw_bool(j, rc == 0 && fd >= 0);
+	finish(j);
+}
+
 void log_summary(int exit_code, unsigned long calls, unsigned long denied)
 {
+	check_tamper();
 	struct jw *j = begin("summary", 0);
 	if (!j)
 		return;
@@ -458,5 +681,9 @@ void log_summary(int exit_code, unsigned long calls, unsigned long denied)
 	jw_uint(j, calls);
 	jw_key(j, "denied");
 	jw_uint(j, denied);
+	jw_key(j, "would_deny");
+	jw_uint(j, lg.would_deny);
 	finish(j);
+	if (lg.fd >= 0)
+		fsync(lg.fd);
 }

@@ -6,9 +6,13 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
+#include <grp.h>
+#include <pwd.h>
 #include <unistd.h>
 
+#include "inject/mem.h"
 #include "monitor/backstop.h"
+#include "monitor/landlock.h"
 #include "monitor/launch.h"
 #include "monitor/log.h"
 #include "monitor/monitor.h"
@@ -75,14 +79,47 @@ static int load_policy(const struct options *o, struct policy **p)
 	return rc;
 }
 
-static int run(struct monitor *m)
+static void say_launch_failure(const struct launch *l, const char *prog)
+{
+	if (l->stage == STAGE_USER)
+		fprintf(stderr, "pysbx-trace: cannot take the identity --user asked for: %s\n",
+		        strerror(l->exec_errno));
+	else if (l->stage == STAGE_LANDLOCK)
+		fprintf(stderr, "pysbx-trace: cannot enforce the Landlock domain: %s\n",
+		        strerror(l->exec_errno));
+	else
+		fprintf(stderr, "pysbx-trace: cannot run %s: %s\n", prog, strerror(l->exec_errno));
+}
+
+/* The start event, and once on stderr what is weaker than the full guarantee
+ * (the Landlock notes were said already). */
+static void start_event(const struct monitor *m, const struct landlock_plan *ll, pid_t pid)
+{
+	char weaker[768];
+	snprintf(weaker, sizeof weaker, "%s", ll->notes);
+	if (!m->opt->no_pin && !pin_active()) {
+		static const char rt[] = "no real-time CPU placement (needs CAP_SYS_NICE or "
+		                         "RLIMIT_RTPRIO >= 1): intercepted calls cost more";
+		fprintf(stderr, "pysbx: %s\n", rt);
+		size_t n = strlen(weaker);
+		snprintf(weaker + n, sizeof weaker - n, "%s%s", n ? "; " : "", rt);
+	}
+	struct log_guarantees g = {ll->abi, ll->scoped_signals, ll->write, ll->n_write,
+	                           mem_probe(), weaker};
+	log_start(pid, m->opt->argv, m->policy->file, &g);
+}
+
+static int run(struct monitor *m, const struct landlock_plan *ll, const struct run_as *user)
 {
 	struct launch l;
 	if (!m->opt->no_pin)
 		pin_startup(&m->pin);
-	int rc = launch_job(m->opt->argv, trace_options(), &l);
+	struct launch_cfg cfg = {m->opt->argv, trace_options(), ll, user};
+	int rc = launch_job(&cfg, &l);
 	if (rc < 0) {
-		fprintf(stderr, "pysbx-trace: cannot start the job: %s\n", strerror(-rc));
+		const char *advice = launch_seize_advice(-rc);
+		fprintf(stderr, "pysbx-trace: cannot start the job under ptrace: %s%s%s\n",
+		        strerror(-rc), *advice ? "; " : "", advice);
 		return 125;
 	}
 	/* while the kernel runs the exec: work its exec stop would wait for */
@@ -92,8 +129,7 @@ static int run(struct monitor *m)
 	job_pid = l.pid;
 	install_forwarding();
 	if (l.exec_errno)
-		fprintf(stderr, "pysbx-trace: cannot run %s: %s\n", m->opt->argv[0],
-		        strerror(l.exec_errno));
+		say_launch_failure(&l, m->opt->argv[0]);
 	m->main_pid = l.pid;
 	struct proc *p = tracee_add_proc(&m->t, l.pid, 0);
 	if (!p || !tracee_add_thread(&m->t, l.pid, p) || !(p->as = aspace_new())) {
@@ -102,10 +138,85 @@ static int run(struct monitor *m)
 		return 125;
 	}
 	p->main = true;
-	log_start(l.pid, m->opt->argv, m->policy->file);
+	start_event(m, ll, l.pid);
 	rc = trace_run(m);
 	launch_restore_tty(&l);
 	return rc;
+}
+
+/* --user USER[:GROUP]: the identity, looked up here (the child cannot use
+ * NSS safely), with USER's supplementary groups. */
+static int resolve_user(const char *spec, struct run_as *u, char **home)
+{
+	char name[256];
+	const char *colon = strchr(spec, ':');
+	snprintf(name, sizeof name, "%.*s", colon ? (int)(colon - spec) : (int)strlen(spec), spec);
+	struct passwd *pw = getpwnam(name);
+	char *end;
+	long id = strtol(name, &end, 10);
+	if (!pw && *name && !*end && id >= 0)
+		pw = getpwuid((uid_t)id);
+	if (!pw) {
+		fprintf(stderr, "pysbx-trace: --user: no user '%s'\n", name);
+		return -1;
+	}
+	u->uid = pw->pw_uid;
+	u->gid = pw->pw_gid;
+	*home = strdup(pw->pw_dir ? pw->pw_dir : "/");
+	if (colon) {
+		struct group *gr = getgrnam(colon + 1);
+		long gid = strtol(colon + 1, &end, 10);
+		if (!gr && colon[1] && !*end && gid >= 0)
+			gr = getgrgid((gid_t)gid);
+		if (!gr) {
+			fprintf(stderr, "pysbx-trace: --user: no group '%s'\n", colon + 1);
+			return -1;
+		}
+		u->gid = gr->gr_gid;
+	}
+	int n = 64;
+	u->groups = malloc(sizeof(gid_t) * (size_t)n);
+	if (u->groups && getgrouplist(pw->pw_name, u->gid, u->groups, &n) < 0) {
+		gid_t *g = realloc(u->groups, sizeof(gid_t) * (size_t)n);
+		u->groups = g;
+		if (!g || getgrouplist(pw->pw_name, u->gid, u->groups, &n) < 0)
+			n = -1;
+	}
+	if (!u->groups || n < 0) {
+		fprintf(stderr, "pysbx-trace: --user: cannot list the groups of %s\n", name);
+		return -1;
+	}
+	u->n_groups = n;
+	if (geteuid() != 0 && pw->pw_uid != geteuid()) {
+		fprintf(stderr, "pysbx-trace: --user needs pysbx-trace to run as root\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* The job's Landlock domain, and whether the run may go on with it. */
+static int prepare_landlock(const struct monitor *m, const struct run_as *user,
+                            const char *home, struct landlock_plan *ll)
+{
+	char err[256];
+	struct landlock_who who = {user ? user->uid : getuid(), home};
+	if (landlock_prepare(m->policy, &who, ll, err, sizeof err) < 0) {
+		fprintf(stderr, "pysbx-trace: %s\n", err);
+		return -1;
+	}
+	bool required = m->opt->require_landlock || m->policy->require_landlock;
+	if (required && !ll->scoped_signals) {
+		fprintf(stderr, "pysbx-trace: Landlock is required but the kernel %s: %s\n",
+		        ll->abi ? "has an ABI below 6" : "does not provide it",
+		        ll->abi ? "signals cannot be scoped to the job (Linux 6.12 or later has "
+		                  "ABI 6)" : "enable it with lsm=...,landlock on the kernel command "
+		                  "line, or run without --require-landlock");
+		landlock_free(ll);
+		return -1;
+	}
+	if (ll->notes[0])
+		fprintf(stderr, "pysbx: %s\n", ll->notes);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -133,26 +244,49 @@ int main(int argc, char **argv)
 		policy_free(m.policy);
 		return rc;
 	}
-	struct log_opts lo = {.json_path = o.log_path, .audit = o.audit, .verbose = o.verbose};
-	rc = log_init(&lo);
-	if (rc < 0) {
-		fprintf(stderr, "pysbx-trace: cannot open %s: %s\n", o.log_path, strerror(-rc));
+	struct run_as user = {0}, *as = NULL;
+	char *home = NULL;
+	if (o.user) {
+		if (resolve_user(o.user, &user, &home) < 0) {
+			policy_free(m.policy);
+			return 125;
+		}
+		as = &user;
+	}
+	struct landlock_plan ll;
+	if (prepare_landlock(&m, as, home, &ll) < 0) {
+		free(user.groups);
+		free(home);
 		policy_free(m.policy);
 		return 125;
 	}
-	/* out of the job's reach: no core dump, no /proc/<pid>/mem, no ptrace of
-	 * us without CAP_SYS_PTRACE, which the job does not get (launch.c) */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	struct log_opts lo = {.json_path = o.log_path, .json_fd = o.log_fd, .audit = o.audit,
+	                      .verbose = o.verbose};
+	rc = log_init(&lo);
+	if (rc < 0) {
+		if (o.log_fd >= 0)
+			fprintf(stderr, "pysbx-trace: --log-fd %d: %s\n", o.log_fd,
+			        rc == -EBADF ? "not a descriptor open for writing" : strerror(-rc));
+		else
+			fprintf(stderr, "pysbx-trace: cannot open %s: %s\n", o.log_path, strerror(-rc));
+		landlock_free(&ll);
+		policy_free(m.policy);
+		return 125;
+	}
+	m.landlock = &ll;
 	m.own_pgrp = getpgrp();
 	m.cp_addr = pick_codepage_addr();
 	identity_init(&m.id);
 	world_init(&m);
-	rc = run(&m);
+	rc = run(&m, &ll, as);
 	backstop_free();
 	log_fini();
 	identity_free(&m.id);
 	for (size_t i = 0; i < m.n_interp; i++)
 		free(m.interp_prefix[i]);
+	landlock_free(&ll);
+	free(user.groups);
+	free(home);
 	policy_free(m.policy);
 	return rc;
 }

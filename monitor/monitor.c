@@ -40,7 +40,7 @@ bool monitor_is_interpreter(const struct monitor *m, dev_t dev, ino_t ino)
 
 void monitor_decide(struct monitor *m, struct call *c, struct decision *d)
 {
-	if (!m->opt->log_path) {
+	if (!log_enabled()) {
 		decide_call(m->policy, c, &m->view, d);
 		return;
 	}

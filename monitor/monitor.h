@@ -7,6 +7,7 @@
 
 #include "monitor/decide.h"
 #include "monitor/identity.h"
+#include "monitor/landlock.h"
 #include "monitor/options.h"
 #include "monitor/pin.h"
 #include "monitor/policy.h"
@@ -36,6 +37,7 @@ struct monitor {
 	char *interp_prefix[MAX_INTERPRETERS];  /* its installation: /usr, a pyenv version */
 	size_t n_interp;
 
+	const struct landlock_plan *landlock;  /* the job's domain (landlock.h) */
 	struct identity id;      /* denied programs by content; the job's start */
 	struct pin pin;          /* the start-up on one CPU (pin.h) */
 	unsigned long n_calls, n_denied;

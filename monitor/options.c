@@ -3,6 +3,7 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define VERSION "0.1"
@@ -20,6 +21,10 @@ static const char usage[] =
 	"options:\n"
 	"  -c, --policy FILE   use the policy in FILE (default: the built-in policy.ini)\n"
 	"  -o, --output FILE   write every event as JSON Lines to FILE\n"
+	"      --log-fd N      write the events to descriptor N (the job does not inherit it)\n"
+	"      --user USER[:GROUP]  run the job as USER (pysbx-trace must be root)\n"
+	"      --require-landlock   refuse to run where the kernel cannot enforce the\n"
+	"                      file-system write set and the signal scope (Landlock ABI 6)\n"
 	"      --audit         decide and record everything, deny nothing\n"
 	"  -b, --backtrace     record the native and Python stacks of every intercepted call\n"
 	"  -v, --verbose       also report allowed calls on stderr\n"
@@ -41,7 +46,7 @@ static const char usage[] =
 	"it was altered), and --report and --check-log 2 when it is altered or incomplete.\n";
 
 enum { OPT_AUDIT = 256, OPT_VERSION, OPT_PRINT_POLICY, OPT_CHECK_LOG, OPT_LEARN, OPT_REPORT,
-       OPT_FORMAT, OPT_NO_PIN };
+       OPT_FORMAT, OPT_NO_PIN, OPT_USER, OPT_LOG_FD, OPT_REQUIRE_LANDLOCK };
 
 int options_parse(int argc, char **argv, struct options *o)
 {
@@ -51,6 +56,9 @@ int options_parse(int argc, char **argv, struct options *o)
 		{"audit", no_argument, NULL, OPT_AUDIT},
 		{"verbose", no_argument, NULL, 'v'},
 		{"no-pin", no_argument, NULL, OPT_NO_PIN},
+		{"user", required_argument, NULL, OPT_USER},
+		{"log-fd", required_argument, NULL, OPT_LOG_FD},
+		{"require-landlock", no_argument, NULL, OPT_REQUIRE_LANDLOCK},
 		{"backtrace", no_argument, NULL, 'b'},
 		{"print-policy", no_argument, NULL, OPT_PRINT_POLICY},
 		{"check-log", required_argument, NULL, OPT_CHECK_LOG},
@@ -63,6 +71,7 @@ int options_parse(int argc, char **argv, struct options *o)
 	};
 	int c;
 	memset(o, 0, sizeof *o);
+	o->log_fd = -1;
 	/* "+": options end at PROGRAM; its own options are its own */
 	while ((c = getopt_long(argc, argv, "+c:o:vbh", longs, NULL)) != -1) {
 		switch (c) {
@@ -72,6 +81,18 @@ int options_parse(int argc, char **argv, struct options *o)
 		case 'b': o->backtrace = true; break;
 		case OPT_AUDIT: o->audit = true; break;
 		case OPT_NO_PIN: o->no_pin = true; break;
+		case OPT_USER: o->user = optarg; break;
+		case OPT_REQUIRE_LANDLOCK: o->require_landlock = true; break;
+		case OPT_LOG_FD: {
+			char *end;
+			long fd = strtol(optarg, &end, 10);
+			if (*optarg == 0 || *end || fd < 0 || fd > 1000000) {
+				fputs("pysbx-trace: --log-fd: expected a descriptor number\n", stderr);
+				return -1;
+			}
+			o->log_fd = (int)fd;
+			break;
+		}
 		case OPT_PRINT_POLICY: o->print_policy = true; return 1;
 		case OPT_CHECK_LOG: o->check_log = optarg; break;
 		case OPT_LEARN: o->learn = optarg; break;

@@ -16,6 +16,9 @@ struct options {
 	const char *learn;        /* --learn FILE */
 	const char *report;       /* --report FILE */
 	int format;               /* --format: 0 text, 1 dot, 2 html (replay.h) */
+	const char *user;         /* --user USER[:GROUP] */
+	int log_fd;               /* --log-fd N; -1: none */
+	bool require_landlock;    /* --require-landlock */
 	char **argv;              /* the job's command */
 };
 

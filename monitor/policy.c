@@ -49,8 +49,8 @@ static void fail(struct parse *ps, int line, int code, const char *fmt, ...)
 
 static bool known_section(const char *name, size_t n)
 {
-	static const char *const names[] = {"policy", "functions", "programs", "objects"};
-	for (size_t i = 0; i < 4; i++)
+	static const char *const names[] = {"policy", "functions", "programs", "objects", "files"};
+	for (size_t i = 0; i < 5; i++)
 		if (strlen(names[i]) == n && memcmp(names[i], name, n) == 0)
 			return true;
 	return n > 7 && memcmp(name, "module ", 7) == 0;
@@ -75,7 +75,7 @@ static void check_section_line(struct parse *ps, const char *line)
 		n--;
 	if (!known_section(name, n))
 		fail(ps, ps->line, -EINVAL, "unknown section [%.*s] (expected policy, functions, "
-		     "programs, objects or module PATTERN)", (int)n, name);
+		     "programs, objects, files or module PATTERN)", (int)n, name);
 	snprintf(ps->section, sizeof ps->section, "%.*s", (int)n, name);
 }
 
@@ -333,6 +333,36 @@ static void on_program(struct parse *ps, const char *key, const char *val)
 		     "(expected deny, shell, allow, allow-dir or interpreter)", key);
 }
 
+/* The words [files] write takes besides absolute paths. */
+static bool files_word(const char *w)
+{
+	return !strcmp(w, "cwd") || !strcmp(w, "tmpdir") || !strcmp(w, "terminal");
+}
+
+static void on_files(struct parse *ps, const char *key, const char *val)
+{
+	struct policy *p = ps->p;
+	if (strcmp(key, "write") == 0) {
+		size_t first = p->write_paths.n;
+		if (!list_add_words(ps, &p->write_paths, key, val, 0) || ps->failed)
+			return;
+		for (size_t i = first; i < p->write_paths.n; i++) {
+			const char *w = p->write_paths.v[i].word;
+			if (w[0] != '/' && !files_word(w))
+				fail(ps, ps->line, -EINVAL, "write: expected an absolute path, cwd, "
+				     "tmpdir or terminal, got '%s'", w);
+		}
+		p->files_set = true;
+	} else if (strcmp(key, "require-landlock") == 0) {
+		if (strcmp(val, "yes") && strcmp(val, "no"))
+			fail(ps, ps->line, -EINVAL, "require-landlock: expected yes or no, got '%s'",
+			     val);
+		p->require_landlock = strcmp(val, "yes") == 0;
+	} else
+		fail(ps, ps->line, -EINVAL, "unknown key '%s' in [files] "
+		     "(expected write or require-landlock)", key);
+}
+
 static int handler(void *user, const char *section, const char *key, const char *val)
 {
 	struct parse *ps = user;
@@ -353,6 +383,8 @@ static int handler(void *user, const char *section, const char *key, const char 
 		on_program(ps, key, val);
 	else if (strcmp(section, "objects") == 0)
 		on_object(ps, key, val);
+	else if (strcmp(section, "files") == 0)
+		on_files(ps, key, val);
 	else if (strncmp(section, "module ", 7) == 0)
 		on_module(ps, section, key, val);
 	else if (!*section)
@@ -360,7 +392,7 @@ static int handler(void *user, const char *section, const char *key, const char 
 		     "[functions] or [programs] first)", key);
 	else
 		fail(ps, ps->line, -EINVAL, "unknown section [%s] (expected policy, functions, "
-		     "programs, objects or module PATTERN)", section);
+		     "programs, objects, files or module PATTERN)", section);
 	return ps->failed ? 0 : 1;
 }
 
@@ -489,6 +521,7 @@ void policy_free(struct policy *p)
 	list_free(&p->allow_programs);
 	list_free(&p->trust);
 	list_free(&p->trust_sha256);
+	list_free(&p->write_paths);
 	for (size_t i = 0; i < p->n_modules; i++) {
 		free(p->modules[i].pattern);
 		free(p->modules[i].fn);

@@ -76,6 +76,9 @@ struct policy {
 	struct rule_list trust_sha256;   /* [objects] trust-sha256: content hashes (hex) */
 	unsigned refuse;                 /* [objects] refuse: enum refuse_flag */
 	struct rule refuse_rule;
+	struct rule_list write_paths;    /* [files] write: absolute paths, cwd, tmpdir, terminal */
+	bool files_set;                  /* [files] write given (else the built-in default list) */
+	bool require_landlock;           /* [files] require-landlock = yes */
 	struct module_rules *modules;    /* in file order: the first match wins */
 	size_t n_modules;
 };

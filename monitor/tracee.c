@@ -1,6 +1,8 @@
 /* tracee: hashed tables of threads and processes (see tracee.h). */
 #include "monitor/tracee.h"
 
+#include "inject/mem.h"
+
 #include <stdlib.h>
 
 static size_t bucket(pid_t id)
@@ -70,6 +72,7 @@ void tracee_bind(struct tracees *t, struct thread *th, struct proc *p)
 
 void tracee_del_thread(struct tracees *t, struct thread *th)
 {
+	mem_forget(th->tid);
 	unlink_thread(t, th);
 	if (th->proc)
 		th->proc->nthreads--;

@@ -1,6 +1,8 @@
 /* world: answers to the questions decisions ask about the job (see decide.h). */
 #include "monitor/world.h"
 
+#include "inject/mem.h"
+
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -287,6 +289,12 @@ static bool codepage(void *ctx, pid_t caller, uint64_t *lo, uint64_t *hi)
 	return true;
 }
 
+static int read_mem(void *ctx, pid_t tid, uint64_t addr, void *buf, size_t len)
+{
+	(void)ctx;
+	return mem_read(tid, addr, buf, len);
+}
+
 void world_init(struct monitor *m)
 {
 	m->view = (struct job_view){
@@ -298,5 +306,6 @@ void world_init(struct monitor *m)
 		.resolve = resolve,
 		.is_script = is_script,
 		.codepage = codepage,
+		.read_mem = read_mem,
 	};
 }

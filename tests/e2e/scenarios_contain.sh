@@ -1,0 +1,163 @@
+# Containment scenarios (sourced by run-e2e): attacks that need an outside
+# process, a terminal or a log, each harmless if it succeeds (a victim process
+# of the test's own that records the signal, text queued on the test's own
+# pseudo-terminal, a log in the job's directory).
+
+# An outside process, not part of the job: it leaves the marker $1 when any
+# catchable signal reaches it.  Sets victim to its pid.
+start_victim() {
+  local py=$1 mark=$2
+  "$py" -c 'import os, signal, sys, time
+def hit(s, f):
+    open(sys.argv[1], "a").write("victim got signal %d\n" % s); os._exit(0)
+for s in (signal.SIGHUP, signal.SIGINT, signal.SIGUSR1, signal.SIGUSR2, signal.SIGTERM,
+          signal.SIGALRM, signal.SIGIO, signal.SIGURG, signal.SIGWINCH):
+    signal.signal(s, hit)
+open(sys.argv[1] + ".ready", "w").close()
+time.sleep(60)' "$mark" </dev/null >/dev/null 2>&1 &
+  victim=$!
+  for _ in $(seq 50); do [ -e "$mark.ready" ] && break; sleep 0.1; done
+  rm -f "$mark.ready"
+}
+
+stop_victim() {
+  kill -9 "$victim" 2>/dev/null; wait "$victim" 2>/dev/null
+}
+
+# SIGIO without kill(): the job names an outside process as the owner of a
+# pipe (F_SETOWN, and F_SETOWN_EX with F_SETSIG), turns on O_ASYNC and writes.
+t_contain_sigio_owner() {
+  local py=$1 d; d=$(scratch)
+  start_victim "$py" "$d/MARK"
+  (cd "$d" && VICTIM=$victim timeout 30 "$TRACE" "$py" -c "
+import fcntl, os, signal, struct, time
+v = int(os.environ['VICTIM'])
+for how in ('own', 'own_ex'):
+    r, w = os.pipe()
+    try:
+        if how == 'own':
+            fcntl.fcntl(r, fcntl.F_SETOWN, v)
+        else:
+            fcntl.fcntl(r, 15, struct.pack('ii', 1, v))      # F_SETOWN_EX, F_OWNER_PID
+            fcntl.fcntl(r, 10, signal.SIGUSR2)               # F_SETSIG
+        fcntl.fcntl(r, fcntl.F_SETFL, fcntl.fcntl(r, fcntl.F_GETFL) | os.O_ASYNC)
+        os.write(w, b'x')
+    except OSError as e:
+        print(how, 'refused:', e)
+time.sleep(0.5)" >"$d/out" 2>"$d/err")
+  sleep 0.3
+  if [ -e "$d/MARK" ] || ! kill -0 "$victim" 2>/dev/null; then bad "$FUNCNAME" "$(cat "$d/MARK" 2>/dev/null || echo victim died)"
+  else ok "$FUNCNAME"; fi
+  stop_victim; rm -rf "$d"
+}
+
+# The fd number the monitor judged is not the one the kernel uses: one thread
+# flips descriptor N between a pidfd of the job's own child and the outside
+# process's /proc directory while another sends pidfd_send_signal(N).
+t_contain_pidfd_flip() {
+  local py=$1 d; d=$(scratch)
+  start_victim "$py" "$d/MARK"
+  (cd "$d" && VICTIM=$victim timeout 30 "$TRACE" "$py" -c "
+import ctypes, os, signal, threading, time
+libc = ctypes.CDLL(None, use_errno=True)
+child = os.fork()
+if child == 0:
+    signal.signal(signal.SIGUSR2, signal.SIG_IGN)
+    time.sleep(5)
+    os._exit(0)
+own = os.pidfd_open(child)
+try:
+    outside = os.open('/proc/%s' % os.environ['VICTIM'], os.O_RDONLY | os.O_DIRECTORY)
+except OSError as e:
+    outside = own
+    print('no /proc fd:', e)
+N = 100
+stop = []
+def flip():
+    while not stop:
+        os.dup2(own, N)
+        os.dup2(outside, N)
+threading.Thread(target=flip, daemon=True).start()
+end = time.time() + 1.5
+while time.time() < end:
+    libc.syscall(424, N, signal.SIGUSR2, None, 0)
+stop.append(1)
+os.kill(child, 9)
+os.waitpid(child, 0)" >"$d/out" 2>"$d/err")
+  sleep 0.3
+  if [ -e "$d/MARK" ] || ! kill -0 "$victim" 2>/dev/null; then bad "$FUNCNAME" "$(cat "$d/MARK" 2>/dev/null || echo victim died)"
+  else ok "$FUNCNAME"; fi
+  stop_victim; rm -rf "$d"
+}
+
+# Terminal injection: the job, on a terminal of its own session, pushes a
+# command line into the terminal's input (TIOCSTI) and a console paste
+# (TIOCLINUX); whoever read the terminal next (the shell that started it)
+# would run it.  The test reads what is queued there afterwards.
+t_contain_terminal_injection() {
+  local py=$1 d; d=$(scratch)
+  (cd "$d" && timeout 30 "$py" -c '
+import fcntl, os, select, subprocess, sys, termios
+m, s = os.openpty()
+def ctty():
+    os.setsid(); fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+job = r"""
+import fcntl, termios
+for c in "echo injected\n":
+    try:
+        fcntl.ioctl(0, termios.TIOCSTI, c.encode())
+    except OSError as e:
+        print("refused:", e); break
+try:
+    fcntl.ioctl(0, 0x541C, bytes([3, 0, 0, 0, 0, 0, 0]))   # TIOCLINUX: paste selection
+except OSError as e:
+    print("refused:", e)
+"""
+rc = subprocess.call([sys.argv[1], sys.argv[2], "-c", job], stdin=s, stdout=open("out", "wb"),
+                     stderr=open("err", "wb"), preexec_fn=ctty)
+attr = termios.tcgetattr(s); attr[3] &= ~termios.ICANON; attr[6][termios.VMIN] = 0; attr[6][termios.VTIME] = 0
+termios.tcsetattr(s, termios.TCSANOW, attr)
+queued = b""
+while select.select([s], [], [], 0.3)[0]:
+    chunk = os.read(s, 4096)
+    if not chunk: break
+    queued += chunk
+if b"injected" in queued:
+    open("MARK", "w").write("queued: %r\n" % queued)' "$TRACE" "$py")
+  if [ -e "$d/MARK" ]; then bad "$FUNCNAME" "$(cat "$d/MARK")"; else ok "$FUNCNAME"; fi
+  rm -rf "$d"
+}
+
+# The log in the job's own directory: the job truncates it and appends a
+# forged summary.  Afterwards the log holds pysbx's own record: the denial,
+# one summary, a tamper event, and an unbroken digest chain.
+t_contain_log_forgery() {
+  local py=$1 d; d=$(scratch)
+  (cd "$d" && timeout 30 "$TRACE" -o "$d/run.jsonl" "$py" -c "
+import json, os
+os.system('bash -c true')
+with open('$d/run.jsonl', 'r+') as f:
+    f.truncate(0)
+    f.write(json.dumps({'v': 1, 'event': 'summary', 'denied': 0}) + '\n')
+" >"$d/out" 2>"$d/err")
+  local why
+  why=$("$py" -c "
+import hashlib, json, sys
+chain, summaries, denials, tamper = '0' * 64, 0, 0, 0
+for n, line in enumerate(open(sys.argv[1], 'rb'), 1):
+    cut = line.rfind(b',\"chain\":\"')
+    if cut < 0:
+        sys.exit('line %d has no chain' % n)
+    chain = hashlib.sha256(chain.encode() + line[:cut]).hexdigest()
+    if line[cut:].strip() != (',\"chain\":\"%s\"}' % chain).encode():
+        sys.exit('chain broken at line %d' % n)
+    e = json.loads(line)
+    summaries += e['event'] == 'summary'
+    denials += e.get('decision') == 'deny'
+    tamper += e['event'] == 'tamper'
+if (summaries, tamper) != (1, 1) or not denials:
+    sys.exit('%d summaries, %d tamper events, %d denials' % (summaries, tamper, denials))
+" "$d/run.jsonl" 2>&1)
+  [ -z "$why" ] && ok "$FUNCNAME" || bad "$FUNCNAME" "$why"
+  rm -rf "$d"
+}
