@@ -140,8 +140,7 @@ static void note_programs(struct learn *l, const struct call *c, const struct fa
 			add_program(l, f->v[i].resolved, line);
 }
 
-static void leave_out(struct learn *l, const struct jval *ev, size_t line,
-                      const struct decision *d)
+static void leave_out(struct learn *l, const struct jval *ev, size_t line, const char *base_why)
 {
 	if (l->n_out_all++ >= LEFT_OUT_SHOWN)
 		return;
@@ -156,9 +155,9 @@ static void leave_out(struct learn *l, const struct jval *ev, size_t line,
 	/* how the run recorded it, then why the base denies it */
 	replay_render(&b, ev, callfmt_what(jsonr_str(ev, "decision"),
 	                                   jsonr_bool(ev, "enforced", true)), true);
-	if (strcmp(d->why, jsonr_str(ev, "reason") ? jsonr_str(ev, "reason") : "")) {
+	if (base_why && strcmp(base_why, jsonr_str(ev, "reason") ? jsonr_str(ev, "reason") : "")) {
 		jw_raw(&b, "; the base policy: ", 19);
-		callfmt_text(&b, d->why, strlen(d->why));
+		callfmt_text(&b, base_why, strlen(base_why));
 	}
 	v[l->n_out].line = line;
 	v[l->n_out].text = b.failed ? NULL : b.buf;
@@ -185,6 +184,11 @@ static int learn_one(void *ctx, const struct jval *ev, size_t line)
 	struct facts f;
 	struct decision d;
 	bool uncertain;
+	if (!strcmp(jsonr_str(ev, "event"), "syscall")) {
+		/* off pysbx's allow-list: no policy can allow it, so none learns it */
+		leave_out(l, ev, line, NULL);
+		return 0;
+	}
 	if (strcmp(jsonr_str(ev, "event"), "call"))
 		return 0;
 	if (replay_call(ev, &c, &f) < 0) {
@@ -195,7 +199,7 @@ static int learn_one(void *ctx, const struct jval *ev, size_t line)
 		goto out;  /* pysbx's own protection: not the policy's to loosen */
 	replay_decide(l->base, &c, &f, &d, &uncertain);
 	if (d.verdict != V_ALLOW) {
-		leave_out(l, ev, line, &d);
+		leave_out(l, ev, line, d.why);
 		goto out;
 	}
 	/* syscall(SYS_x, ...) under syscall = check is decided by x's rule */
@@ -411,6 +415,21 @@ static void write_programs(FILE *out, struct learn *l)
 	}
 }
 
+/* [files] as the base has it: where the job may write is not something a
+ * log of calls can narrow, and leaving it out would not tighten it (the
+ * built-in list applies then). */
+static void write_files(FILE *out, const struct learn *l)
+{
+	const struct policy *b = l->base;
+	if (!b->files_set && !b->require_landlock)
+		return;
+	fputs("\n[files]\n; copied from the base policy\n", out);
+	if (b->files_set)
+		list_lines(out, "write", &b->write_paths);
+	if (b->require_landlock)
+		fputs("require-landlock = yes\n", out);
+}
+
 static void write_left_out(FILE *out, const struct learn *l, bool audit)
 {
 	char line[160];
@@ -464,6 +483,7 @@ static void write_policy(FILE *out, struct learn *l, const struct logread *lr)
 	write_modules(out, l);
 	write_catch_all(out);
 	write_programs(out, l);
+	write_files(out, l);
 	if (l->n_skipped) {
 		fputs("\n; Not written (no policy line can hold these paths exactly); calls from these\n"
 		      "; objects and runs of these programs are denied by the rules above:\n", out);

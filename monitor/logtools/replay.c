@@ -168,8 +168,33 @@ static const char *shown_rule(const char *rule)
 	return rule;
 }
 
+/* A system call off pysbx's allow-list (a "syscall" event): no policy rule
+ * decided it, so it has a name and a number, not a call to rebuild. */
+static void render_unlisted(struct jw *b, const struct jval *ev, const char *what)
+{
+	const char *name = jsonr_str(ev, "name"), *why = jsonr_str(ev, "why");
+	char tmp[96];
+	if (what) {
+		callfmt_text(b, what, strlen(what));
+		jw_raw(b, " ", 1);
+	}
+	callfmt_text(b, name ? name : "?", strlen(name ? name : "?"));
+	snprintf(tmp, sizeof tmp, " system call (nr %.0f) (pid %d)",
+	         clamp_num(jsonr_get(ev, "nr"), -1e9, 1e9, -1),
+	         (int)clamp_num(jsonr_get(ev, "pid"), -2147483648.0, 2147483647.0, 0));
+	jw_raw(b, tmp, strlen(tmp));
+	if (why) {
+		jw_raw(b, ": ", 2);
+		callfmt_text(b, why, strlen(why));
+	}
+}
+
 void replay_render(struct jw *b, const struct jval *ev, const char *what, bool py)
 {
+	if (!strcmp(jsonr_str(ev, "event") ? jsonr_str(ev, "event") : "", "syscall")) {
+		render_unlisted(b, ev, what);
+		return;
+	}
 	struct call c;
 	struct facts f;
 	struct callfmt_outcome o = {.what = what, .why = jsonr_str(ev, "reason"),

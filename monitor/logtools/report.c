@@ -407,7 +407,9 @@ static bool group(struct collect *k, struct rproc *p, struct rdenial *d)
 static void on_call(struct collect *k, const struct jval *ev, size_t line)
 {
 	struct report *r = k->r;
-	const char *dec = jsonr_str(ev, "decision");
+	/* a "syscall" event is a denial with no call behind it (off the
+	 * allow-list) */
+	const char *dec = jsonr_str(ev, "decision") ? jsonr_str(ev, "decision") : "deny";
 	bool enforced = jsonr_bool(ev, "enforced", true);
 	long pid = num(ev, "pid", 0);
 	struct rproc *p = proc_of(k, pid);
@@ -503,6 +505,9 @@ static int collect_one(void *ctx, const struct jval *ev, size_t line)
 			r->policy = text_of(r, jsonr_str(ev, "policy") ? jsonr_str(ev, "policy") : "?");
 			r->audit = jsonr_bool(ev, "audit", false);
 			r->start_time = jsonr_num(ev, "time", 0);
+			const char *weaker = jsonr_str(ev, "weaker");
+			if (weaker && *weaker)
+				r->weaker = text_of(r, weaker);
 		}
 		proc_of(k, pid);
 	} else if (!strcmp(e, "fork"))
@@ -522,7 +527,7 @@ static int collect_one(void *ctx, const struct jval *ev, size_t line)
 			snprintf(tmp, sizeof tmp, "ended");
 		free(p->exit);
 		p->exit = strdup(tmp);
-	} else if (!strcmp(e, "call"))
+	} else if (!strcmp(e, "call") || !strcmp(e, "syscall"))
 		on_call(k, ev, line);
 	else if (!strcmp(e, "object"))
 		on_object(r, ev);
@@ -592,6 +597,7 @@ void report_release(struct report *r)
 	free(r->obj);
 	free(r->command);
 	free(r->policy);
+	free(r->weaker);
 	free(r->name);
 	free(r->proc_idx.slot);
 	free(r->obj_idx.slot);
@@ -695,6 +701,8 @@ void report_text(FILE *out, const struct report *r)
 		fprintf(out, "log: %s\n", logread_integrity(&r->lr, buf, sizeof buf));
 	fprintf(out, "command: %s\npolicy: %s\nmode: %s\n", r->command ? r->command : "?",
 	        r->policy ? r->policy : "?", report_mode(r, buf, sizeof buf));
+	if (r->weaker)
+		fprintf(out, "weaker guarantees: %s\n", r->weaker);
 	report_date(r->start_time, t0, sizeof t0);
 	report_hms(r->end_time, t1, sizeof t1);
 	fprintf(out, "started: %s, %s: %s\n", t0, r->have_summary ? "ended" : "last event", t1);

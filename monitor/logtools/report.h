@@ -90,6 +90,7 @@ struct report {
 	struct logread lr;
 	char *command;          /* the start event's argv, rendered */
 	char *policy;
+	char *weaker;           /* the start event's weaker guarantees, or NULL */
 	bool audit;
 	double start_time, end_time;
 	long exit_code;

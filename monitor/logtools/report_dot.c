@@ -87,6 +87,10 @@ static void title(FILE *out, const struct report *r)
 	snprintf(buf, sizeof buf, "%s, policy %s", when, r->policy ? r->policy : "?");
 	dot_wrapped_at(out, buf, "\\l", 2, 2 * WRAP);
 	dot_wrapped_at(out, report_mode(r, buf, sizeof buf), "\\l", 2, 2 * WRAP);
+	if (r->weaker) {
+		dot_text(out, "weaker guarantees: ");
+		dot_wrapped_at(out, r->weaker, "\\l", 3, 2 * WRAP);
+	}
 	snprintf(buf, sizeof buf, "exit code %ld", r->exit_code);
 	dot_wrapped(out, r->have_summary ? buf : "exit code unknown (the log is incomplete)", "\\l",
 	            1);

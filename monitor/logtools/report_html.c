@@ -123,6 +123,8 @@ static void header(FILE *out, const struct report *r)
 	row(out, "command", r->command ? r->command : "?", "mono");
 	row(out, "policy", r->policy ? r->policy : "?", "mono");
 	row(out, "mode", report_mode(r, buf, sizeof buf), r->audit ? "audit" : "enforced");
+	if (r->weaker)
+		row(out, "weaker guarantees", r->weaker, NULL);
 	report_date(r->start_time, t0, sizeof t0);
 	report_hms(r->end_time, t1, sizeof t1);
 	snprintf(buf, sizeof buf, "%s; %s %s", t0, r->have_summary ? "ended" : "last event", t1);
