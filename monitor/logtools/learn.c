@@ -39,6 +39,9 @@
 #define INI_LINE 199          /* the longest line a policy may have */
 #define COMMENT_WIDTH 100     /* comments are wrapped here */
 #define LEFT_OUT_SHOWN 100    /* calls listed in the header, then counted */
+#define KEPT_MAX 10000        /* distinct programs, and objects with sections: more
+                                 only costs time (a hostile log), and leaving them
+                                 out only tightens */
 
 struct use {
 	int func;
@@ -67,7 +70,7 @@ struct learn {
 	size_t n_progs;
 	struct left_out *out;  /* calls the base denies */
 	size_t n_out;
-	unsigned long n_out_all, unknown;
+	unsigned long n_out_all, unknown, dropped;
 	char **skipped;        /* paths no line can hold, for the comment */
 	size_t n_skipped;
 	bool failed;           /* out of memory */
@@ -79,6 +82,10 @@ static struct use *use_of(struct learn *l, int func, const char *object)
 		if (l->uses[i].func == func && ((!object && !l->uses[i].object) ||
 		    (object && l->uses[i].object && !strcmp(object, l->uses[i].object))))
 			return &l->uses[i];
+	if (l->n_uses >= KEPT_MAX + funcs_count) {
+		l->dropped++;
+		return NULL;
+	}
 	struct use *v = realloc(l->uses, (l->n_uses + 1) * sizeof *v);
 	if (!v) {
 		l->failed = true;
@@ -114,6 +121,10 @@ static void add_program(struct learn *l, const char *path, size_t line)
 	for (size_t i = 0; i < l->n_progs; i++)
 		if (!strcmp(l->progs[i].path, path))
 			return;
+	if (l->n_progs >= KEPT_MAX) {
+		l->dropped++;
+		return;
+	}
 	struct program_use *v = realloc(l->progs, (l->n_progs + 1) * sizeof *v);
 	if (!v) {
 		l->failed = true;
@@ -498,6 +509,9 @@ static void write_policy(FILE *out, struct learn *l, const struct logread *lr)
 	if (l->unknown)
 		fprintf(out, "\n; %lu calls of functions this pysbx does not know were not learned\n",
 		        l->unknown);
+	if (l->dropped)
+		fprintf(out, "\n; %lu uses past %d distinct programs or objects were not learned "
+		        "(denied)\n", l->dropped, KEPT_MAX);
 }
 
 static void release(struct learn *l)

@@ -285,10 +285,11 @@ static int check_one(void *ctx, const struct jval *ev, size_t line)
 
 int replay_check(const char *path, const struct policy *p, FILE *out)
 {
-	char *body = NULL, buf[768];
+	char *body = NULL, buf[768], name[1024];
 	size_t len = 0;
 	struct logread lr;
-	struct check k = {.p = p, .name = replay_name(path)};
+	struct check k = {.p = p, .name = name};
+	snprintf(name, sizeof name, "%s", replay_name(path));
 	/* the changes wait until the log's standing is known: it goes first */
 	k.out = open_memstream(&body, &len);
 	if (!k.out) {
