@@ -89,7 +89,7 @@ $(BIN)/pysbx-scan: $(B)/elfscan/scan_main.o $(B)/libelfscan.a
 # not wait on the others), or all libraries when it names nothing.
 TEST_OBJS_elfscan := $(B)/libelfscan.a
 TEST_OBJS_shsplit := $(B)/monitor/shsplit.o
-TEST_OBJS_initstack := $(B)/monitor/initstack.o
+TEST_OBJS_initstack := $(B)/monitor/initstack.o $(B)/inject/mem.o
 test_objs = $(if $(TEST_OBJS_$(1)),$(TEST_OBJS_$(1)),$(LIBS))
 .SECONDEXPANSION:
 $(B)/tests/test_%: tests/unit/test_%.c $$(call test_objs,$$*) | fixtures
@@ -120,7 +120,9 @@ e2e: all fixtures
 # The shared corpus is optional: the project's own tests never need it.
 corpus: all
 	@if [ -x ../shared/corpus/run-corpus ]; then \
-	  ../shared/corpus/run-corpus ../shared/corpus/cases -- $(CURDIR)/$(BIN)/pysbx-trace; \
+	  ../shared/corpus/run-corpus ../shared/corpus/cases -- $(CURDIR)/$(BIN)/pysbx-trace && \
+	  if [ -d ../shared/corpus/containment ]; then \
+	    ../shared/corpus/run-corpus ../shared/corpus/containment -- $(CURDIR)/$(BIN)/pysbx-trace; fi; \
 	else echo "corpus: ../shared/corpus not present, skipped"; fi
 
 .PHONY: man-check

@@ -18,6 +18,7 @@
 #include <sys/resource.h>
 #include <sys/ptrace.h>
 #include <sys/shm.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -82,7 +83,7 @@ static int surface_rules(scmp_filter_ctx ctx, const struct policy *p, pid_t self
 	int rc = 0;
 	for (size_t i = 0; i < surface_allowed_count && rc == 0; i++) {
 		int nr = surface_nr(&surface_allowed[i]);
-		if (nr >= 0)
+		if (nr >= 0 && funcs_by_sysnr(nr) < 0)  /* those are below */
 			rc = rule(ctx, SCMP_ACT_ALLOW, nr, 0, NULL);
 	}
 	for (size_t i = 0; i < funcs_count && rc == 0; i++) {
@@ -179,6 +180,21 @@ static int target_rules(scmp_filter_ctx ctx)
 	return rc;
 }
 
+/* A mode with a set-ID bit, in every call that makes or changes a mode (the
+ * mode's place: funcs.c's 'm'). */
+static int setid_rules(scmp_filter_ctx ctx)
+{
+	const uint32_t trace = SCMP_ACT_TRACE(BACKSTOP_CALL);
+	int rc = 0;
+	for (size_t i = 0; i < funcs_count && rc == 0; i++) {
+		const char *m = funcs[i].check == CK_SETID ? strchr(funcs[i].fmt, 'm') : NULL;
+		if (m)
+			rc = any_bit(ctx, trace, (int)funcs[i].sysnr, (unsigned)(m - funcs[i].fmt),
+			             S_ISUID | S_ISGID);
+	}
+	return rc;
+}
+
 /* Other routes out of the job (decide.c judges them): a SIGIO owner, input
  * pushed into a terminal, a filter that outranks pysbx's, a personality that
  * makes memory executable. */
@@ -201,7 +217,7 @@ static int route_rules(scmp_filter_ctx ctx)
 		rc = any_bit(ctx, trace, SCMP_SYS(seccomp), 1, SECCOMP_FILTER_FLAG_NEW_LISTENER);
 	if (rc == 0)
 		rc = any_bit(ctx, trace, SCMP_SYS(personality), 0, READ_IMPLIES_EXEC | MMAP_PAGE_ZERO);
-	return rc;
+	return rc == 0 ? setid_rules(ctx) : rc;
 }
 
 /* One filter as raw BPF, for writing into the job. */

@@ -20,6 +20,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/shm.h>
 #include <wordexp.h>
@@ -652,6 +653,21 @@ static bool check_persona(const struct call *c, struct decision *d)
 	return verdict(d, V_ALLOW, NULL, "personality %#x", persona);
 }
 
+/* A mode with a set-ID bit, where it makes or changes a file's mode. */
+static bool check_setid(const struct call *c, struct decision *d)
+{
+	const struct call_arg *mode = arg_of(c, 'm'), *flags = arg_of(c, 'o');
+	if (!mode)
+		return verdict(d, V_DENY, &builtin_rule, "no mode");
+	if (flags && !(flags->raw & (O_CREAT | __O_TMPFILE)))
+		return verdict(d, V_ALLOW, NULL, "opens without creating: no mode is set");
+	if (mode->raw & (S_ISUID | S_ISGID))
+		return verdict(d, V_DENY, NULL, "mode %#llo would make a set-user-ID or "
+		               "set-group-ID file", (unsigned long long)(mode->raw & 07777));
+	return verdict(d, V_ALLOW, NULL, "mode %#llo sets no set-ID bit",
+	               (unsigned long long)(mode->raw & 07777));
+}
+
 /* Namespaces made by clone are judged as unshare would be. */
 static bool check_clone(const struct policy *p, const struct call *c, struct decision *d)
 {
@@ -718,6 +734,8 @@ static bool check_args(const struct policy *p, const struct call *c, const struc
 		return check_seccomp(c, d);
 	case CK_PERSONA:
 		return check_persona(c, d);
+	case CK_SETID:
+		return check_setid(c, d);
 	case CK_SYSCALL:
 		return verdict(d, V_ALLOW, NULL, "system call %lld is not a dangerous one",
 		               (long long)c->a[0].num);

@@ -68,6 +68,10 @@
 	{.name = n, .fmt = f, .check = CK_TARGET, .err = ERR_M1, .sysnr = nr, .prog_arg = -1, \
 	 .argv_arg = -1, .selfprot = true}
 
+#define SETID(n, f, nr) \
+	{.name = n, .fmt = f, .check = CK_SETID, .err = ERR_M1, .sysnr = nr, .prog_arg = -1, \
+	 .argv_arg = -1, .selfprot = true}
+
 const struct func funcs[] = {
 	/* Programs and shells */
 	LIBC("system", "c", CK_SHELL, ERR_M1, -1),
@@ -209,6 +213,19 @@ const struct func funcs[] = {
 	 .prog_arg = -1, .argv_arg = -1, .selfprot = true},
 	{.name = "personality", .fmt = "x", .check = CK_PERSONA, .err = ERR_M1,
 	 .sysnr = SYS_personality, .prog_arg = -1, .argv_arg = -1, .selfprot = true},
+
+	/* Set-user-ID and set-group-ID files: a job (root above all, which owns
+	 * every system file) must not leave a privileged program for later.  The
+	 * filter stops these only when the mode has a set-ID bit. */
+	SETID("chmod", "sm", SYS_chmod),
+	SETID("fchmod", "fm", SYS_fchmod),
+	SETID("fchmodat", "fsm", SYS_fchmodat),
+	SETID("fchmodat2", "fsmx", 452),
+	SETID("creat", "sm", SYS_creat),
+	SETID("open", "som", SYS_open),
+	SETID("openat", "fsom", SYS_openat),
+	SETID("mknod", "smx", SYS_mknod),
+	SETID("mknodat", "fsmx", SYS_mknodat),
 };
 
 const size_t funcs_count = sizeof funcs / sizeof funcs[0];

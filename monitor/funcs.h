@@ -14,6 +14,8 @@
  *   T  struct timex pointer (its modes field is read)
  *   K  struct clone_args pointer (its flags field is read)
  *   F  clone flags
+ *   m  file mode (the set-ID bits are what is judged)
+ *   o  open flags
  */
 #ifndef PYSBX_FUNCS_H
 #define PYSBX_FUNCS_H
@@ -39,6 +41,7 @@ enum check_kind {
 	CK_IOCTL,     /* ioctl: terminal input injection, SIGIO owners, the foreground group */
 	CK_SECCOMP,   /* seccomp: no user-notification listener (it outranks pysbx's filter) */
 	CK_PERSONA,   /* personality: no READ_IMPLIES_EXEC, MMAP_PAGE_ZERO */
+	CK_SETID,     /* file modes: no set-user-ID or set-group-ID file made */
 };
 
 enum err_conv {

@@ -24,6 +24,13 @@ static const int dropped_caps[] = {
 	CAP_SYS_PTRACE, CAP_SYS_ADMIN, CAP_SYS_MODULE, CAP_SYS_RAWIO, CAP_SYS_BOOT,
 	CAP_SYS_TIME, CAP_KILL, CAP_MKNOD, CAP_SYS_RESOURCE, CAP_MAC_ADMIN, CAP_MAC_OVERRIDE,
 	CAP_BPF, CAP_PERFMON, CAP_CHECKPOINT_RESTORE,
+	/* and what would reach the machine or other users from inside it:
+	 * file capabilities on a program, the network's configuration, raw
+	 * packets, other users' IPC objects, real-time priorities above the
+	 * monitor's, the console, the kernel log, audit, immutable files */
+	CAP_SETFCAP, CAP_SETPCAP, CAP_NET_ADMIN, CAP_NET_RAW, CAP_IPC_OWNER, CAP_SYS_NICE,
+	CAP_SYS_TTY_CONFIG, CAP_SYSLOG, CAP_AUDIT_CONTROL, CAP_AUDIT_READ, CAP_LINUX_IMMUTABLE,
+	CAP_SYS_PACCT, CAP_SYS_CHROOT, CAP_WAKE_ALARM, CAP_BLOCK_SUSPEND, CAP_LEASE,
 };
 
 static void drop_caps(void)

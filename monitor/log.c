@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -139,9 +140,15 @@ static bool file_intact(off_t size)
 static int restore_file(void)
 {
 	char tmp[64];
-	snprintf(tmp, sizeof tmp, ".pysbx-log.%d", (int)getpid());
-	unlinkat(lg.dir, tmp, 0);
-	int fd = openat(lg.dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	int fd = -1;
+	/* a name the job cannot have taken ahead: random, and never reused */
+	for (int tries = 0; fd < 0 && tries < 16; tries++) {
+		uint64_t r = 0;
+		if (getrandom(&r, sizeof r, 0) != sizeof r)
+			r = (uint64_t)getpid() * 0x9e3779b97f4a7c15ull + (uint64_t)tries;
+		snprintf(tmp, sizeof tmp, ".pysbx-log.%016llx", (unsigned long long)r);
+		fd = openat(lg.dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	}
 	if (fd < 0)
 		return -errno;
 	char buf[65536];

@@ -161,3 +161,22 @@ if (summaries, tamper) != (1, 1) or not denials:
   [ -z "$why" ] && ok "$FUNCNAME" || bad "$FUNCNAME" "$why"
   rm -rf "$d"
 }
+
+# Docker's default profile without CAP_SYS_PTRACE refuses process_vm_readv:
+# the monitor reads through /proc/<pid>/mem and every layer still holds
+# (the GOT layer decides system(), the filter a raw system call).
+t_container_profile() {
+  local py=$1 d; d=$(scratch)
+  [ -x "${FIXTURES:-}/container_profile" ] || { ok "$FUNCNAME (fixture not built: skipped)"; return; }
+  (cd "$d" && timeout 60 "$FIXTURES/container_profile" "$TRACE" -o "$d/run.jsonl" "$py" -c "
+import ctypes, os
+os.system('bash -c \"echo > $d/MARK\"')
+ctypes.CDLL(None).system(b'bash -c \"echo ctypes >> $d/MARK\"')
+os.system('true')" >"$d/out" 2>"$d/err")
+  local mem; mem=$("$py" -c "import json, sys; print(json.loads(open(sys.argv[1]).readline())['memory'])" "$d/run.jsonl" 2>&1)
+  if [ -e "$d/MARK" ]; then bad "$FUNCNAME" "bash ran: $(cat "$d/MARK")"
+  elif [ "$mem" != "/proc/PID/mem" ]; then bad "$FUNCNAME" "memory read by '$mem'"
+  elif [ "$(grep -c '^pysbx: denied system(' "$d/err")" != 2 ]; then bad "$FUNCNAME" "GOT layer: $(head -3 "$d/err")"
+  else ok "$FUNCNAME"; fi
+  rm -rf "$d"
+}

@@ -41,7 +41,7 @@ FUZZ_SRC_shsplit := monitor/shsplit.c
 FUZZ_SRC_jsonw   := monitor/jsonw.c
 FUZZ_SRC_decide  := monitor/decide.c monitor/policy.c monitor/funcs.c monitor/shsplit.c \
                     monitor/policy_blob.S
-FUZZ_SRC_initstack := monitor/initstack.c
+FUZZ_SRC_initstack := monitor/initstack.c inject/mem.c
 FUZZ_SRC_logread := $(wildcard monitor/logtools/*.c) monitor/callfmt.c monitor/jsonw.c \
                     monitor/decide.c monitor/policy.c monitor/funcs.c monitor/shsplit.c \
                     monitor/facts.c monitor/policy_blob.S elfscan/sha256.c monitor/args.c \

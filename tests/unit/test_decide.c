@@ -59,8 +59,24 @@ static bool codepage(void *ctx, pid_t caller, uint64_t *lo, uint64_t *hi)
 	return true;
 }
 
+/* The job's memory: an f_owner_ex naming pid 150 (in the job) at 0x1000, one
+ * naming pid 1 at 0x2000, an int 150 at 0x3000, an int 1 at 0x4000. */
+static int read_mem(void *ctx, pid_t tid, uint64_t addr, void *buf, size_t len)
+{
+	int32_t v[2] = {1 /* F_OWNER_PID */, 0};
+	(void)ctx; (void)tid;
+	if (addr == 0x1000 || addr == 0x2000)
+		v[1] = addr == 0x1000 ? 150 : 1;
+	else if (addr == 0x3000 || addr == 0x4000)
+		v[0] = addr == 0x3000 ? 150 : 1;
+	else
+		return -EFAULT;
+	memcpy(buf, v, len < sizeof v ? len : sizeof v);
+	return 0;
+}
+
 static const struct job_view view = {NULL, in_job, pgrp_in_job, pgrp_of, pidfd_pid, resolve,
-                                      is_script, codepage};
+                                      is_script, codepage, read_mem};
 
 static int setup(void **state)
 {
@@ -119,6 +135,27 @@ static void shell_commands(void **state)
 	assert_int_equal(shell("$EDITOR notes.txt"), V_ALLOW);
 	assert_int_equal(shell("trap 'bash' EXIT; ls"), V_DENY);
 	assert_int_equal(shell("trap 'echo bye' EXIT; ls"), V_ALLOW);
+}
+
+/* The shells' own grammar: long option names, combined flags, the ends of
+ * the options, bash's start-up files. */
+static void shell_grammar(void **state)
+{
+	(void)state;
+	assert_int_equal(shell("sh -o interactive -o stdin script.sh"), V_DENY);
+	assert_int_equal(shell("sh -eo stdin script.sh"), V_DENY);
+	assert_int_equal(shell("sh -o interactive script.sh"), V_DENY);
+	assert_int_equal(shell("sh +o stdin script.sh"), V_ALLOW);
+	assert_int_equal(shell("sh -e -o errexit script.sh"), V_ALLOW);
+	assert_int_equal(shell("sh -vs"), V_DENY);
+	assert_int_equal(shell("sh -- script.sh"), V_ALLOW);
+	assert_int_equal(shell("sh -- -s"), V_DENY);           /* a script named -s: not there */
+	assert_int_equal(shell("sh - script.sh"), V_ALLOW);
+	assert_int_equal(shell("sh --rcfile script.sh -c ls"), V_DENY);
+	assert_int_equal(shell("sh --init-file script.sh"), V_DENY);
+	assert_int_equal(shell("sh --norc -ec ls"), V_ALLOW);
+	assert_int_equal(shell("sh -O extglob script.sh"), V_ALLOW);
+	assert_int_equal(shell("sh -c ls -s"), V_ALLOW);        /* -s after the command is $0 */
 }
 
 static void nesting_is_bounded(void **state)
@@ -280,6 +317,56 @@ static void clone_flags_by_layer(void **state)
 	assert_int_equal(d.verdict, V_DENY);
 }
 
+static enum verdict sys3(const char *fn, uint64_t a, uint64_t b, uint64_t c3)
+{
+	const struct func *f = &funcs[funcs_by_name(fn)];
+	struct call c = {.layer = LAYER_SYSCALL, .func = funcs_by_name(fn), .outer = -1,
+	                 .pid = 100, .tid = 100};
+	struct decision d;
+	uint64_t v[3] = {a, b, c3};
+	const char *fmt = f->sysfmt ? f->sysfmt : f->fmt;  /* the system call's order */
+	for (size_t i = 0; fmt[i] && i < 3; i++) {
+		c.a[i] = (struct call_arg){.fmt = fmt[i], .raw = v[i], .num = (int64_t)v[i]};
+		c.nargs++;
+	}
+	decide_call(pol, &c, &view, &d);
+	return d.verdict;
+}
+
+/* Routes out of the job that are not signals by name: SIGIO owners, input
+ * pushed into a terminal, a filter that outranks pysbx's, executable memory
+ * by personality, set-ID files, namespaces by clone. */
+static void other_routes(void **state)
+{
+	(void)state;
+	assert_int_equal(sys3("fcntl", 3, 8 /* F_SETOWN */, 150), V_ALLOW);
+	assert_int_equal(sys3("fcntl", 3, 8, 1), V_DENY);
+	assert_int_equal(sys3("fcntl", 3, 8, (uint64_t)-100), V_ALLOW);   /* the job's group */
+	assert_int_equal(sys3("fcntl", 3, 8, (uint64_t)-7), V_DENY);
+	assert_int_equal(sys3("fcntl", 3, 8 | (1ull << 32), 1), V_DENY);  /* high bits ignored */
+	assert_int_equal(sys3("fcntl", 3, 15 /* F_SETOWN_EX */, 0x1000), V_ALLOW);
+	assert_int_equal(sys3("fcntl", 3, 15, 0x2000), V_DENY);
+	assert_int_equal(sys3("fcntl", 3, 15, 0x9000), V_DENY);           /* unreadable */
+	assert_int_equal(sys3("fcntl", 3, 3 /* F_GETFL */, 0), V_ALLOW);
+	assert_int_equal(sys3("ioctl", 0, 0x5412 /* TIOCSTI */, 0), V_DENY);
+	assert_int_equal(sys3("ioctl", 0, 0x541C /* TIOCLINUX */, 0), V_DENY);
+	assert_int_equal(sys3("ioctl", 3, 0x8901 /* FIOSETOWN */, 0x3000), V_ALLOW);
+	assert_int_equal(sys3("ioctl", 3, 0x8902 /* SIOCSPGRP */, 0x4000), V_DENY);
+	assert_int_equal(sys3("ioctl", 0, 0x5401 /* TCGETS */, 0), V_ALLOW);
+	assert_int_equal(sys3("seccomp", 1, 1u << 3 /* NEW_LISTENER */, 0), V_DENY);
+	assert_int_equal(sys3("seccomp", 1, 1 /* TSYNC */, 0), V_ALLOW);
+	assert_int_equal(sys3("personality", 0xffffffff, 0, 0), V_ALLOW);
+	assert_int_equal(sys3("personality", 0x0040000 /* ADDR_NO_RANDOMIZE */, 0, 0), V_ALLOW);
+	assert_int_equal(sys3("personality", 0x0400000 /* READ_IMPLIES_EXEC */, 0, 0), V_DENY);
+	assert_int_equal(sys3("chmod", 0, 04755, 0), V_DENY);
+	assert_int_equal(sys3("chmod", 0, 0755, 0), V_ALLOW);
+	assert_int_equal(sys3("fchmod", 3, 02755, 0), V_DENY);
+	assert_int_equal(sys3("open", 0, 0 /* O_RDONLY */, 04755), V_ALLOW);
+	assert_int_equal(sys3("open", 0, 0100 /* O_CREAT */, 04755), V_DENY);
+	assert_int_equal(sys3("clone", 0x10000000 | 17 /* CLONE_NEWUSER */, 0, 0), V_DENY);
+	assert_int_equal(sys3("clone", 0x04000000 | 17 /* CLONE_NEWUTS */, 0, 0), V_DENY);
+}
+
 static void syscall_judged_by_number(void **state)
 {
 	struct call c = {.layer = LAYER_GOT, .func = funcs_by_name("setuid"),
@@ -371,6 +458,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(shell_commands),
+		cmocka_unit_test(shell_grammar),
+		cmocka_unit_test(other_routes),
 		cmocka_unit_test(nesting_is_bounded),
 		cmocka_unit_test(programs),
 		cmocka_unit_test(unreadable_arguments_deny),
