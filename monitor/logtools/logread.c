@@ -549,8 +549,8 @@ const char *logread_completeness(const struct logread *lr, char *buf, size_t n)
 	if (lr->last_time > 0 && localtime_r(&t, &tm))
 		snprintf(when + strftime(when, sizeof when, "%H:%M:%S", &tm), 8, ".%03d",
 		         (int)((lr->last_time - (double)t) * 1000) % 1000);
-	snprintf(buf, n, "INCOMPLETE: no summary event; the log ends at line %zu with a '%s' "
-	         "event of pid %ld at %s%s: the monitor was stopped before the job ended, or "
+	snprintf(buf, n, "INCOMPLETE: no summary event; the log ends at line %zu, with event "
+	         "'%s' of pid %ld at %s%s: the monitor was stopped before the job ended, or "
 	         "the file was cut short", lr->last_line, lr->last_event, lr->last_pid, when,
 	         lr->cut ? ", and the last line is cut short" : "");
 	return buf;

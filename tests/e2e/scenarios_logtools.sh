@@ -79,7 +79,7 @@ t_logtools_incomplete() {
   head -c $(( $(stat -c %s "$d/run.jsonl") * 2 / 3 )) "$d/run.jsonl" >"$d/half.jsonl"
   for f in cut half; do
     lt_tool --report "$d/$f.jsonl"
-    [ $rc = 2 ] && grep -q '^!! LOG INCOMPLETE: no summary event; the log ends at line [0-9]* with' "$d/t.out" &&
+    [ $rc = 2 ] && grep -q '^!! LOG INCOMPLETE: no summary event; the log ends at line [0-9]*, with event' "$d/t.out" &&
       grep -q '^exit code: unknown' "$d/t.out" && grep -q 'INCOMPLETE' "$d/t.err" &&
       ! grep -q '\[running\]' "$d/t.out" || why="$why report $f: rc $rc;"
     [ $f = half ] && ! grep -q 'last line is cut short' "$d/t.out" && why="$why half: cut line not told;"
@@ -109,7 +109,9 @@ t_logtools_chain() {
   [ $rc = 0 ] && grep -q '^; digest chain verified' "$d/t.out" || why="$why learn verified: rc $rc;"
   # the first denied system() call: its decision turned into allow
   call=$(grep -n '"function":"system".*"decision":"deny"' "$c" | head -1 | cut -d: -f1)
-  "$CHAINLOG" "edit:$call:\"decision\":\"deny\":\"decision\":\"allow\"" "$c" "$d/edit.jsonl"
+  "$CHAINLOG" "edit:$call:\"decision\":\"deny\"=>\"decision\":\"allow\"" "$c" "$d/edit.jsonl"
+  # still an event (only its digest tells)
+  "$TRACE" --report "$d/edit.jsonl" 2>&1 >/dev/null | grep -q 'line skipped' && why="$why edit broke the line;"
   "$CHAINLOG" drop:5 "$c" "$d/drop.jsonl"
   "$CHAINLOG" strip:1 "$c" "$d/strip1.jsonl"
   "$CHAINLOG" strip:7 "$c" "$d/strip7.jsonl"
@@ -317,7 +319,7 @@ t_report_html_in_chromium() {
   lt_record "$d" "$py"
   "$CHAINLOG" chain "$d/run.jsonl" "$d/c.jsonl"
   "$TRACE" --report "$d/c.jsonl" --format html >"$d/report.html" 2>"$d/html.err" || why="html rc $?;"
-  "$CHAINLOG" edit:3:trusted:refused "$d/c.jsonl" "$d/alt.jsonl"
+  "$CHAINLOG" "edit:3:trusted=>refused" "$d/c.jsonl" "$d/alt.jsonl"
   "$TRACE" --report "$d/alt.jsonl" --format html >"$d/altered.html" 2>/dev/null
   grep -Eqi '(src|href|action)=|url\(|@import|<script|<link|<iframe' "$d/report.html" && why="$why refers outside itself;"
   local flags=(--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking

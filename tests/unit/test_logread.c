@@ -227,8 +227,8 @@ static void no_summary_is_incomplete(void **state)
 	assert_int_equal(lr.last_line, 3);
 	assert_string_equal(lr.last_event, "call");
 	assert_non_null(strstr(logread_completeness(&lr, msg, sizeof msg),
-	                       "INCOMPLETE: no summary event; the log ends at line 3 with a 'call' "
-	                       "event of pid 10"));
+	                       "INCOMPLETE: no summary event; the log ends at line 3, with event "
+	                       "'call' of pid 10"));
 	logread_free(&lr);
 	free(b.p);
 }
