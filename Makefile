@@ -19,7 +19,8 @@ PYTHON  ?= /usr/bin/python3
 PKGS        := libelf inih libseccomp
 LOADED_PKGS := capstone libunwind-ptrace
 DEB_DEPS    := build-essential pkg-config libelf-dev libunwind-dev libinih-dev libcmocka-dev \
-               libseccomp-dev libcapstone-dev python3 python3-dev graphviz groff-base man-db time
+               libseccomp-dev libcapstone-dev liblzma-dev python3 python3-dev graphviz groff-base \
+               man-db time
 # The library flags are looked up when a recipe first uses them, not when
 # this file is read: `make deps demo` installs the packages (and pkg-config)
 # before the first compile asks for them.  `lazy` expands its command once

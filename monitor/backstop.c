@@ -18,6 +18,7 @@
 #include <sys/resource.h>
 #include <sys/ptrace.h>
 #include <sys/shm.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -77,7 +78,20 @@ static bool ruled(const struct func *f, enum action a, pid_t self)
 	return a == ACT_CHECK && (!strcmp(f->name, "clone") || (self > 0 && self_target(f->name)));
 }
 
-static int surface_rules(scmp_filter_ctx ctx, const struct policy *p, pid_t self)
+/* socket and socketpair run for the families a job needs; any other stops
+ * and is refused (decide.c, EAFNOSUPPORT). */
+static int socket_families(scmp_filter_ctx ctx, int nr)
+{
+	static const unsigned families[] = {AF_UNIX, AF_INET, AF_INET6, AF_NETLINK};
+	int rc = 0;
+	for (size_t i = 0; i < sizeof families / sizeof families[0] && rc == 0; i++) {
+		struct scmp_arg_cmp c = SCMP_A0_32(SCMP_CMP_EQ, families[i]);
+		rc = rule(ctx, SCMP_ACT_ALLOW, nr, 1, &c);
+	}
+	return rc;
+}
+
+static int surface_rules(scmp_filter_ctx ctx, const struct policy *p, pid_t self, bool audit)
 {
 	const uint32_t trace = SCMP_ACT_TRACE(BACKSTOP_CALL);
 	int rc = 0;
@@ -91,9 +105,11 @@ static int surface_rules(scmp_filter_ctx ctx, const struct policy *p, pid_t self
 		enum action a = p->fn[i].action;
 		if (f->sysnr < 0)
 			continue;
-		if (f->check == CK_EXEC || (!f->selfprot && a == ACT_ALLOW) || ruled(f, a, self))
+		if (f->check == CK_SOCKET)
+			rc = socket_families(ctx, (int)f->sysnr);
+		else if (f->check == CK_EXEC || (!f->selfprot && a == ACT_ALLOW) || ruled(f, a, self))
 			rc = rule(ctx, SCMP_ACT_ALLOW, (int)f->sysnr, 0, NULL);  /* exec: the exec stop */
-		else if (a == ACT_CHECK && !strcmp(f->name, "clone3"))
+		else if (a == ACT_CHECK && !strcmp(f->name, "clone3") && !audit)
 			/* its flags are in memory, out of the filter's sight: glibc falls
 			 * back to clone, whose flags the filter can see */
 			rc = rule(ctx, SCMP_ACT_ERRNO(ENOSYS), (int)f->sysnr, 0, NULL);
@@ -144,14 +160,10 @@ static int memory_rules(scmp_filter_ctx ctx, uint64_t hi)
 		rc = rule(ctx, trace, plain[i], 1, &below);
 	struct scmp_arg_cmp fixed[2] = {below, SCMP_A3(SCMP_CMP_MASKED_EQ, MAP_FIXED, MAP_FIXED)};
 	struct scmp_arg_cmp moved = SCMP_A3(SCMP_CMP_MASKED_EQ, MREMAP_FIXED, MREMAP_FIXED);
-	struct scmp_arg_cmp shm[2] = {SCMP_A1(SCMP_CMP_LT, hi),
-	                              SCMP_A2(SCMP_CMP_MASKED_EQ, SHM_REMAP, SHM_REMAP)};
 	if (rc == 0)
 		rc = rule(ctx, trace, SCMP_SYS(mmap), 2, fixed);
 	if (rc == 0)
 		rc = rule(ctx, trace, SCMP_SYS(mremap), 1, &moved);
-	if (rc == 0)
-		rc = rule(ctx, trace, SCMP_SYS(shmat), 2, shm);
 	return rc;
 }
 
@@ -217,6 +229,11 @@ static int route_rules(scmp_filter_ctx ctx)
 		rc = any_bit(ctx, trace, SCMP_SYS(seccomp), 1, SECCOMP_FILTER_FLAG_NEW_LISTENER);
 	if (rc == 0)
 		rc = any_bit(ctx, trace, SCMP_SYS(personality), 0, READ_IMPLIES_EXEC | MMAP_PAGE_ZERO);
+	static const unsigned prctls[] = {PR_SET_DUMPABLE, PR_SET_PTRACER, PR_SET_MM};
+	for (size_t i = 0; i < sizeof prctls / sizeof prctls[0] && rc == 0; i++) {
+		struct scmp_arg_cmp c = SCMP_A0_32(SCMP_CMP_EQ, prctls[i]);
+		rc = rule(ctx, trace, SCMP_SYS(prctl), 1, &c);
+	}
 	return rc == 0 ? setid_rules(ctx) : rc;
 }
 
@@ -258,7 +275,7 @@ static int build(const struct monitor *m, pid_t self, void *bpf[2], size_t len[2
 	if (rc == 0)
 		rc = seccomp_attr_set(surface, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if (rc == 0)
-		rc = surface_rules(surface, m->policy, self);
+		rc = surface_rules(surface, m->policy, self, m->opt->audit);
 	if (rc == 0)
 		rc = call_rules(rules, m->policy, self);
 	if (rc == 0)
@@ -303,6 +320,21 @@ static int filters_for(const struct monitor *m, pid_t self, struct made **out)
 	}
 	*out = f;
 	return 0;
+}
+
+const char *backstop_unavailable(void)
+{
+	uint32_t action = SECCOMP_RET_TRACE;
+	if (syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) == 0)
+		return NULL;
+	if (errno == ENOSYS)
+		return "the kernel has no seccomp(2) (CONFIG_SECCOMP_FILTER), or a seccomp profile "
+		       "refuses it: allow seccomp in the container's profile";
+	if (errno == EOPNOTSUPP)
+		return "the kernel cannot stop a system call for its tracer (SECCOMP_RET_TRACE)";
+	if (errno == EPERM || errno == EACCES)
+		return "a seccomp profile or a security module refuses seccomp(2): allow it";
+	return strerror(errno);
 }
 
 void backstop_prepare(const struct monitor *m, pid_t self)
@@ -453,7 +485,7 @@ static void decide_stop(struct monitor *m, struct thread *th, arch_regs *r, int 
 		return;
 	}
 	if (d.verdict == V_DENY && enforce)
-		deny(th->tid, r, EPERM);
+		deny(th->tid, r, decision_errno(&d));
 	pin_cont(th->tid, 0);
 }
 

@@ -28,6 +28,9 @@
 /* The filter's SECCOMP_RET_DATA: why a call stopped. */
 enum { BACKSTOP_CALL = 1, BACKSTOP_MEMORY = 2, BACKSTOP_BADARCH = 3, BACKSTOP_UNLISTED = 4 };
 
+/* Why this kernel cannot run pysbx's filters, or NULL when it can (asked at
+ * start: a job that could not be filtered must not start). */
+const char *backstop_unavailable(void);
 /* Installs the filter in a process stopped at its exec stop (its code page
  * mapped).  Returns 0 or a negative errno; res reports a thread that died. */
 int backstop_install(struct monitor *m, struct thread *th, struct remote_result *res);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "inject/mem.h"
+#include "monitor/backtrace_syms.h"
 #include "monitor/loader.h"
 #include "monitor/log.h"
 
@@ -25,13 +26,11 @@ static struct {
 	void (*flush_cache)(unw_addr_space_t, unw_word_t, unw_word_t);
 	int (*init_remote)(unw_cursor_t *, unw_addr_space_t, void *);
 	int (*get_reg)(unw_cursor_t *, unw_regnum_t, unw_word_t *);
-	int (*get_proc_name)(unw_cursor_t *, char *, size_t, unw_word_t *);
 	int (*step)(unw_cursor_t *);
 	void *(*upt_create)(pid_t);
 	void (*upt_destroy)(void *);
 	const unw_accessors_t *upt_accessors;
 	int (*upt_find_proc_info)(unw_addr_space_t, unw_word_t, unw_proc_info_t *, int, void *);
-	int (*upt_get_proc_name)(unw_addr_space_t, unw_word_t, char *, size_t, unw_word_t *, void *);
 	int (*upt_access_mem)(unw_addr_space_t, unw_word_t, unw_word_t *, int, void *);
 } uw;
 
@@ -60,36 +59,62 @@ static bool unwinder(void)
 	        load(arch, &uw.flush_cache, STR(unw_flush_cache)) &&
 	        load(arch, &uw.init_remote, STR(unw_init_remote)) &&
 	        load(arch, &uw.get_reg, STR(unw_get_reg)) &&
-	        load(arch, &uw.get_proc_name, STR(unw_get_proc_name)) &&
 	        load(arch, &uw.step, STR(unw_step)) &&
 	        load(h, &uw.upt_create, "_UPT_create") && load(h, &uw.upt_destroy, "_UPT_destroy") &&
 	        load(h, &uw.upt_accessors, "_UPT_accessors") &&
 	        load(h, &uw.upt_find_proc_info, "_UPT_find_proc_info") &&
-	        load(h, &uw.upt_get_proc_name, "_UPT_get_proc_name") &&
 	        load(h, &uw.upt_access_mem, "_UPT_access_mem");
 	if (!uw.ok)
 		log_note("-b: libunwind-ptrace lacks a function pysbx needs; no native backtraces");
 	return uw.ok;
 }
 
-static const char *object_at(const struct aspace *as, uint64_t pc)
+static const struct object *object_at(const struct aspace *as, uint64_t pc)
 {
 	for (size_t i = 0; as && i < as->n_objs; i++)
 		if (as->objs[i].live && pc >= as->objs[i].lo && pc < as->objs[i].hi)
-			return as->objs[i].path;
+			return &as->objs[i];
 	return NULL;
+}
+
+/* Names frame f at pc in object o: the function that contains pc, from the
+ * object's own symbols (backtrace_syms.h), or no symbol and the offset from
+ * the object's load address (its file address, as addr2line takes it).
+ * libunwind's names are not used: they are the nearest symbol at or before
+ * pc, however far past its end pc lies.  A caller's pc is a return address,
+ * which may lie just past a call that ends its function: pc - 1 is looked up
+ * first. */
+static void name_frame(struct btframe *f, const struct object *o, uint64_t pc)
+{
+	const char *name = NULL;
+	uint64_t vaddr, off = 0;
+
+	f->symbol[0] = 0;
+	f->offset = 0;
+	if (!o)
+		return;
+	vaddr = pc - o->bias;
+	f->offset = vaddr;
+	const struct btsyms *syms = o->scan && !o->scan->error ? btsyms_cached(o->path, &o->scan->id) : NULL;
+	if (syms && vaddr > 0 && (name = btsyms_find(syms, vaddr - 1, &off)))
+		off++;
+	else if (syms)
+		name = btsyms_find(syms, vaddr, &off);
+	if (name) {
+		snprintf(f->symbol, sizeof f->symbol, "%s", name);
+		f->offset = off;
+	}
 }
 
 /* libunwind-ptrace finds the unwind tables of a frame by reading
  * /proc/<pid>/maps and mapping the object's file, and keeps only the last
  * object seen per handle: with frames in several objects, every frame of every
  * unwind reloads one, milliseconds a call.  So each object of an address space
- * gets its own long-lived handle (its tables stay loaded), and the names found
- * at addresses are kept.  libunwind owns the unwind information it hands out
- * and frees it itself: only handles and names are kept here, per address space
- * of the job, and dropped when an object goes (backtrace_forget). */
+ * gets its own long-lived handle (its tables stay loaded).  libunwind owns the
+ * unwind information it hands out and frees it itself: only handles are kept
+ * here, per address space of the job, and dropped when an object goes
+ * (backtrace_forget).  Names come from backtrace_syms, cached per file. */
 #define HANDLES 64
-#define NAME_CACHE 512
 #define PAGES 1024          /* 4 MiB of the objects' read-only data, per address space */
 #define RO_PAGE 4096u
 
@@ -101,12 +126,6 @@ struct unw_cache {
 		void *upt;
 	} h[HANDLES];
 	size_t n_h, next_h;
-	struct {
-		unw_word_t ip, off;
-		char name[128];
-		int rc;
-	} name[NAME_CACHE];
-	size_t n_name, next_name;
 	struct {
 		uint64_t addr;         /* page address, 0 when empty */
 		unsigned char *data;
@@ -198,38 +217,15 @@ static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *p
 	return uw.upt_find_proc_info(as, ip, pi, need, h ? h : arg);
 }
 
-static int get_proc_name(unw_addr_space_t as, unw_word_t ip, char *buf, size_t len,
-                         unw_word_t *off, void *arg)
-{
-	struct unw_cache *c = current;
-	for (size_t i = 0; c && i < c->n_name; i++)
-		if (c->name[i].ip == ip) {
-			snprintf(buf, len, "%s", c->name[i].name);
-			*off = c->name[i].off;
-			return c->name[i].rc;
-		}
-	if (!c)
-		return uw.upt_get_proc_name(as, ip, buf, len, off, arg);
-	size_t slot = c->n_name < NAME_CACHE ? c->n_name++ : c->next_name++ % NAME_CACHE;
-	c->name[slot].ip = ip;
-	c->name[slot].name[0] = 0;
-	c->name[slot].off = 0;
-	c->name[slot].rc = uw.upt_get_proc_name(as, ip, c->name[slot].name,
-	                                      sizeof c->name[slot].name, &c->name[slot].off, arg);
-	snprintf(buf, len, "%s", c->name[slot].name);
-	*off = c->name[slot].off;
-	return c->name[slot].rc;
-}
-
 static unw_accessors_t cached_accessors;
 
-/* libunwind-ptrace's own accessors, but for the two that look things up. */
+/* libunwind-ptrace's own accessors, but for the one that looks up unwind
+ * tables and the one that reads memory. */
 static const unw_accessors_t *accessors(void)
 {
 	if (!cached_accessors.find_proc_info) {
 		cached_accessors = *uw.upt_accessors;
 		cached_accessors.find_proc_info = find_proc_info;
-		cached_accessors.get_proc_name = get_proc_name;
 		cached_accessors.access_mem = access_mem;
 	}
 	return &cached_accessors;
@@ -271,7 +267,6 @@ void backtrace_forget(struct aspace *as)
 	if (!c)
 		return;
 	drop_handles(c);
-	c->n_name = c->next_name = 0;
 	uw.flush_cache(c->as, 0, 0);
 }
 
@@ -296,15 +291,14 @@ static size_t unwind(pid_t tid, pid_t th_pid, struct aspace *as, struct btframe 
 	current = cache;
 	if (upt && uw.init_remote(&c, cache->as, upt) == 0) {
 		do {
-			unw_word_t ip, off = 0;
+			unw_word_t ip;
 			if (uw.get_reg(&c, UNW_REG_IP, &ip) < 0 || ip == 0)
 				break;
 			struct btframe *f = &out[n++];
+			const struct object *o = object_at(as, ip);
 			f->pc = ip;
-			f->object = object_at(as, ip);
-			if (uw.get_proc_name(&c, f->symbol, sizeof f->symbol, &off) < 0)
-				f->symbol[0] = 0;
-			f->offset = f->symbol[0] ? off : 0;
+			f->object = o ? o->path : NULL;
+			name_frame(f, o, ip);
 		} while (n < max && uw.step(&c) > 0);
 	}
 	if (upt)
@@ -334,6 +328,11 @@ size_t backtrace_read(struct thread *th, const arch_regs *r, bool at_entry,
 	return n;
 }
 
+static uint64_t lookup_symbol(void *ctx, const char *name)
+{
+	return loader_symbol(ctx, name);
+}
+
 /* The Python stack of the thread, when its interpreter is one pystack knows
  * (probed once per address space). */
 static void python_stack(struct thread *th, struct call *c)
@@ -343,12 +342,11 @@ static void python_stack(struct thread *th, struct call *c)
 	if (!as || !as->python)
 		return;
 	if (!as->py_state) {
-		uint64_t rt = loader_symbol(as, "_PyRuntime"), ver = loader_symbol(as, "Py_Version");
-		if (!rt || !ver)
-			return;  /* the interpreter is not loaded yet (a call during start-up) */
-		int rc = pystack_probe(th->tid, rt, ver, &as->py);
-		if (rc == -ESRCH)
-			return;  /* the thread went away: probe again at the next call */
+		int rc = pystack_probe(th->tid, lookup_symbol, as, &as->py);
+		/* not loaded yet (a call during start-up), or the thread went
+		 * away: probe again at the next call */
+		if (rc == -EAGAIN || rc == -ESRCH)
+			return;
 		as->py_state = rc == 0 ? 1 : -1;
 	}
 	if (as->py_state < 0 || !(c->py = calloc(PYSTACK_MAX, sizeof *c->py)))

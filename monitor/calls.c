@@ -19,13 +19,13 @@ bool calls_is_trap(const struct thread *th, uint64_t pc)
 }
 
 /* Makes the call fail the way the function reports failure. */
-static int deny(const struct aspace *as, pid_t tid, arch_regs *r, const struct func *f)
+static int deny(const struct aspace *as, pid_t tid, arch_regs *r, const struct func *f, int err)
 {
 	uint64_t ret;
-	uint64_t value = f->err == ERR_NULL ? 0 : f->err == ERR_NUM ? EPERM
+	uint64_t value = f->err == ERR_NULL ? 0 : f->err == ERR_NUM ? (uint64_t)err
 	               : f->err == ERR_WRDE ? WRDE_CMDSUB : (uint64_t)-1;
 	if ((f->err == ERR_M1 || f->err == ERR_NULL) && as->errno_fn) {
-		arch_deny_with_errno(r, codepage_deny(&as->cp), value, EPERM);
+		arch_deny_with_errno(r, codepage_deny(&as->cp), value, err);
 		return 0;
 	}
 	int rc = mem_read_word(tid, arch_return_slot(r), &ret);
@@ -76,7 +76,8 @@ static int apply(struct monitor *m, struct thread *th, arch_regs *r, const struc
 	}
 	if (d->verdict == V_ALLOW || !enforce) {
 		if (!s->target)
-			return deny(th->proc->as, th->tid, r, &funcs[c->outer >= 0 ? c->outer : c->func]);
+			return deny(th->proc->as, th->tid, r, &funcs[c->outer >= 0 ? c->outer : c->func],
+			            EPERM);
 		arch_set_pc(r, s->target);
 		if (d->verdict == V_ALLOW)
 			remember_exec(m, th, s, c);
@@ -94,7 +95,8 @@ static int apply(struct monitor *m, struct thread *th, arch_regs *r, const struc
 		return 0;
 	}
 	/* syscall() fails the way syscall() does, whatever call it made */
-	return deny(th->proc->as, th->tid, r, &funcs[c->outer >= 0 ? c->outer : c->func]);
+	return deny(th->proc->as, th->tid, r, &funcs[c->outer >= 0 ? c->outer : c->func],
+	            decision_errno(d));
 }
 
 int calls_trap(struct monitor *m, struct thread *th, arch_regs *r)

@@ -20,6 +20,8 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/shm.h>
@@ -452,10 +454,24 @@ static int shell_word_cb(void *vctx, const struct shsplit_cmd *cmd)
 
 /* --- signals and other targets ------------------------------------------ */
 
+/* A target that is not there gets the kernel's own answer (ESRCH): nothing
+ * outside the job is reached by a call that names no process. */
+static bool missing(const struct job_view *v, pid_t pid, struct decision *d, const char *what,
+                    pid_t shown)
+{
+	if (!v->exists || v->exists(v->ctx, pid))
+		return false;
+	verdict(d, V_DENY, NULL, "%s %d does not exist", what, (int)shown);
+	d->err = ESRCH;
+	return true;
+}
+
 static bool check_target(const struct job_view *v, pid_t pid, struct decision *d)
 {
 	if (pid > 0 && v->in_job(v->ctx, pid))
 		return verdict(d, V_ALLOW, NULL, "process %d is in the job", (int)pid);
+	if (pid > 0 && missing(v, pid, d, "process", pid))
+		return false;
 	return verdict(d, V_DENY, NULL, "process %d is outside the job", (int)pid);
 }
 
@@ -466,21 +482,45 @@ static bool check_group(const struct job_view *v, pid_t caller, pid_t pgid,
 		pgid = v->pgrp_of(v->ctx, caller);
 	if (pgid > 0 && v->pgrp_in_job(v->ctx, pgid))
 		return verdict(d, V_ALLOW, NULL, "process group %d is the job's", (int)pgid);
+	if (pgid > 0 && missing(v, -pgid, d, "process group", pgid))
+		return false;
 	return verdict(d, V_DENY, NULL, "process group %d reaches outside the job", (int)pgid);
 }
 
 static bool check_signal(const struct call *c, const struct job_view *v, struct decision *d)
 {
 	pid_t pid = (pid_t)c->a[0].num;
+	if (!strcmp(funcs[c->func].name, "pidfd_open") && pid <= 0) {
+		verdict(d, V_DENY, NULL, "pidfd_open(%d) names no process", (int)pid);
+		d->err = EINVAL;
+		return false;
+	}
 	if (strcmp(funcs[c->func].name, "kill") != 0)
 		return check_target(v, pid, d);
 	if (pid == -1)
 		return verdict(d, V_DENY, NULL, "kill(-1) signals every process");
 	/* -INT_MIN does not exist; the kernel refuses it (ESRCH) and so do we. */
-	if (pid == INT_MIN)
-		return verdict(d, V_DENY, NULL, "kill(%d) names no process group", (int)pid);
+	if (pid == INT_MIN) {
+		verdict(d, V_DENY, NULL, "kill(%d) names no process group", (int)pid);
+		d->err = ESRCH;
+		return false;
+	}
 	if (pid <= 0)
 		return check_group(v, c->pid, -pid, d);
+	return check_target(v, pid, d);
+}
+
+/* pidfd_send_signal and pidfd_getfd: a descriptor that is no pidfd gets the
+ * kernel's EBADF. */
+static bool check_pidfd(const struct call *c, const struct job_view *v, struct decision *d)
+{
+	int fd = (int)c->a[0].num;
+	pid_t pid = v->pidfd_pid(v->ctx, c->pid, fd);
+	if (pid <= 0) {
+		verdict(d, V_DENY, NULL, "descriptor %d is not a pidfd", fd);
+		d->err = EBADF;
+		return false;
+	}
 	return check_target(v, pid, d);
 }
 
@@ -518,11 +558,6 @@ static bool changed_range(const struct call *c, uint64_t *a, uint64_t *len)
 	*len = c->a[1].raw;
 	if (!strcmp(n, "mmap"))
 		return c->a[3].raw & MAP_FIXED;
-	if (!strcmp(n, "shmat")) {
-		*a = c->a[1].raw;
-		*len = UINT64_MAX / 2;  /* the segment's size is not in the call */
-		return c->a[2].raw & SHM_REMAP;
-	}
 	return true;
 }
 
@@ -653,6 +688,31 @@ static bool check_persona(const struct call *c, struct decision *d)
 	return verdict(d, V_ALLOW, NULL, "personality %#x", persona);
 }
 
+/* The socket families a job may use. */
+static bool check_socket(const struct call *c, struct decision *d)
+{
+	int family = (int)(uint32_t)c->a[0].raw;
+	if (family == AF_UNIX || family == AF_INET || family == AF_INET6 || family == AF_NETLINK)
+		return verdict(d, V_ALLOW, NULL, "address family %d", family);
+	verdict(d, V_DENY, NULL, "address family %d is not one a job needs (unix, inet, inet6, "
+	        "netlink)", family);
+	d->err = EAFNOSUPPORT;
+	return false;
+}
+
+static bool check_prctl(const struct call *c, struct decision *d)
+{
+	unsigned option = (unsigned)c->a[0].raw;
+	if (option == PR_SET_DUMPABLE && (unsigned long)c->a[1].raw != 1)
+		return verdict(d, V_DENY, NULL, "an undumpable job would lock pysbx out of its memory");
+	if (option == PR_SET_PTRACER)
+		return verdict(d, V_DENY, NULL, "PR_SET_PTRACER would open the job to another "
+		               "process's ptrace");
+	if (option == PR_SET_MM)
+		return verdict(d, V_DENY, NULL, "PR_SET_MM rewrites what /proc says of the job");
+	return verdict(d, V_ALLOW, NULL, "prctl option %u", option);
+}
+
 /* A mode with a set-ID bit, where it makes or changes a file's mode. */
 static bool check_setid(const struct call *c, struct decision *d)
 {
@@ -711,7 +771,7 @@ static bool check_args(const struct policy *p, const struct call *c, const struc
 			return verdict(d, V_DENY, NULL, "negative process group");
 		return check_group(v, c->pid, (pid_t)c->a[0].num, d);
 	case CK_PIDFD:
-		return check_target(v, v->pidfd_pid(v->ctx, c->pid, (int)c->a[0].num), d);
+		return check_pidfd(c, v, d);
 	case CK_TIMEX:
 		a = arg_of(c, 'T');
 		if (!a || a->err)
@@ -736,6 +796,10 @@ static bool check_args(const struct policy *p, const struct call *c, const struc
 		return check_persona(c, d);
 	case CK_SETID:
 		return check_setid(c, d);
+	case CK_SOCKET:
+		return check_socket(c, d);
+	case CK_PRCTL:
+		return check_prctl(c, d);
 	case CK_SYSCALL:
 		return verdict(d, V_ALLOW, NULL, "system call %lld is not a dangerous one",
 		               (long long)c->a[0].num);
@@ -765,6 +829,7 @@ void decide_call(const struct policy *p, const struct call *c, const struct job_
 {
 	const struct fn_rule *fr;
 	d->why[0] = 0;
+	d->err = 0;
 	if (c->func < 0 || (size_t)c->func >= funcs_count) {
 		verdict(d, V_DENY, &builtin_rule, "unknown function");
 		return;
@@ -794,6 +859,7 @@ void decide_args(const struct policy *p, const struct call *c, const struct job_
                  struct decision *d)
 {
 	d->why[0] = 0;
+	d->err = 0;
 	d->rule = &builtin_rule;
 	if (c->func >= 0 && (size_t)c->func < funcs_count && funcs[c->func].check != CK_NONE)
 		check_args(p, c, v, d);

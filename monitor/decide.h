@@ -8,6 +8,7 @@
 #ifndef PYSBX_DECIDE_H
 #define PYSBX_DECIDE_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -21,6 +22,8 @@ struct decision {
 	enum verdict verdict;
 	const struct rule *rule;   /* the policy line that decided */
 	char why[256];             /* a short reason, for people */
+	int err;                   /* a denial's errno: the kernel's own answer where pysbx
+	                              has no reason of its own (ESRCH, EBADF); 0 is EPERM */
 };
 
 /* What a decision may ask about the world.  All callbacks are required. */
@@ -45,7 +48,15 @@ struct job_view {
 	/* reads len bytes of the caller's memory (thread tid); 0 or -errno.  May be
 	 * NULL (replaying a log: no memory to read, the check denies) */
 	int (*read_mem)(void *ctx, pid_t tid, uint64_t addr, void *buf, size_t len);
+	/* a process (pid > 0) or process group (-pgid) exists at all */
+	bool (*exists)(void *ctx, pid_t pid);
 };
+
+/* The errno a denied call gets: the decision's, else EPERM. */
+static inline int decision_errno(const struct decision *d)
+{
+	return d->err ? d->err : EPERM;
+}
 
 /* Decides a call.  Always fills d; denies when anything needed is missing. */
 void decide_call(const struct policy *p, const struct call *c, const struct job_view *v,

@@ -536,7 +536,8 @@ int execstop_handle(struct monitor *m, struct thread *th, int *wait_status)
 	else if (runner == RUNNER_LDSO)
 		target_python = loads_python(p, &g);  /* the launch chain's: not judged */
 	python = python || (runner == RUNNER_LDSO && target_python);
-	if (!refused && p->judged && disarm_loader_vars(th, &g, python) < 0) {
+	/* audit mode changes nothing the job can see: the variables stay */
+	if (!refused && p->judged && !m->opt->audit && disarm_loader_vars(th, &g, python) < 0) {
 		log_note("pid %d: loader variables could not be checked or renamed; not running %s",
 		         (int)p->tgid, p->exe);
 		refused = true;

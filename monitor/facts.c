@@ -6,7 +6,7 @@
 #include <string.h>
 
 static const char *const kind_names[] = {"in_job", "pgrp_in_job", "pgrp_of", "pidfd",
-                                          "resolve", "script", "codepage"};
+                                          "resolve", "script", "codepage", "exists"};
 
 static struct fact *add(struct facts *f, enum fact_kind k, long a, long b)
 {
@@ -118,6 +118,16 @@ static bool rec_codepage(void *ctx, pid_t caller, uint64_t *lo, uint64_t *hi)
 	return r;
 }
 
+static bool rec_exists(void *ctx, pid_t pid)
+{
+	struct facts *f = ctx;
+	bool r = f->inner->exists ? f->inner->exists(f->inner->ctx, pid) : true;
+	struct fact *x = add(f, FACT_EXISTS, pid, 0);
+	if (x)
+		x->answer = r;
+	return r;
+}
+
 /* Memory the check reads is not a fact of the world: it is passed through
  * and not recorded (a replay of such a call denies). */
 static int rec_read_mem(void *ctx, pid_t tid, uint64_t addr, void *buf, size_t len)
@@ -131,7 +141,7 @@ struct job_view facts_recorder(struct facts *f, const struct job_view *inner)
 	memset(f, 0, sizeof *f);
 	f->inner = inner;
 	return (struct job_view){f, rec_in_job, rec_pgrp_in_job, rec_pgrp_of, rec_pidfd,
-	                         rec_resolve, rec_script, rec_codepage, rec_read_mem};
+	                         rec_resolve, rec_script, rec_codepage, rec_read_mem, rec_exists};
 }
 
 /* --- replaying ------------------------------------------------------------
@@ -192,11 +202,18 @@ static bool rep_codepage(void *ctx, pid_t caller, uint64_t *lo, uint64_t *hi)
 	return true;
 }
 
+/* Unrecorded: it exists (the cautious answer, EPERM rather than ESRCH). */
+static bool rep_exists(void *ctx, pid_t pid)
+{
+	const struct fact *x = find(ctx, FACT_EXISTS, pid, 0, NULL, false);
+	return !x || x->answer;
+}
+
 struct job_view facts_replayer(struct facts *f)
 {
 	f->missing = false;
 	return (struct job_view){f, rep_in_job, rep_pgrp_in_job, rep_pgrp_of, rep_pidfd,
-	                         rep_resolve, rep_script, rep_codepage, NULL};
+	                         rep_resolve, rep_script, rep_codepage, NULL, rep_exists};
 }
 
 /* --- the log's form --------------------------------------------------------- */

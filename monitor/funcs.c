@@ -192,7 +192,6 @@ const struct func funcs[] = {
 	SELF("madvise", "pui", SYS_madvise),
 	SELF("mremap", "puuxp", SYS_mremap),
 	SELF("mmap", "puxxfu", SYS_mmap),
-	SELF("shmat", "ipx", SYS_shmat),
 
 	/* pysbx-trace's limits and scheduling: the job may change only its own. */
 	TARGET("prlimit64", "iipp", SYS_prlimit64),
@@ -226,6 +225,17 @@ const struct func funcs[] = {
 	SETID("openat", "fsom", SYS_openat),
 	SETID("mknod", "smx", SYS_mknod),
 	SETID("mknodat", "fsmx", SYS_mknodat),
+
+	/* Sockets of the families a job needs; the others (packet, alg, vsock,
+	 * rds, tipc, can, bluetooth, ...) are raw access or kernel code few use. */
+	{.name = "socket", .fmt = "iix", .check = CK_SOCKET, .err = ERR_M1, .sysnr = SYS_socket,
+	 .prog_arg = -1, .argv_arg = -1, .selfprot = true},
+	{.name = "socketpair", .fmt = "iixp", .check = CK_SOCKET, .err = ERR_M1,
+	 .sysnr = SYS_socketpair, .prog_arg = -1, .argv_arg = -1, .selfprot = true},
+	/* prctl: PR_SET_DUMPABLE 0 would lock an unprivileged monitor out of the
+	 * job's memory; PR_SET_PTRACER and PR_SET_MM open the job to others. */
+	{.name = "prctl", .fmt = "xxxxx", .check = CK_PRCTL, .err = ERR_M1, .sysnr = SYS_prctl,
+	 .prog_arg = -1, .argv_arg = -1, .selfprot = true},
 };
 
 const size_t funcs_count = sizeof funcs / sizeof funcs[0];

@@ -85,7 +85,8 @@ static int child(void *arg)
 		_exit(125);
 	if (read(cx->go, &c, 1) != 1)
 		_exit(125);  /* pysbx-trace gave up: do not run untraced */
-	drop_caps();
+	if (!cx->cfg->audit)
+		drop_caps();
 	if (cx->cfg->user) {
 		int rc = become(cx->cfg->user);
 		if (rc < 0)
@@ -130,8 +131,9 @@ void launch_restore_tty(const struct launch *l)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
-/* The child's stack: clone() needs one; the child only execs from it. */
-static char child_stack[64 * 1024] __attribute__((aligned(16)));
+/* The child's stack: clone() needs one.  The child only execs from it, but
+ * execvp builds each PATH candidate on the stack: room for a long PATH. */
+static char child_stack[512 * 1024] __attribute__((aligned(16)));
 
 int launch_job(const struct launch_cfg *cfg, struct launch *l)
 {

@@ -50,6 +50,7 @@ struct launch_cfg {
 	long ptrace_opts;
 	const struct landlock_plan *landlock;  /* NULL: none */
 	const struct run_as *user;             /* NULL: pysbx-trace's own */
+	bool audit;                            /* keep the job's capabilities */
 };
 
 /* Starts the job and releases it into its exec.  Returns 0, or a negative

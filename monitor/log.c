@@ -52,7 +52,8 @@ static int adopt_fd(int fd)
 	int own = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 	if (own < 0)
 		return -errno;
-	close(fd);
+	if (fd > 2)
+		close(fd);  /* the job does not inherit it; 0-2 are the job's own streams */
 	return own;
 }
 
@@ -582,6 +583,10 @@ static void json_call(const struct call *c, const struct decision *d, bool enfor
 	json_rule(j, d->rule);
 	jw_key(j, "reason");
 	jw_str(j, d->why);
+	if (d->verdict == V_DENY) {
+		jw_key(j, "errno");
+		jw_str(j, strerrorname_np(decision_errno(d)));
+	}
 	if (c->facts) {
 		jw_key(j, "facts");
 		facts_to_json(c->facts, j);
@@ -620,7 +625,10 @@ void log_call(const struct call *c, const struct decision *d, bool enforced)
 	if (d->verdict != V_ALLOW && !enforced)
 		lg.would_deny++;
 	json_call(c, d, enforced);
-	if (d->verdict != V_ALLOW || lg.verbose)
+	/* the kernel's own answer (a process that does not exist, a descriptor
+	 * that is no pidfd) reaches nothing: logged, not said on stderr */
+	bool kernels = d->verdict == V_DENY && d->err && d->err != EPERM;
+	if ((d->verdict != V_ALLOW && !kernels) || lg.verbose)
 		human_call(c, d, enforced);
 }
 

@@ -19,6 +19,7 @@
 #include "monitor/options.h"
 #include "monitor/prefetch.h"
 #include "monitor/logtools/replay.h"
+#include "monitor/procfs.h"
 #include "monitor/trace.h"
 #include "monitor/world.h"
 
@@ -91,15 +92,32 @@ static void say_launch_failure(const struct launch *l, const char *prog)
 		fprintf(stderr, "pysbx-trace: cannot run %s: %s\n", prog, strerror(l->exec_errno));
 }
 
+/* Whether a tracer (strace, gdb) stops pysbx-trace itself: then it could be
+ * stopped between narrowing a thread's CPU set and giving it back (pin.h),
+ * and the job could see the narrowed set, so there is no placement. */
+static bool self_traced(void)
+{
+	char buf[2048];
+	ssize_t n = procfs_peek(getpid(), "status", buf, sizeof buf);
+	const char *t = n > 0 ? strstr(buf, "\nTracerPid:") : NULL;
+	return t && atoi(t + 11) != 0;
+}
+
 /* The start event, and once on stderr what is weaker than the full guarantee
  * (the Landlock notes were said already). */
 static void start_event(const struct monitor *m, const struct landlock_plan *ll, pid_t pid)
 {
 	char weaker[768];
 	snprintf(weaker, sizeof weaker, "%s", ll->notes);
-	if (!m->opt->no_pin && !pin_active()) {
-		static const char rt[] = "no real-time CPU placement (needs CAP_SYS_NICE or "
-		                         "RLIMIT_RTPRIO >= 1): intercepted calls cost more";
+	if (m->opt->audit) {
+		size_t n = strlen(weaker);
+		snprintf(weaker + n, sizeof weaker - n, "%saudit: nothing is enforced (no write set, "
+		         "no capability dropped)", n ? "; " : "");
+	} else if (!m->opt->no_pin && !pin_active()) {
+		const char *rt = self_traced() ? "no real-time CPU placement (pysbx-trace is itself "
+		                                 "traced): intercepted calls cost more"
+		                               : "no real-time CPU placement (needs CAP_SYS_NICE or "
+		                                 "RLIMIT_RTPRIO >= 1): intercepted calls cost more";
 		fprintf(stderr, "pysbx: %s\n", rt);
 		size_t n = strlen(weaker);
 		snprintf(weaker + n, sizeof weaker - n, "%s%s", n ? "; " : "", rt);
@@ -113,8 +131,11 @@ static int run(struct monitor *m, const struct landlock_plan *ll, const struct r
 {
 	struct launch l;
 	if (!m->opt->no_pin)
-		pin_startup(&m->pin);
-	struct launch_cfg cfg = {m->opt->argv, trace_options(), ll, user};
+		pin_startup(&m->pin, !m->opt->audit && !self_traced());
+	/* audit mode changes nothing the job can see: no domain, no capability
+	 * dropped (the start event still shows the write set it would have had) */
+	struct launch_cfg cfg = {m->opt->argv, trace_options(), m->opt->audit ? NULL : ll, user,
+	                         m->opt->audit};
 	int rc = launch_job(&cfg, &l);
 	if (rc < 0) {
 		const char *advice = launch_seize_advice(-rc);
@@ -243,6 +264,12 @@ int main(int argc, char **argv)
 		                 : replay_learn(o.learn, m.policy, stdout);
 		policy_free(m.policy);
 		return rc;
+	}
+	const char *no_filter = backstop_unavailable();
+	if (no_filter) {
+		fprintf(stderr, "pysbx-trace: cannot filter the job's system calls: %s\n", no_filter);
+		policy_free(m.policy);
+		return 125;
 	}
 	struct run_as user = {0}, *as = NULL;
 	char *home = NULL;

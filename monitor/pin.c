@@ -28,7 +28,7 @@ static bool go_realtime(void)
 	       sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &sp) == 0;
 }
 
-void pin_startup(struct pin *p)
+void pin_startup(struct pin *p, bool realtime)
 {
 	cpu_set_t one;
 	int cpu = sched_getcpu();
@@ -40,7 +40,7 @@ void pin_startup(struct pin *p)
 	CPU_ZERO(&one);
 	CPU_SET(cpu, &one);
 	p->on = sched_setaffinity(0, sizeof one, &one) == 0;
-	if (p->on && go_realtime())
+	if (p->on && realtime && go_realtime())
 		narrow_cpu = cpu;
 }
 

@@ -45,9 +45,10 @@ struct pin {
 };
 
 /* Before the fork: pins pysbx-trace to the CPU it runs on (the child
- * inherits it) and asks for SCHED_FIFO, which pin_cont's narrowing needs.
+ * inherits it) and, when realtime, asks for SCHED_FIFO, which pin_cont's
+ * narrowing needs (audit mode does not: the job could see the policy).
  * Does nothing where the CPU set cannot be read or changed. */
-void pin_startup(struct pin *p);
+void pin_startup(struct pin *p, bool realtime);
 /* Gives the job's first process (thread id job) the saved set back.  Only the
  * first call after pin_startup does anything. */
 void pin_release(struct pin *p, pid_t job);

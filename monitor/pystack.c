@@ -1,19 +1,25 @@
-/* pystack: the Python stack of a stopped thread, CPython 3.11, from outside.
+/* pystack: the Python stack of a stopped thread, CPython 3.8-3.13, from outside.
  *
  *   _PyRuntime.interpreters.head -> PyInterpreterState -> next ...
- *     .threads.head -> PyThreadState -> next ...     (native_thread_id == tid)
- *       .cframe -> _PyCFrame.current_frame -> _PyInterpreterFrame
- *         .previous -> ...   one chain per thread, across C calls into Python
- *         .f_code -> PyCodeObject: co_filename, co_qualname (str),
- *                    co_linetable (bytes), co_firstlineno, the code units
- *         .prev_instr -> the code unit being executed (a CALL when the thread
- *                        is inside a C function called from Python)
+ *     threads head -> PyThreadState -> next ...   (the thread's: native_thread_id
+ *                                                  == tid, or before 3.11
+ *                                                  thread_id == pthread_self)
+ *       innermost frame: 3.8-3.10  .frame                     PyFrameObject
+ *                        3.11-3.12 .cframe->current_frame     _PyInterpreterFrame
+ *                        3.13      .current_frame             _PyInterpreterFrame
+ *         previous frame (f_back, previous) ...  one chain per thread,
+ *                                                across C calls into Python
+ *         code object -> co_filename, co_qualname (co_name before 3.11),
+ *                        the location table, co_firstlineno
+ *         where it is: f_lasti (3.8-3.10), or a pointer into the code
+ *                      units (prev_instr; 3.13 instr_ptr): at a CALL when
+ *                      the thread is inside a C function called from Python
  *
- * The offsets come from the installed 3.11 headers (monitor/pystack.mk
- * generates pystack_layout311.h).  Reads go through a per-call page cache
+ * The offsets are the layout's (pystack_layout.h); pystack_probe chooses and
+ * checks it once per address space.  Reads go through a per-call page cache
  * (pystack_pages.h), a phase at a time: the frame chain, then all its code
  * objects, then all their strings and location tables, so that a short stack
- * costs about seven system calls.
+ * costs a handful of system calls.
  *
  * Everything read is the job's memory, which the job can scribble on: each
  * pointer is checked against what it must point to (back-pointers, object
@@ -27,20 +33,15 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ptrace.h>
+#include <sys/user.h>
 
 #include "monitor/pystack_decode.h"
-#include "monitor/pystack_layout311.h"  /* generated into $(B)/monitor */
 #include "monitor/pystack_pages.h"
-
-#if (PY311_HEADERS_VERSION_HEX >> 16) != 0x030b
-#error "pystack_layout311.h was not generated from CPython 3.11 headers"
-#endif
-
-enum { LAYOUT_311 = 311 };
 
 #define MAX_INTERPS     64        /* sub-interpreters walked */
 #define MAX_THREADS     10000     /* thread states walked, over all interpreters */
-#define MAX_SKIPPED     256       /* incomplete frames skipped in one stack */
+#define MAX_SKIPPED     256       /* frames skipped (shims, incomplete) in one stack */
 #define MAX_FRAMES      (1u << 18) /* frames returned (the count is an int) */
 #define ROUND           32        /* frames gathered per phase */
 #define MAX_CODE_UNITS  (1u << 26)
@@ -50,23 +51,35 @@ enum { LAYOUT_311 = 311 };
 #define LT_AHEAD        256       /* likewise for a location table */
 #define N_STRCACHE      4
 
+/* Bounds on a layout, so that fixed buffers hold what it says to read (a
+ * 3.13 layout comes from the job's memory). */
+#define MAX_STRUCT_OFF  (1u << 16)  /* a field of _PyRuntime, an interpreter, a thread state */
+#define MAX_FRAME_READ  256         /* bytes of a frame */
+#define MAX_CODE_OFF    1024        /* a field of a code object */
+#define MAX_HEAD        128         /* the header of a str, a bytes */
+#define MAX_TYPE_READ   512         /* the start of a type object */
+
 /* One frame of the chain, with its code object's fields. */
 struct frame_rec {
-	uint64_t code, prev_instr;
+	uint64_t code;
+	uint64_t instr;        /* PYFRAMES_INTERP: pointer into the code units */
+	int64_t lasti;         /* PYFRAMES_OBJECT: f_lasti */
 	unsigned owner;
-	bool incomplete;
-	uint8_t co[PY311_CO_CODE_ADAPTIVE];
+	bool skip;             /* a C-stack shim (3.12-) or not started: not reported */
+	uint64_t filename, name, linetable, units;
+	int firstlineno;
 };
 
 /* State of one pystack_read: what has been read and checked so far. */
 struct walk {
 	pid_t tid;
 	uint64_t runtime;
-	uint64_t str_type, bytes_type;  /* &PyUnicode_Type, &PyBytes_Type */
-	uint64_t code_type;             /* &PyCode_Type once one code object passed */
+	uint64_t self;         /* pthread_self() of tid (layouts without native ids) */
+	const struct pystack_info *info;
+	const struct pystack_layout *L;
 	struct pystack_pages pc;
 	struct frame_rec fr[ROUND];
-	struct {                        /* recent str objects, decoded */
+	struct {               /* recent str objects, decoded */
 		uint64_t addr;
 		char s[STR_CHARS * 4 + 1];
 	} sc[N_STRCACHE];
@@ -113,6 +126,11 @@ static bool ptr_ok(uint64_t p)
 	return p != 0 && p % 8 == 0 && p < (1ull << 48);
 }
 
+static bool has(uint32_t off)
+{
+	return off != PYOFF_NONE;
+}
+
 static int rd(struct walk *w, uint64_t addr, void *buf, size_t len)
 {
 	return pystack_pages_read(&w->pc, addr, buf, len);
@@ -123,6 +141,32 @@ static int rd64(struct walk *w, uint64_t addr, uint64_t *v)
 	return rd(w, addr, v, sizeof *v);
 }
 
+static int rd32(struct walk *w, uint64_t addr, int32_t *v)
+{
+	return rd(w, addr, v, sizeof *v);
+}
+
+/* The shift of a bit-field given by its mask. */
+static unsigned shift_of(uint32_t mask)
+{
+	return mask ? (unsigned)__builtin_ctz(mask) : 0;
+}
+
+/* Bytes of a code object that pystack reads. */
+static size_t code_extent(const struct pystack_layout *L)
+{
+	const uint32_t f8[] = {L->ob_type, L->ob_size, L->co_filename, L->co_name, L->co_linetable};
+	const uint32_t f4[] = {L->co_firstlineno, L->co_firsttraceable};
+	size_t end = 0;
+	for (size_t i = 0; i < sizeof f8 / sizeof f8[0]; i++)
+		if (has(f8[i]) && f8[i] + 8u > end)
+			end = f8[i] + 8u;
+	for (size_t i = 0; i < sizeof f4 / sizeof f4[0]; i++)
+		if (has(f4[i]) && f4[i] + 4u > end)
+			end = f4[i] + 4u;
+	return end;
+}
+
 /* Is the type at t &want, or a type whose tp_flags carry flag (a subclass)? */
 static int type_is(struct walk *w, uint64_t t, uint64_t want, uint64_t flag)
 {
@@ -131,51 +175,32 @@ static int type_is(struct walk *w, uint64_t t, uint64_t want, uint64_t flag)
 		return 0;
 	if (!ptr_ok(t))
 		return -ENOTSUP;
-	int rc = rd64(w, t + PY311_TYPE_FLAGS, &flags);
+	int rc = rd64(w, t + w->L->tp_flags, &flags);
 	if (rc < 0)
 		return rc == -ESRCH ? rc : -ENOTSUP;
 	return (flags & flag) ? 0 : -ENOTSUP;
 }
 
-/* A code object's type: the first one must look like PyCode_Type (its
- * instance sizes are the layout's, and it claims no other built-in kind),
- * later ones must be the same type.  Its page was asked for with the
- * strings, so this costs no system call of its own. */
-static int check_code_type(struct walk *w, uint64_t t)
-{
-	uint8_t ty[PY311_TYPE_FLAGS + 8];
-	int rc;
-
-	if (w->code_type)
-		return t == w->code_type ? 0 : -ENOTSUP;
-	if (!ptr_ok(t))
-		return -ENOTSUP;
-	if ((rc = rd(w, t, ty, sizeof ty)) < 0)
-		return rc;
-	if (get64(ty, PY311_TYPE_BASICSIZE) != PY311_CO_CODE_ADAPTIVE ||
-	    get64(ty, PY311_TYPE_ITEMSIZE) != PY311_CODEUNIT_SIZE ||
-	    (get64(ty, PY311_TYPE_FLAGS) & PY311_TPFLAGS_BUILTIN_KINDS) || get64(ty, PY311_TYPE_NAME) == 0)
-		return -ENOTSUP;
-	w->code_type = t;
-	return 0;
-}
+#define TPFLAGS_BYTES_SUBCLASS   (1ul << 27)  /* the same bits in every Python 3 */
+#define TPFLAGS_UNICODE_SUBCLASS (1ul << 28)
 
 /* Decodes the str object at addr into out (UTF-8, at most STR_CHARS code points). */
 static int str_decode(struct walk *w, uint64_t addr, char *out, size_t cap)
 {
-	uint8_t hdr[PY311_STR_DATA_ANY + 8], data[STR_CHARS * 4];
+	const struct pystack_layout *L = w->L;
+	uint8_t hdr[MAX_HEAD], data[STR_CHARS * 4];
 	int rc;
 
-	if ((rc = rd(w, addr, hdr, PY311_STR_ASCII_SIZE)) < 0)
+	if ((rc = rd(w, addr, hdr, L->str_ascii_size)) < 0)
 		return rc;
-	if ((rc = type_is(w, get64(hdr, PY311_OB_TYPE), w->str_type, PY311_TPFLAGS_UNICODE_SUBCLASS)) < 0)
+	if ((rc = type_is(w, get64(hdr, L->ob_type), w->info->str_type, TPFLAGS_UNICODE_SUBCLASS)) < 0)
 		return rc;
-	int64_t length = (int64_t)get64(hdr, PY311_STR_LENGTH);
-	uint32_t state = (uint32_t)get32(hdr, PY311_STR_STATE);
-	unsigned kind = (state & PY311_STATE_KIND_MASK) >> PY311_STATE_KIND_SHIFT;
-	bool compact = state & PY311_STATE_COMPACT_MASK;
-	bool ascii = state & PY311_STATE_ASCII_MASK;
-	bool ready = state & PY311_STATE_READY_MASK;
+	int64_t length = (int64_t)get64(hdr, L->str_length);
+	uint32_t state = (uint32_t)get32(hdr, L->str_state);
+	unsigned kind = (state & L->state_kind) >> shift_of(L->state_kind);
+	bool compact = state & L->state_compact;
+	bool ascii = state & L->state_ascii;
+	bool ready = !L->state_ready || (state & L->state_ready);
 	if (length < 0 || !ready || (kind != 1 && kind != 2 && kind != 4) ||
 	    (ascii && (kind != 1 || !compact)))
 		return -ENOTSUP;
@@ -183,11 +208,11 @@ static int str_decode(struct walk *w, uint64_t addr, char *out, size_t cap)
 	/* The characters follow the header of a compact str; a str subclass
 	 * instance (PyUnicodeObject) points at them from data.any. */
 	size_t n = length > STR_CHARS ? STR_CHARS : (size_t)length;
-	uint64_t at = addr + (ascii ? PY311_STR_ASCII_SIZE : PY311_STR_COMPACT_SIZE);
+	uint64_t at = addr + (ascii ? L->str_ascii_size : L->str_compact_size);
 	if (!compact) {
-		if ((rc = rd(w, addr, hdr, sizeof hdr)) < 0)
+		if ((rc = rd(w, addr, hdr, L->str_data_any + 8)) < 0)
 			return rc;
-		at = get64(hdr, PY311_STR_DATA_ANY);
+		at = get64(hdr, L->str_data_any);
 		if (at == 0)
 			return -ENOTSUP;
 	}
@@ -217,32 +242,33 @@ static int str_get(struct walk *w, uint64_t addr, char *dst, size_t cap)
 	return 0;
 }
 
-/* The line of byte offset lasti from the location table (a bytes object) at
+/* The line of byte offset addr from the location table (a bytes object) at
  * lt; -1 when unknown: a table that cannot be read or decoded costs the
  * line, not the frame. */
-static int line_of(struct walk *w, uint64_t lt, int firstlineno, uint64_t lasti)
+static int line_of(struct walk *w, uint64_t lt, int firstlineno, uint64_t addr)
 {
-	uint8_t hdr[PY311_BYTES_SVAL], near[PYSTACK_PAGE];
+	const struct pystack_layout *L = w->L;
+	uint8_t hdr[MAX_HEAD], near[PYSTACK_PAGE];
 	int line = -1, rc;
 
-	if (rd(w, lt, hdr, sizeof hdr) < 0 ||
-	    type_is(w, get64(hdr, PY311_OB_TYPE), w->bytes_type, PY311_TPFLAGS_BYTES_SUBCLASS) < 0)
+	if (rd(w, lt, hdr, L->bytes_sval) < 0 ||
+	    type_is(w, get64(hdr, L->ob_type), w->info->bytes_type, TPFLAGS_BYTES_SUBCLASS) < 0)
 		return -1;
-	int64_t size = (int64_t)get64(hdr, PY311_OB_SIZE);
+	int64_t size = (int64_t)get64(hdr, L->ob_size);
 	if (size < 0 || size > MAX_LINETABLE)
 		return -1;
 	/* First what the page of the header holds (usually all of it). */
-	uint64_t tab = lt + PY311_BYTES_SVAL;
+	uint64_t tab = lt + L->bytes_sval;
 	size_t have = PYSTACK_PAGE - (size_t)(tab % PYSTACK_PAGE);
 	if (have > (size_t)size)
 		have = (size_t)size;
 	if (rd(w, tab, near, have) < 0)
 		return -1;
-	rc = pystack_linetable_line(near, have, have == (size_t)size, firstlineno, lasti, &line);
+	rc = pystack_line_of(L->lines, near, have, have == (size_t)size, firstlineno, addr, &line);
 	if (rc == -EAGAIN) {
 		uint8_t *all = malloc((size_t)size);
 		if (all && rd(w, tab, all, (size_t)size) == 0)
-			rc = pystack_linetable_line(all, (size_t)size, true, firstlineno, lasti, &line);
+			rc = pystack_line_of(L->lines, all, (size_t)size, true, firstlineno, addr, &line);
 		free(all);
 	}
 	return rc == 0 ? line : -1;
@@ -251,37 +277,51 @@ static int line_of(struct walk *w, uint64_t lt, int firstlineno, uint64_t lasti)
 /* Fills one frame from its record. */
 static int frame_fill(struct walk *w, const struct frame_rec *r, struct pyframe *out)
 {
-	const uint8_t *co = r->co;
-	int firstlineno = get32(co, PY311_CO_FIRSTLINENO);
-	uint64_t units = get64(co, PY311_OB_SIZE);
+	const struct pystack_layout *L = w->L;
 	int rc;
 
-	if ((rc = str_get(w, get64(co, PY311_CO_FILENAME), out->file, sizeof out->file)) < 0 ||
-	    (rc = str_get(w, get64(co, PY311_CO_QUALNAME), out->func, sizeof out->func)) < 0)
+	if ((rc = str_get(w, r->filename, out->file, sizeof out->file)) < 0 ||
+	    (rc = str_get(w, r->name, out->func, sizeof out->func)) < 0)
 		return rc;
-	/* prev_instr - code units: the byte offset CPython's f_lineno uses; a
-	 * frame that has not started yet points one unit before the first. */
-	int64_t lasti = (int64_t)(r->prev_instr - (r->code + PY311_CO_CODE_ADAPTIVE));
-	if (lasti < 0)
-		out->line = firstlineno;
-	else if ((uint64_t)lasti >= units * PY311_CODEUNIT_SIZE || lasti % PY311_CODEUNIT_SIZE)
-		out->line = -1;
-	else
-		out->line = line_of(w, get64(co, PY311_CO_LINETABLE), firstlineno, (uint64_t)lasti);
+	if (L->frames == PYFRAMES_INTERP) {
+		/* the pointer's distance from the code units: the byte offset
+		 * CPython's f_lineno uses; a frame that has not started yet
+		 * points one unit before the first */
+		int64_t lasti = (int64_t)(r->instr - (r->code + L->co_code_adaptive));
+		if (lasti < 0)
+			out->line = r->firstlineno;
+		else if ((uint64_t)lasti >= r->units * L->co_itemsize || lasti % L->co_itemsize)
+			out->line = -1;
+		else
+			out->line = line_of(w, r->linetable, r->firstlineno, (uint64_t)lasti);
+	} else {
+		/* f_lasti is -1 before the first instruction */
+		if (r->lasti < 0)
+			out->line = r->firstlineno;
+		else
+			out->line = line_of(w, r->linetable, r->firstlineno,
+			                    (uint64_t)r->lasti * L->lasti_unit);
+	}
 	return 0;
 }
 
-/* The innermost frame of the thread state whose block is ts (0: none). */
-static int current_frame(struct walk *w, const uint8_t *ts, uint64_t *frame)
+/* The innermost frame of the thread state at ts (0: none). */
+static int current_frame(struct walk *w, uint64_t ts, uint64_t *frame)
 {
-	uint64_t cframe = get64(ts, PY311_TS_CFRAME);
+	const struct pystack_layout *L = w->L;
+	uint64_t v;
+	int rc;
 
 	*frame = 0;
-	if (cframe == 0)
+	if ((rc = rd64(w, ts + L->ts_frame, &v)) < 0)
+		return rc;
+	if (!has(L->cf_current_frame) || v == 0) {
+		*frame = v;
 		return 0;
-	if (!ptr_ok(cframe))
+	}
+	if (!ptr_ok(v))
 		return -ENOTSUP;
-	return rd64(w, cframe + PY311_CF_CURRENT_FRAME, frame);
+	return rd64(w, v + L->cf_current_frame, frame);
 }
 
 /* Finds the innermost frame of thread w->tid: 0 with *frame set (0 if the
@@ -290,7 +330,9 @@ static int current_frame(struct walk *w, const uint8_t *ts, uint64_t *frame)
  * matching state with no frame does not end the search. */
 static int find_thread(struct walk *w, uint64_t head, uint64_t *frame)
 {
-	uint8_t is[PY311_IS_RUNTIME + 8], ts[PY311_TS_NATIVE_THREAD_ID + 8];
+	const struct pystack_layout *L = w->L;
+	bool native = has(L->ts_native_thread_id);
+	uint64_t key = native ? (uint64_t)w->tid : w->self;
 	unsigned n_threads = 0;
 	struct cycle ic = {0, 0, 1};
 	int rc;
@@ -298,32 +340,41 @@ static int find_thread(struct walk *w, uint64_t head, uint64_t *frame)
 	*frame = 0;
 	uint64_t interp = head;
 	for (unsigned n_interps = 0; interp; n_interps++) {
+		uint64_t back, t, next_interp;
 		if (n_interps >= MAX_INTERPS || !ptr_ok(interp) || cycle_seen(&ic, interp))
 			return -ENOTSUP;
-		if ((rc = rd(w, interp, is, sizeof is)) < 0)
+		if (has(L->is_runtime)) {
+			if ((rc = rd64(w, interp + L->is_runtime, &back)) < 0)
+				return rc;
+			if (back != w->runtime)
+				return -ENOTSUP;
+		}
+		if ((rc = rd64(w, interp + L->is_threads_head, &t)) < 0 ||
+		    (rc = rd64(w, interp + L->is_next, &next_interp)) < 0)
 			return rc;
-		if (get64(is, PY311_IS_RUNTIME) != w->runtime)
-			return -ENOTSUP;
-		uint64_t t = get64(is, PY311_IS_THREADS_HEAD), prev = 0;
+		uint64_t prev = 0;
 		struct cycle tc = {0, 0, 1};
 		while (t) {
+			uint64_t t_interp, t_prev, t_next, id;
 			if (++n_threads > MAX_THREADS || !ptr_ok(t) || cycle_seen(&tc, t))
 				return -ENOTSUP;
-			if ((rc = rd(w, t, ts, sizeof ts)) < 0)
+			if ((rc = rd64(w, t + L->ts_interp, &t_interp)) < 0 ||
+			    (rc = rd64(w, t + L->ts_prev, &t_prev)) < 0 ||
+			    (rc = rd64(w, t + L->ts_next, &t_next)) < 0 ||
+			    (rc = rd64(w, t + (native ? L->ts_native_thread_id : L->ts_thread_id), &id)) < 0)
 				return rc;
 			/* The head's prev may already name a thread state being
 			 * added by a running thread; the others' must be exact. */
-			if (get64(ts, PY311_TS_INTERP) != interp ||
-			    (prev && get64(ts, PY311_TS_PREV) != prev))
+			if (t_interp != interp || (prev && t_prev != prev))
 				return -ENOTSUP;
-			if (get64(ts, PY311_TS_NATIVE_THREAD_ID) == (uint64_t)w->tid) {
-				if ((rc = current_frame(w, ts, frame)) < 0 || *frame)
+			if (id == key && key != 0) {
+				if ((rc = current_frame(w, t, frame)) < 0 || *frame)
 					return rc;
 			}
 			prev = t;
-			t = get64(ts, PY311_TS_NEXT);
+			t = t_next;
 		}
-		interp = get64(is, PY311_IS_NEXT);
+		interp = next_interp;
 	}
 	return 0;
 }
@@ -331,22 +382,35 @@ static int find_thread(struct walk *w, uint64_t head, uint64_t *frame)
 /* Phase 1: up to want frames of the chain from *f (left at the next one). */
 static int gather_frames(struct walk *w, uint64_t *f, struct cycle *fc, size_t want)
 {
-	uint8_t fr[PY311_IF_LOCALSPLUS];
+	const struct pystack_layout *L = w->L;
+	uint8_t fr[MAX_FRAME_READ];
 	size_t k = 0;
 	int rc;
 
 	while (*f && k < want) {
 		if (!ptr_ok(*f) || cycle_seen(fc, *f))
 			return -ENOTSUP;
-		if ((rc = rd(w, *f, fr, sizeof fr)) < 0)
+		if ((rc = rd(w, *f, fr, L->fr_size)) < 0)
 			return rc;
 		struct frame_rec *r = &w->fr[k++];
-		r->code = get64(fr, PY311_IF_CODE);
-		r->prev_instr = get64(fr, PY311_IF_PREV_INSTR);
-		r->owner = (unsigned char)fr[PY311_IF_OWNER];
-		if (r->owner > PY311_OWNED_BY_FRAME_OBJECT || !ptr_ok(r->code))
+		memset(r, 0, sizeof *r);
+		r->code = get64(fr, L->fr_code);
+		if (L->frames == PYFRAMES_INTERP) {
+			r->instr = get64(fr, L->fr_instr);
+			r->owner = (unsigned char)fr[L->fr_owner];
+			if (r->owner > L->owner_max)
+				return -ENOTSUP;
+			/* the entry frame of each C call into the interpreter
+			 * (3.12 on): its "code" is a trampoline or None */
+			r->skip = has(L->owned_by_cstack) && r->owner == L->owned_by_cstack;
+		} else {
+			if (get64(fr, L->ob_type) != w->info->frame_type)
+				return -ENOTSUP;
+			r->lasti = get32(fr, L->fr_instr);
+		}
+		if (!r->skip && !ptr_ok(r->code))
 			return -ENOTSUP;
-		*f = get64(fr, PY311_IF_PREVIOUS);
+		*f = get64(fr, L->fr_previous);
 	}
 	return (int)k;
 }
@@ -356,51 +420,67 @@ static int gather_frames(struct walk *w, uint64_t *f, struct cycle *fc, size_t w
  * generator frames are always complete. */
 static int read_code(struct walk *w, size_t k)
 {
+	const struct pystack_layout *L = w->L;
+	size_t extent = code_extent(L);
 	int rc;
 
 	for (size_t i = 0; i < k; i++)
-		pystack_pages_want(&w->pc, w->fr[i].code, PY311_CO_CODE_ADAPTIVE);
+		if (!w->fr[i].skip)
+			pystack_pages_want(&w->pc, w->fr[i].code, extent);
 	pystack_pages_fill(&w->pc);
 	for (size_t i = 0; i < k; i++) {
 		struct frame_rec *r = &w->fr[i];
-		if ((rc = rd(w, r->code, r->co, sizeof r->co)) < 0)
+		uint64_t type;
+		int32_t first_traceable = 0;
+		if (r->skip)
+			continue;
+		if ((rc = rd64(w, r->code + L->ob_type, &type)) < 0)
 			return rc;
-		uint64_t units = get64(r->co, PY311_OB_SIZE);
-		int32_t first_traceable = get32(r->co, PY311_CO_FIRSTTRACEABLE);
-		if (units == 0 || units > MAX_CODE_UNITS || first_traceable < 0 ||
-		    (uint64_t)first_traceable > units ||
-		    !ptr_ok(get64(r->co, PY311_CO_FILENAME)) ||
-		    !ptr_ok(get64(r->co, PY311_CO_QUALNAME)) ||
-		    !ptr_ok(get64(r->co, PY311_CO_LINETABLE)))
+		if (type != w->info->code_type)
 			return -ENOTSUP;
-		uint64_t traceable = r->code + PY311_CO_CODE_ADAPTIVE +
-		                     (uint64_t)first_traceable * PY311_CODEUNIT_SIZE;
-		r->incomplete = r->owner != PY311_OWNED_BY_GENERATOR && r->prev_instr < traceable;
+		if ((rc = rd32(w, r->code + L->co_firstlineno, &r->firstlineno)) < 0 ||
+		    (rc = rd64(w, r->code + L->co_filename, &r->filename)) < 0 ||
+		    (rc = rd64(w, r->code + L->co_name, &r->name)) < 0 ||
+		    (rc = rd64(w, r->code + L->co_linetable, &r->linetable)) < 0)
+			return rc;
+		if (!ptr_ok(r->filename) || !ptr_ok(r->name) || !ptr_ok(r->linetable))
+			return -ENOTSUP;
+		if (L->frames != PYFRAMES_INTERP)
+			continue;
+		if ((rc = rd64(w, r->code + L->ob_size, &r->units)) < 0)
+			return rc;
+		if (r->units == 0 || r->units > MAX_CODE_UNITS)
+			return -ENOTSUP;
+		if (!has(L->co_firsttraceable))
+			continue;
+		if ((rc = rd32(w, r->code + L->co_firsttraceable, &first_traceable)) < 0)
+			return rc;
+		if (first_traceable < 0 || (uint64_t)first_traceable > r->units)
+			return -ENOTSUP;
+		uint64_t traceable = r->code + L->co_code_adaptive +
+		                     (uint64_t)first_traceable * L->co_itemsize;
+		r->skip = r->owner != L->owned_by_generator && r->instr < traceable;
 	}
 	return 0;
 }
 
-/* Phase 3: the strings and location tables of the complete frames, into out. */
+/* Phase 3: the strings and location tables of the frames reported, into out. */
 static int fill_frames(struct walk *w, size_t k, struct pyframe *out)
 {
 	size_t n = 0;
 	int rc;
 
-	if (!w->code_type && k > 0)
-		pystack_pages_want(&w->pc, get64(w->fr[0].co, PY311_OB_TYPE), PY311_TYPE_FLAGS + 8);
 	for (size_t i = 0; i < k; i++) {
-		const uint8_t *co = w->fr[i].co;
-		if (w->fr[i].incomplete)
+		const struct frame_rec *r = &w->fr[i];
+		if (r->skip)
 			continue;
-		pystack_pages_want(&w->pc, get64(co, PY311_CO_FILENAME), STR_AHEAD);
-		pystack_pages_want(&w->pc, get64(co, PY311_CO_QUALNAME), STR_AHEAD);
-		pystack_pages_want(&w->pc, get64(co, PY311_CO_LINETABLE), LT_AHEAD);
+		pystack_pages_want(&w->pc, r->filename, STR_AHEAD);
+		pystack_pages_want(&w->pc, r->name, STR_AHEAD);
+		pystack_pages_want(&w->pc, r->linetable, LT_AHEAD);
 	}
 	pystack_pages_fill(&w->pc);
 	for (size_t i = 0; i < k; i++) {
-		if ((rc = check_code_type(w, get64(w->fr[i].co, PY311_OB_TYPE))) < 0)
-			return rc;
-		if (w->fr[i].incomplete)
+		if (w->fr[i].skip)
 			continue;
 		if ((rc = frame_fill(w, &w->fr[i], &out[n])) < 0)
 			return rc;
@@ -430,13 +510,32 @@ static int walk_frames(struct walk *w, uint64_t f, struct pyframe *out, size_t m
 	return (int)n;
 }
 
+/* pthread_self() of a thread stopped under ptrace: what CPython before 3.11
+ * keeps as a thread state's thread_id.  On x86-64, with glibc as with musl,
+ * it is the thread pointer, the fs base.  (It belongs with the other register
+ * accessors of inject/arch.h; it is here until arch.h has one.) */
+static int thread_self(pid_t tid, uint64_t *self)
+{
+#if defined(__x86_64__)
+	struct user_regs_struct r;
+	if (ptrace(PTRACE_GETREGS, tid, NULL, &r) < 0)
+		return errno == ESRCH ? -ESRCH : -ENOTSUP;
+	*self = r.fs_base;
+	return 0;
+#else
+	(void)tid;
+	*self = 0;
+	return -ENOTSUP;
+#endif
+}
+
 int pystack_read(pid_t tid, const struct pystack_info *info, struct pyframe *out, size_t max)
 {
 	uint64_t head, frame;
 	struct walk *w;
 	int rc;
 
-	if (!info || info->layout != LAYOUT_311)
+	if (!info || info->layout < 0)
 		return -ENOTSUP;
 	if (max > MAX_FRAMES)
 		max = MAX_FRAMES;
@@ -445,27 +544,13 @@ int pystack_read(pid_t tid, const struct pystack_info *info, struct pyframe *out
 		return -ENOMEM;
 	w->tid = tid;
 	w->runtime = info->runtime;
+	w->info = info;
+	w->L = &info->lay;
 	pystack_pages_init(&w->pc, tid);
-
-	/* The list head and the two types every str and bytes read is checked
-	 * against, from immortal singletons in _PyRuntime; with them the main
-	 * interpreter and its first thread state, which live in _PyRuntime too. */
-	uint64_t str_type_at = info->runtime + PY311_RT_STR_ASCII_A + PY311_OB_TYPE;
-	uint64_t bytes_type_at = info->runtime + PY311_RT_BYTES_EMPTY + PY311_OB_TYPE;
-	uint64_t main_interp = info->runtime + PY311_RT_MAIN_INTERP;
-	pystack_pages_want(&w->pc, info->runtime + PY311_RT_INTERP_HEAD, 8);
-	pystack_pages_want(&w->pc, str_type_at, 8);
-	pystack_pages_want(&w->pc, bytes_type_at, 8);
-	pystack_pages_want(&w->pc, main_interp, PY311_IS_RUNTIME + 8);
-	pystack_pages_want(&w->pc, main_interp + PY311_IS_INITIAL_THREAD, PY311_TS_NATIVE_THREAD_ID + 8);
-	if ((rc = rd64(w, info->runtime + PY311_RT_INTERP_HEAD, &head)) < 0 ||
-	    (rc = rd64(w, str_type_at, &w->str_type)) < 0 ||
-	    (rc = rd64(w, bytes_type_at, &w->bytes_type)) < 0)
+	if (!has(w->L->ts_native_thread_id) && (rc = thread_self(tid, &w->self)) < 0)
 		goto out;
-	rc = -ENOTSUP;
-	if (!ptr_ok(w->str_type) || !ptr_ok(w->bytes_type) || w->str_type == w->bytes_type)
+	if ((rc = rd64(w, info->runtime + w->L->rt_interp_head, &head)) < 0)
 		goto out;
-
 	rc = find_thread(w, head, &frame);
 	if (rc == 0 && frame)
 		rc = walk_frames(w, frame, out, max);
@@ -475,68 +560,284 @@ out:
 	return rc;
 }
 
-/* A statically allocated str of _PyRuntime holding one character c, whose
- * state and character must read as the layout says (no pointers: these bytes
- * are right even before the loader has relocated the object). */
-static bool static_char_ok(const uint8_t *s, unsigned char c)
+/* ---- probing ----------------------------------------------------------- */
+
+/* _Py_DebugOffsets as CPython 3.13 lays it out at the start of _PyRuntime:
+ * an 8-byte cookie, then 64-bit words, grouped by structure (word indexes). */
+enum {
+	D_COOKIE, D_VERSION, D_FREE_THREADED,
+	D_RT_SIZE, D_RT_FINALIZING, D_RT_INTERP_HEAD,
+	D_IS_SIZE, D_IS_ID, D_IS_NEXT, D_IS_THREADS_HEAD, D_IS_GC, D_IS_MODULES, D_IS_SYSDICT,
+	D_IS_BUILTINS, D_IS_CEVAL_GIL, D_IS_GIL_STATE, D_IS_GIL_ENABLED, D_IS_GIL_LOCKED,
+	D_IS_GIL_HOLDER,
+	D_TS_SIZE, D_TS_PREV, D_TS_NEXT, D_TS_INTERP, D_TS_CURRENT_FRAME, D_TS_THREAD_ID,
+	D_TS_NATIVE_THREAD_ID, D_TS_DATASTACK_CHUNK, D_TS_STATUS,
+	D_FR_SIZE, D_FR_PREVIOUS, D_FR_EXECUTABLE, D_FR_INSTR_PTR, D_FR_LOCALSPLUS, D_FR_OWNER,
+	D_CO_SIZE, D_CO_FILENAME, D_CO_NAME, D_CO_QUALNAME, D_CO_LINETABLE, D_CO_FIRSTLINENO,
+	D_CO_ARGCOUNT, D_CO_LOCALSPLUSNAMES, D_CO_LOCALSPLUSKINDS, D_CO_CODE_ADAPTIVE,
+	D_OB_SIZE, D_OB_TYPE,
+	D_TP_SIZE, D_TP_NAME, D_TP_REPR, D_TP_FLAGS,
+	D_TUPLE_SIZE, D_TUPLE_ITEM, D_TUPLE_OB_SIZE,
+	D_LIST_SIZE, D_LIST_ITEM, D_LIST_OB_SIZE,
+	D_DICT_SIZE, D_DICT_KEYS, D_DICT_VALUES,
+	D_FLOAT_SIZE, D_FLOAT_FVAL,
+	D_LONG_SIZE, D_LONG_TAG, D_LONG_DIGIT,
+	D_BYTES_SIZE, D_BYTES_OB_SIZE, D_BYTES_SVAL,
+	D_STR_SIZE, D_STR_STATE, D_STR_LENGTH, D_STR_ASCII_SIZE,
+	D_GC_SIZE, D_GC_COLLECTING,
+	D_WORDS
+};
+
+/* One published offset, as a layout field: larger than any real one is
+ * PYOFF_NONE, which the bounds check refuses. */
+static uint32_t dword(const uint64_t *d, unsigned i)
 {
-	uint32_t state = (uint32_t)get32(s, PY311_STR_STATE);
-	bool ascii = c < 128;
-	size_t hdr = ascii ? PY311_STR_ASCII_SIZE : PY311_STR_COMPACT_SIZE;
-	return get64(s, PY311_STR_LENGTH) == 1 &&
-	       (state & PY311_STATE_KIND_MASK) == 1u << PY311_STATE_KIND_SHIFT &&
-	       (state & PY311_STATE_COMPACT_MASK) && (state & PY311_STATE_READY_MASK) &&
-	       !!(state & PY311_STATE_ASCII_MASK) == ascii && s[hdr] == c && s[hdr + 1] == 0;
+	return d[i] < MAX_STRUCT_OFF ? (uint32_t)d[i] : PYOFF_NONE;
 }
 
-int pystack_probe(pid_t tid, uint64_t runtime_addr, uint64_t version_addr,
-                  struct pystack_info *info)
+/* The layout of a 3.13 interpreter from its _Py_DebugOffsets (at runtime):
+ * every field it publishes from there, the table's row for the rest.  A
+ * field it does not publish is taken from the table only when the published
+ * fields of the same structure agree with the table (the build is the one
+ * the table describes); otherwise an optional one is dropped and a needed
+ * one makes the layout unknown. */
+static int apply_debug_offsets(struct pystack_pages *pc, uint64_t runtime, struct pystack_info *info)
+{
+	const struct pystack_layout *t = pystack_layout_for(info->lay.minor);
+	struct pystack_layout p = info->lay;
+	uint64_t d[D_WORDS];
+	int rc;
+
+	if ((rc = pystack_pages_read(pc, runtime, d, sizeof d)) < 0)
+		return rc;
+	if (memcmp(&d[D_COOKIE], "xdebugpy", 8) != 0 || d[D_VERSION] != info->version)
+		return -ENOTSUP;
+	/* a free-threaded build has object headers the table does not describe */
+	if (d[D_FREE_THREADED] != 0)
+		return -ENOTSUP;
+
+	p.rt_interp_head = dword(d, D_RT_INTERP_HEAD);
+	p.is_next = dword(d, D_IS_NEXT);
+	p.is_threads_head = dword(d, D_IS_THREADS_HEAD);
+	p.ts_prev = dword(d, D_TS_PREV);
+	p.ts_next = dword(d, D_TS_NEXT);
+	p.ts_interp = dword(d, D_TS_INTERP);
+	p.ts_frame = dword(d, D_TS_CURRENT_FRAME);
+	p.cf_current_frame = PYOFF_NONE;
+	p.ts_thread_id = dword(d, D_TS_THREAD_ID);
+	p.ts_native_thread_id = dword(d, D_TS_NATIVE_THREAD_ID);
+	p.fr_code = dword(d, D_FR_EXECUTABLE);
+	p.fr_instr = dword(d, D_FR_INSTR_PTR);
+	p.fr_previous = dword(d, D_FR_PREVIOUS);
+	p.fr_owner = dword(d, D_FR_OWNER);
+	p.fr_size = dword(d, D_FR_LOCALSPLUS);
+	p.co_filename = dword(d, D_CO_FILENAME);
+	p.co_name = dword(d, D_CO_QUALNAME);
+	p.co_linetable = dword(d, D_CO_LINETABLE);
+	p.co_firstlineno = dword(d, D_CO_FIRSTLINENO);
+	p.co_code_adaptive = dword(d, D_CO_CODE_ADAPTIVE);
+	p.co_basicsize = p.co_code_adaptive;  /* PyCode_Type's basicsize */
+	p.ob_type = dword(d, D_OB_TYPE);
+	p.ob_size = dword(d, D_BYTES_OB_SIZE);  /* PyVarObject's, as every var object */
+	p.tp_name = dword(d, D_TP_NAME);
+	p.tp_flags = dword(d, D_TP_FLAGS);
+	p.bytes_sval = dword(d, D_BYTES_SVAL);
+	p.bytes_basicsize = p.bytes_sval + 1;
+	p.str_state = dword(d, D_STR_STATE);
+	p.str_length = dword(d, D_STR_LENGTH);
+	p.str_ascii_size = dword(d, D_STR_ASCII_SIZE);
+	p.str_basicsize = dword(d, D_STR_SIZE);
+
+	if (p.is_next != t->is_next || p.is_threads_head != t->is_threads_head)
+		p.is_runtime = PYOFF_NONE;
+	if (p.co_filename != t->co_filename || p.co_name != t->co_name ||
+	    p.co_linetable != t->co_linetable || p.co_firstlineno != t->co_firstlineno ||
+	    p.co_code_adaptive != t->co_code_adaptive || p.ob_size != t->ob_size)
+		p.co_firsttraceable = PYOFF_NONE;  /* frames are then never taken as not started */
+	if (p.ob_type != t->ob_type || p.tp_name != t->tp_name || p.tp_flags != t->tp_flags)
+		return -ENOTSUP;  /* tp_basicsize, tp_itemsize unknown */
+	if (p.str_state != t->str_state || p.str_length != t->str_length ||
+	    p.str_ascii_size != t->str_ascii_size || p.str_basicsize != t->str_basicsize)
+		return -ENOTSUP;  /* the compact header and the state bits unknown */
+
+	info->table_agrees = memcmp(&p, t, sizeof p) == 0;
+	info->debug_offsets = true;
+	info->lay = p;
+	return 0;
+}
+
+static bool within(uint32_t off, uint32_t len, uint32_t limit)
+{
+	return off != PYOFF_NONE && (uint64_t)off + len <= limit;
+}
+
+static bool within_opt(uint32_t off, uint32_t len, uint32_t limit)
+{
+	return off == PYOFF_NONE || within(off, len, limit);
+}
+
+/* Whether every offset of L fits the buffers pystack reads into. */
+static bool layout_sane(const struct pystack_layout *L)
+{
+	bool interp = L->frames == PYFRAMES_INTERP;
+	if ((L->frames != PYFRAMES_OBJECT && !interp) ||
+	    (L->lines != PYLINES_LNOTAB && L->lines != PYLINES_310 && L->lines != PYLINES_311) ||
+	    (L->lasti_unit != 1 && L->lasti_unit != 2))
+		return false;
+	if (!within(L->ob_type, 8, MAX_HEAD) || !within(L->ob_size, 8, MAX_HEAD) ||
+	    !within(L->tp_name, 8, MAX_TYPE_READ) || !within(L->tp_basicsize, 8, MAX_TYPE_READ) ||
+	    !within(L->tp_itemsize, 8, MAX_TYPE_READ) || !within(L->tp_flags, 8, MAX_TYPE_READ))
+		return false;
+	if (!within(L->rt_interp_head, 8, MAX_STRUCT_OFF) || !within(L->is_next, 8, MAX_STRUCT_OFF) ||
+	    !within(L->is_threads_head, 8, MAX_STRUCT_OFF) ||
+	    !within_opt(L->is_runtime, 8, MAX_STRUCT_OFF) ||
+	    !within(L->ts_prev, 8, MAX_STRUCT_OFF) || !within(L->ts_next, 8, MAX_STRUCT_OFF) ||
+	    !within(L->ts_interp, 8, MAX_STRUCT_OFF) || !within(L->ts_frame, 8, MAX_STRUCT_OFF) ||
+	    !within_opt(L->cf_current_frame, 8, MAX_STRUCT_OFF) ||
+	    !within(L->ts_thread_id, 8, MAX_STRUCT_OFF) ||
+	    !within_opt(L->ts_native_thread_id, 8, MAX_STRUCT_OFF))
+		return false;
+	if (L->fr_size > MAX_FRAME_READ || !within(L->fr_code, 8, L->fr_size) ||
+	    !within(L->fr_previous, 8, L->fr_size) ||
+	    !within(L->fr_instr, interp ? 8 : 4, L->fr_size) ||
+	    (interp ? !within(L->fr_owner, 1, L->fr_size) || !has(L->owned_by_generator) ||
+	              !has(L->co_code_adaptive) || (L->co_itemsize != 1 && L->co_itemsize != 2)
+	            : !within(L->ob_type, 8, L->fr_size)))
+		return false;
+	if (!within(L->co_firstlineno, 4, MAX_CODE_OFF) || !within(L->co_filename, 8, MAX_CODE_OFF) ||
+	    !within(L->co_name, 8, MAX_CODE_OFF) || !within(L->co_linetable, 8, MAX_CODE_OFF) ||
+	    !within_opt(L->co_firsttraceable, 4, MAX_CODE_OFF) ||
+	    !within_opt(L->co_code_adaptive, 0, MAX_CODE_OFF))
+		return false;
+	if (!within(L->bytes_sval, 0, MAX_HEAD) || L->bytes_sval < L->ob_size + 8)
+		return false;
+	if (L->str_ascii_size > MAX_HEAD || !within(L->str_length, 8, L->str_ascii_size) ||
+	    !within(L->str_state, 4, L->str_ascii_size) || !within(L->ob_type, 8, L->str_ascii_size) ||
+	    !within(L->str_compact_size, 0, MAX_HEAD) || !within(L->str_data_any, 8, MAX_HEAD) ||
+	    !L->state_kind || !L->state_compact || !L->state_ascii)
+		return false;
+	return true;
+}
+
+/* Checks the type object at addr: it is the named type with the sizes the
+ * layout gives its instances (and, for str and bytes, the subclass flag
+ * every instance's type carries); *meta is its own type, PyType_Type. */
+static int check_type(struct pystack_pages *pc, const struct pystack_layout *L, uint64_t addr,
+                      const char *name, uint64_t basicsize, uint64_t itemsize, uint64_t flag,
+                      uint64_t *meta)
+{
+	uint8_t ty[MAX_TYPE_READ];
+	char got[8];
+	size_t len = strlen(name) + 1;
+	int rc;
+
+	if (!ptr_ok(addr))
+		return -ENOTSUP;
+	if ((rc = pystack_pages_read(pc, addr, ty, L->tp_flags + 8)) < 0)
+		return rc;
+	if (get64(ty, L->tp_basicsize) != basicsize || get64(ty, L->tp_itemsize) != itemsize ||
+	    (get64(ty, L->tp_flags) & flag) != flag)
+		return -ENOTSUP;
+	if ((rc = pystack_pages_read(pc, get64(ty, L->tp_name), got, len)) < 0)
+		return rc == -ESRCH ? rc : -ENOTSUP;
+	if (memcmp(got, name, len) != 0)
+		return -ENOTSUP;
+	*meta = get64(ty, L->ob_type);
+	return ptr_ok(*meta) ? 0 : -ENOTSUP;
+}
+
+/* The minor version of a CPython that does not publish Py_Version (before
+ * 3.11): from the newest API function it defines (each of these appeared in
+ * that version), 0 when none. */
+static unsigned minor_from_api(pystack_lookup_fn *lookup, void *ctx)
+{
+	static const struct { const char *sym; unsigned minor; } added[] = {
+		{"Py_NewRef", 10},
+		{"PyFrame_GetCode", 9},
+		{"PyCode_NewWithPosOnlyArgs", 8},
+	};
+	for (size_t i = 0; i < sizeof added / sizeof added[0]; i++)
+		if (lookup(ctx, added[i].sym))
+			return added[i].minor;
+	return 0;
+}
+
+int pystack_probe(pid_t tid, pystack_lookup_fn *lookup, void *ctx, struct pystack_info *info)
 {
 	struct pystack_pages pc;
-	uint64_t version;
-	uint8_t a[PY311_STR_ASCII_SIZE + 2], e9[PY311_STR_COMPACT_SIZE + 2];
-	uint8_t empty[PY311_BYTES_SVAL + 1], ba[PY311_BYTES_SVAL + 2];
-	const struct { uint64_t off; void *buf; size_t len; } single[] = {
-		{PY311_RT_STR_ASCII_A, a, sizeof a},
-		{PY311_RT_STR_LATIN1_E9, e9, sizeof e9},
-		{PY311_RT_BYTES_EMPTY, empty, sizeof empty},
-		{PY311_RT_BYTES_CHAR_A, ba, sizeof ba},
-	};
+	uint64_t runtime, version_at, version, meta[4];
+	unsigned minor;
 	int rc;
 
 	memset(info, 0, sizeof *info);
 	info->layout = -1;
-	if (runtime_addr == 0 || version_addr == 0)
+	if (!lookup)
 		return -EINVAL;
+	runtime = lookup(ctx, "_PyRuntime");
+	if (runtime == 0)
+		return -EAGAIN;
 	pystack_pages_init(&pc, tid);
-	if ((rc = pystack_pages_read(&pc, version_addr, &version, sizeof version)) < 0)
-		goto out;
-	/* PY_VERSION_HEX: 0x030b (3.11), any micro, release level F (final).
-	 * The version is kept even when refused, for the caller's message. */
+
+	/* PY_VERSION_HEX: 3.minor, any micro, release level F (final); the
+	 * version is kept even when refused, for the caller's message. */
+	version_at = lookup(ctx, "Py_Version");
+	if (version_at) {
+		if ((rc = pystack_pages_read(&pc, version_at, &version, sizeof version)) < 0)
+			goto out;
+		rc = -ENOTSUP;
+		if (version >> 32)
+			goto out;
+		info->version = (unsigned)version;
+		if ((version >> 24) != 3 || ((version >> 4) & 0xf) != 0xf)
+			goto out;
+		minor = (version >> 16) & 0xff;
+		if (minor < 11)   /* Py_Version came with 3.11 */
+			goto out;
+	} else {
+		rc = -ENOTSUP;
+		if (!(minor = minor_from_api(lookup, ctx)))
+			goto out;
+		info->version = 0x03000000u | minor << 16;
+	}
 	rc = -ENOTSUP;
-	if (version >> 32)
+	const struct pystack_layout *row = pystack_layout_for(minor);
+	if (!row)
 		goto out;
-	info->version = (unsigned)version;
-	if ((version >> 16) != 0x030b || ((version >> 4) & 0xf) != 0xf)
+	info->lay = *row;
+	if (minor >= 13 && (rc = apply_debug_offsets(&pc, runtime, info)) < 0)
+		goto out;
+	rc = -ENOTSUP;
+	if (!layout_sane(&info->lay))
 		goto out;
 
-	/* The layout check: singletons at their generated offsets. */
-	for (size_t i = 0; i < 4; i++)
-		pystack_pages_want(&pc, runtime_addr + single[i].off, single[i].len);
-	for (size_t i = 0; i < 4; i++)
-		if ((rc = pystack_pages_read(&pc, runtime_addr + single[i].off,
-		                             single[i].buf, single[i].len)) < 0)
-			goto out;
-	rc = -ENOTSUP;
-	if (!static_char_ok(a, 'a') || !static_char_ok(e9, 0xe9) ||
-	    get64(empty, PY311_OB_SIZE) != 0 || empty[PY311_BYTES_SVAL] != 0 ||
-	    get64(ba, PY311_OB_SIZE) != 1 || ba[PY311_BYTES_SVAL] != 'a' ||
-	    ba[PY311_BYTES_SVAL + 1] != 0)
+	/* The layout check: the interpreter's own types, with the names and
+	 * instance sizes the layout says, all of the same metatype. */
+	const struct pystack_layout *L = &info->lay;
+	info->code_type = lookup(ctx, "PyCode_Type");
+	info->str_type = lookup(ctx, "PyUnicode_Type");
+	info->bytes_type = lookup(ctx, "PyBytes_Type");
+	info->frame_type = lookup(ctx, "PyFrame_Type");
+	if ((rc = check_type(&pc, L, info->code_type, "code", L->co_basicsize,
+	                     L->co_itemsize, 0, &meta[0])) < 0 ||
+	    (rc = check_type(&pc, L, info->str_type, "str", L->str_basicsize, 0,
+	                     TPFLAGS_UNICODE_SUBCLASS, &meta[1])) < 0 ||
+	    (rc = check_type(&pc, L, info->bytes_type, "bytes", L->bytes_basicsize, 1,
+	                     TPFLAGS_BYTES_SUBCLASS, &meta[2])) < 0)
 		goto out;
-	info->runtime = runtime_addr;
-	info->layout = LAYOUT_311;
+	meta[3] = meta[0];
+	if (L->frames == PYFRAMES_OBJECT &&
+	    (rc = check_type(&pc, L, info->frame_type, "frame", L->frame_basicsize, 8, 0,
+	                     &meta[3])) < 0)
+		goto out;
+	rc = -ENOTSUP;
+	if (meta[1] != meta[0] || meta[2] != meta[0] || meta[3] != meta[0])
+		goto out;
+	info->runtime = runtime;
+	info->layout = (int)minor;
 	rc = 0;
 out:
+	if (rc < 0 && rc != -ESRCH && rc != -ENOMEM)
+		rc = rc == -EFAULT ? -EFAULT : -ENOTSUP;
 	pystack_pages_free(&pc);
 	return rc;
 }

@@ -1,9 +1,11 @@
-/* pystack_decode: CPython 3.11 location tables and str data, from bytes. */
+/* pystack_decode: CPython location tables and str data, from bytes. */
 #include "monitor/pystack_decode.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
+
+#include "monitor/pystack_layout.h"
 
 /* Location table (CPython's Objects/locations.md, 3.11):
  *
@@ -128,6 +130,79 @@ int pystack_linetable_line(const uint8_t *tab, size_t len, bool complete,
 		}
 	}
 	return complete ? -EINVAL : -EAGAIN;
+}
+
+/* 3.10 co_linetable (CPython 3.10's Objects/lnotab_notes.txt):
+ *
+ *   pairs (bytes, line delta): the next `bytes` bytes of code have the line
+ *   running + delta; delta -128: they have no line (the running line is kept)
+ *
+ * A pair of 0 bytes only moves the running line (a jump wider than a byte). */
+int pystack_linetable310_line(const uint8_t *tab, size_t len, bool complete,
+                              int firstlineno, uint64_t addr, int *line)
+{
+	uint64_t end = 0;
+	int64_t cur = firstlineno;
+
+	*line = -1;
+	for (size_t pos = 0; pos + 2 <= len; pos += 2) {
+		uint64_t start = end;
+		int8_t delta = (int8_t)tab[pos + 1];
+		end += tab[pos];
+		if (delta != -128)
+			cur += delta;
+		if (cur < INT_MIN || cur > INT_MAX)
+			return -EINVAL;
+		if (addr >= start && addr < end) {
+			*line = delta == -128 ? -1 : (int)cur;
+			return 0;
+		}
+	}
+	if (!complete)
+		return -EAGAIN;
+	return -EINVAL;   /* an odd length, or a table that ends before addr */
+}
+
+/* 3.8-3.9 co_lnotab (CPython's Objects/lnotab_notes.txt): pairs (byte
+ * increment, line increment), the line increment signed since 3.6. */
+int pystack_lnotab_line(const uint8_t *tab, size_t len, bool complete,
+                        int firstlineno, uint64_t addr, int *line)
+{
+	uint64_t at = 0;
+	int64_t cur = firstlineno;
+
+	*line = -1;
+	for (size_t pos = 0; pos + 2 <= len; pos += 2) {
+		at += tab[pos];
+		if (at > addr) {
+			*line = (int)cur;
+			return 0;
+		}
+		cur += (int8_t)tab[pos + 1];
+		if (cur < INT_MIN || cur > INT_MAX)
+			return -EINVAL;
+	}
+	if (!complete)
+		return -EAGAIN;
+	if (len % 2)
+		return -EINVAL;
+	*line = (int)cur;   /* past the last pair: its line */
+	return 0;
+}
+
+int pystack_line_of(unsigned kind, const uint8_t *tab, size_t len, bool complete,
+                    int firstlineno, uint64_t addr, int *line)
+{
+	switch (kind) {
+	case PYLINES_LNOTAB:
+		return pystack_lnotab_line(tab, len, complete, firstlineno, addr, line);
+	case PYLINES_310:
+		return pystack_linetable310_line(tab, len, complete, firstlineno, addr, line);
+	case PYLINES_311:
+		return pystack_linetable_line(tab, len, complete, firstlineno, addr, line);
+	}
+	*line = -1;
+	return -EINVAL;
 }
 
 /* UTF-8 of one code point into out (4 bytes); returns its length. */

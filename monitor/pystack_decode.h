@@ -1,6 +1,7 @@
 /* pystack_decode: the pure parts of pystack, on bytes already copied out of
- * the job: CPython 3.11 location tables and str data.  No tracee access here,
- * so the unit test feeds them tables and strings made by a real interpreter.
+ * the job: CPython's location tables (3.8-3.9 co_lnotab, 3.10 co_linetable,
+ * 3.11- co_linetable) and str data.  No tracee access here, so the unit test
+ * feeds them tables and strings made by real interpreters.
  */
 #ifndef PYSBX_PYSTACK_DECODE_H
 #define PYSBX_PYSTACK_DECODE_H
@@ -19,6 +20,21 @@
  * malformed (or ends before addr, or a line does not fit an int). */
 int pystack_linetable_line(const uint8_t *tab, size_t len, bool complete,
                            int firstlineno, uint64_t addr, int *line);
+
+/* The same for a 3.10 location table (co_linetable: pairs of a byte count
+ * and a signed line delta, -128 for "no line"), addr in bytes. */
+int pystack_linetable310_line(const uint8_t *tab, size_t len, bool complete,
+                              int firstlineno, uint64_t addr, int *line);
+
+/* The same for a 3.8 or 3.9 co_lnotab (pairs of a byte increment and a
+ * signed line increment), addr in bytes: the line of the last pair that
+ * starts at or before addr, as PyCode_Addr2Line says. */
+int pystack_lnotab_line(const uint8_t *tab, size_t len, bool complete,
+                        int firstlineno, uint64_t addr, int *line);
+
+/* One of the three by PYLINES_* (pystack_layout.h); -EINVAL for another kind. */
+int pystack_line_of(unsigned kind, const uint8_t *tab, size_t len, bool complete,
+                    int firstlineno, uint64_t addr, int *line);
 
 /* Writes n code points of str data of the given kind (1: latin-1, 2: UCS-2,
  * 4: UCS-4, in host byte order) as UTF-8 into out (cap >= 1 bytes), truncated

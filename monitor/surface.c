@@ -33,10 +33,7 @@ const struct surface_call surface_allowed[] = {
 	S("tee"), S("vmsplice"), S("preadv"), S("pwritev"), S("preadv2"), S("pwritev2"),
 	S("setxattr"), S("lsetxattr"), S("fsetxattr"), S("getxattr"), S("lgetxattr"),
 	S("fgetxattr"), S("listxattr"), S("llistxattr"), S("flistxattr"), S("removexattr"),
-	S("lremovexattr"), S("fremovexattr"), N("setxattrat", 463), N("getxattrat", 464),
-	N("listxattrat", 465), N("removexattrat", 466), N("file_getattr", 468),
-	N("file_setattr", 469), S("name_to_handle_at"), N("cachestat", 451),
-	S("memfd_create"), S("inotify_init"), S("inotify_init1"), S("inotify_add_watch"),
+	S("lremovexattr"), S("fremovexattr"), S("memfd_create"), S("inotify_init"), S("inotify_init1"), S("inotify_add_watch"),
 	S("inotify_rm_watch"),
 	/* Waiting on descriptors, and descriptors that stand for events of the
 	 * process itself. */
@@ -52,8 +49,8 @@ const struct surface_call surface_allowed[] = {
 	 * funcs.h: the filter keeps them off pysbx's code page). */
 	S("brk"), S("msync"), S("mincore"), S("mlock"), S("mlock2"), S("munlock"),
 	S("mlockall"), S("munlockall"), S("mbind"), S("set_mempolicy"), S("get_mempolicy"),
-	N("set_mempolicy_home_node", 450), S("remap_file_pages"), S("membarrier"),
-	S("pkey_alloc"), S("pkey_free"), N("map_shadow_stack", 453), N("mseal", 462),
+	N("set_mempolicy_home_node", 450), S("membarrier"),
+	S("pkey_alloc"), S("pkey_free"), N("map_shadow_stack", 453),
 	/* Signals within the process (signals to others are in funcs.h), timers. */
 	S("rt_sigaction"), S("rt_sigprocmask"), S("rt_sigreturn"), S("rt_sigpending"),
 	S("rt_sigtimedwait"), S("rt_sigsuspend"), S("sigaltstack"), S("pause"), S("alarm"),
@@ -63,16 +60,15 @@ const struct surface_call surface_allowed[] = {
 	S("gettimeofday"), S("time"), S("clock_gettime"), S("clock_getres"), S("nanosleep"),
 	S("clock_nanosleep"), S("times"),
 	/* Sockets: what the network allows (abstract unix sockets are scoped to
-	 * the job by Landlock). */
+	 * the job by Landlock; socket and socketpair only in the unix, inet,
+	 * inet6 and netlink families: funcs.c). */
 	S("socket"), S("socketpair"), S("connect"), S("accept"), S("accept4"), S("bind"),
 	S("listen"), S("shutdown"), S("sendto"), S("recvfrom"), S("sendmsg"), S("recvmsg"),
 	S("sendmmsg"), S("recvmmsg"), S("getsockname"), S("getpeername"), S("setsockopt"),
 	S("getsockopt"),
-	/* System V and POSIX IPC: by their permissions. */
-	S("shmget"), S("shmctl"), S("shmdt"), S("semget"), S("semop"), S("semtimedop"),
-	S("semctl"), S("msgget"), S("msgsnd"), S("msgrcv"), S("msgctl"), S("mq_open"),
-	S("mq_unlink"), S("mq_timedsend"), S("mq_timedreceive"), S("mq_notify"),
-	S("mq_getsetattr"),
+	/* System V IPC and POSIX message queues are not here: their namespace is
+	 * the machine's, so a key, an id or a queue name reaches other processes'
+	 * segments, semaphores and queues.  multiprocessing uses /dev/shm files. */
 	/* The process itself: its identity read, its children waited for, its
 	 * threads, its group and session. */
 	S("exit"), S("exit_group"), S("wait4"), S("waitid"), S("getpid"), S("getppid"),
@@ -85,13 +81,10 @@ const struct surface_call surface_allowed[] = {
 	S("sched_getattr"), S("getcpu"), S("arch_prctl"), S("set_tid_address"),
 	S("set_robust_list"), S("get_robust_list"), S("futex"), S("futex_waitv"),
 	N("futex_wake", 454), N("futex_wait", 455), N("futex_requeue", 456), S("rseq"),
-	S("prctl"), S("getrandom"), S("set_thread_area"), S("get_thread_area"),
-	N("uretprobe", 335),
-	/* Restricting itself further, and reading what restricts it. */
+	S("prctl"), S("getrandom"),
+	N("uretprobe", 335), N("uprobe", 336),  /* the kernel's own probe trampolines */
+	/* Restricting itself further. */
 	S("landlock_create_ruleset"), S("landlock_add_rule"), S("landlock_restrict_self"),
-	N("lsm_get_self_attr", 459), N("lsm_list_modules", 461),
-	/* Reading the mount table (the same as /proc/self/mountinfo). */
-	N("statmount", 457), N("listmount", 458),
 };
 
 const size_t surface_allowed_count = sizeof surface_allowed / sizeof surface_allowed[0];
@@ -112,6 +105,16 @@ bool surface_is_allowed(long nr)
 	return false;
 }
 
+/* Names of x86-64 system calls newer than libseccomp's tables, for messages. */
+static const struct surface_call late[] = {
+	{"cachestat", 451}, {"fchmodat2", 452}, {"map_shadow_stack", 453}, {"futex_wake", 454},
+	{"futex_wait", 455}, {"futex_requeue", 456}, {"statmount", 457}, {"listmount", 458},
+	{"lsm_get_self_attr", 459}, {"lsm_set_self_attr", 460}, {"lsm_list_modules", 461},
+	{"mseal", 462}, {"setxattrat", 463}, {"getxattrat", 464}, {"listxattrat", 465},
+	{"removexattrat", 466}, {"open_tree_attr", 467}, {"file_getattr", 468},
+	{"file_setattr", 469}, {"uretprobe", 335}, {"uprobe", 336},
+};
+
 const char *surface_name(long nr, char *buf)
 {
 	char *name = nr >= 0 && nr < 0x40000000 ? seccomp_syscall_resolve_num_arch(
@@ -121,9 +124,9 @@ const char *surface_name(long nr, char *buf)
 		free(name);
 		return buf;
 	}
-	for (size_t i = 0; i < surface_allowed_count; i++)
-		if (surface_allowed[i].nr == nr)
-			return surface_allowed[i].name;
+	for (size_t i = 0; i < sizeof late / sizeof late[0]; i++)
+		if (late[i].nr == nr)
+			return late[i].name;
 	snprintf(buf, 32, "syscall %ld", nr);
 	return buf;
 }

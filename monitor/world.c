@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -295,6 +296,12 @@ static int read_mem(void *ctx, pid_t tid, uint64_t addr, void *buf, size_t len)
 	return mem_read(tid, addr, buf, len);
 }
 
+static bool exists(void *ctx, pid_t pid)
+{
+	(void)ctx;
+	return kill(pid, 0) == 0 || errno == EPERM;
+}
+
 void world_init(struct monitor *m)
 {
 	m->view = (struct job_view){
@@ -307,5 +314,6 @@ void world_init(struct monitor *m)
 		.is_script = is_script,
 		.codepage = codepage,
 		.read_mem = read_mem,
+		.exists = exists,
 	};
 }

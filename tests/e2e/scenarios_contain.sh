@@ -180,3 +180,61 @@ os.system('true')" >"$d/out" 2>"$d/err")
   else ok "$FUNCNAME"; fi
   rm -rf "$d"
 }
+
+# System V IPC reaches outside: an outside process of the test's own holds a
+# shared memory segment; the job attaches to it by its id (ids are small
+# numbers: guessable) and reads it.  Attaching at all is the escape.
+t_contain_sysv_ipc() {
+  local py=$1 d; d=$(scratch)
+  "$py" -c 'import ctypes, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+shmid = libc.shmget(0, 4096, 0o1600)            # IPC_PRIVATE, IPC_CREAT | 0600
+open(sys.argv[1], "w").write(str(shmid))
+time.sleep(20)
+libc.shmctl(shmid, 0, None)                    # IPC_RMID' "$d/id" </dev/null >/dev/null 2>&1 &
+  local holder=$!
+  for _ in $(seq 50); do [ -s "$d/id" ] && break; sleep 0.1; done
+  (cd "$d" && SHMID=$(cat "$d/id") timeout 30 "$TRACE" "$py" -c "
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+libc.shmat.restype = ctypes.c_void_p
+addr = libc.shmat(int(os.environ['SHMID']), None, 0o10000)   # SHM_RDONLY
+if addr not in (None, ctypes.c_void_p(-1).value):
+    open('$d/MARK', 'w').write('attached to an outside segment\n')
+print('shmat errno', ctypes.get_errno())" >"$d/out" 2>"$d/err")
+  if [ -e "$d/MARK" ]; then bad "$FUNCNAME" "$(cat "$d/MARK")"; else ok "$FUNCNAME"; fi
+  "$py" -c 'import ctypes, sys; ctypes.CDLL(None).shmctl(int(open(sys.argv[1]).read()), 0, None)' "$d/id" 2>/dev/null
+  kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+  rm -rf "$d"
+}
+
+# --log-fd N: the events go to a descriptor the caller holds; the job does not
+# inherit it, and the record is complete.
+t_log_fd() {
+  local py=$1 d; d=$(scratch)
+  (cd "$d" && timeout 30 "$TRACE" --log-fd 3 "$py" -c "
+import os
+print('inherited' if os.path.exists('/proc/self/fd/3') else 'not inherited')
+os.system('bash -c true')" 3>"$d/run.jsonl" >"$d/out" 2>"$d/err")
+  local why
+  why=$("$py" -c "
+import json, sys
+ev = [json.loads(l)['event'] for l in open(sys.argv[1])]
+if open(sys.argv[2]).read().strip() != 'not inherited': sys.exit('the job got the log descriptor')
+if ev[0] != 'start' or ev[-1] != 'summary' or 'call' not in ev: sys.exit('events: %s' % ev[:3])
+" "$d/run.jsonl" "$d/out" 2>&1)
+  [ -z "$why" ] && ok "$FUNCNAME" || bad "$FUNCNAME" "$why"
+  rm -rf "$d"
+}
+
+# --user: the job runs as that user (pysbx-trace as root only; Debian's
+# interpreter, which every user can run).
+t_user_option() {
+  local py=/usr/bin/python3 d; d=$(scratch)
+  if [ "$(id -u)" != 0 ] || ! id nobody >/dev/null 2>&1; then ok "$FUNCNAME (needs root: skipped)"; rm -rf "$d"; return; fi
+  chmod 755 "$d"
+  local out
+  out=$(cd "$d" && timeout 30 "$TRACE" --user nobody "$py" -c "import os; print(os.getuid(), os.getgid())" 2>"$d/err")
+  [ "$out" = "$(id -u nobody) $(id -g nobody)" ] && ok "$FUNCNAME" || bad "$FUNCNAME" "ran as '$out': $(head -2 "$d/err")"
+  rm -rf "$d"
+}

@@ -75,8 +75,15 @@ static int read_mem(void *ctx, pid_t tid, uint64_t addr, void *buf, size_t len)
 	return 0;
 }
 
+/* Processes 1..999 exist (the job's are 100..199); groups 7 and 100. */
+static bool exists(void *ctx, pid_t pid)
+{
+	(void)ctx;
+	return pid > 0 ? pid < 1000 : pid == -7 || pid == -100;
+}
+
 static const struct job_view view = {NULL, in_job, pgrp_in_job, pgrp_of, pidfd_pid, resolve,
-                                      is_script, codepage, read_mem};
+                                      is_script, codepage, read_mem, exists};
 
 static int setup(void **state)
 {
@@ -363,8 +370,53 @@ static void other_routes(void **state)
 	assert_int_equal(sys3("fchmod", 3, 02755, 0), V_DENY);
 	assert_int_equal(sys3("open", 0, 0 /* O_RDONLY */, 04755), V_ALLOW);
 	assert_int_equal(sys3("open", 0, 0100 /* O_CREAT */, 04755), V_DENY);
+	assert_int_equal(sys3("socket", 2 /* AF_INET */, 1, 0), V_ALLOW);
+	assert_int_equal(sys3("socket", 16 /* AF_NETLINK */, 3, 0), V_ALLOW);
+	assert_int_equal(sys3("socket", 17 /* AF_PACKET */, 3, 0), V_DENY);
+	assert_int_equal(sys3("socket", 38 /* AF_ALG */, 5, 0), V_DENY);
+	assert_int_equal(sys3("socketpair", 1 /* AF_UNIX */, 1, 0), V_ALLOW);
+	assert_int_equal(sys3("prctl", 4 /* PR_SET_DUMPABLE */, 0, 0), V_DENY);
+	assert_int_equal(sys3("prctl", 4, 1, 0), V_ALLOW);
+	assert_int_equal(sys3("prctl", 0x59616d61 /* PR_SET_PTRACER */, 1, 0), V_DENY);
+	assert_int_equal(sys3("prctl", 15 /* PR_SET_NAME */, 0x1000, 0), V_ALLOW);
 	assert_int_equal(sys3("clone", 0x10000000 | 17 /* CLONE_NEWUSER */, 0, 0), V_DENY);
 	assert_int_equal(sys3("clone", 0x04000000 | 17 /* CLONE_NEWUTS */, 0, 0), V_DENY);
+}
+
+static enum verdict two_ints_err(const char *fn, long a, long b, int *err)
+{
+	struct call c = {.layer = LAYER_GOT, .func = funcs_by_name(fn), .outer = -1, .pid = 100,
+	                 .tid = 100, .nargs = 2};
+	struct decision d;
+	c.a[0] = (struct call_arg){.fmt = 'i', .num = a, .raw = (uint64_t)a};
+	c.a[1] = (struct call_arg){.fmt = 'i', .num = b, .raw = (uint64_t)b};
+	decide_call(pol, &c, &view, &d);
+	*err = decision_errno(&d);
+	return d.verdict;
+}
+
+/* Where pysbx has no reason of its own, the kernel's answer: a process that
+ * does not exist is ESRCH, a descriptor that is no pidfd EBADF. */
+static void kernels_answers(void **state)
+{
+	int err;
+	(void)state;
+	assert_int_equal(two_ints_err("kill", 5000, 0, &err), V_DENY);
+	assert_int_equal(err, ESRCH);
+	assert_int_equal(two_ints_err("kill", 1, 0, &err), V_DENY);
+	assert_int_equal(err, EPERM);
+	assert_int_equal(two_ints_err("kill", -42, 0, &err), V_DENY);   /* no such group */
+	assert_int_equal(err, ESRCH);
+	assert_int_equal(two_ints_err("kill", -7, 0, &err), V_DENY);
+	assert_int_equal(err, EPERM);
+	assert_int_equal(two_ints_err("pidfd_send_signal", 9, 15, &err), V_DENY);
+	assert_int_equal(err, EBADF);
+	assert_int_equal(two_ints_err("pidfd_open", -1, 0, &err), V_DENY);
+	assert_int_equal(err, EINVAL);
+	/* identity calls stay the policy's, even those that change nothing:
+	 * a probe for privilege finds none */
+	assert_int_equal(two_ints_err("setreuid", -1, -1, &err), V_DENY);
+	assert_int_equal(err, EPERM);
 }
 
 static void syscall_judged_by_number(void **state)
@@ -460,6 +512,7 @@ int main(void)
 		cmocka_unit_test(shell_commands),
 		cmocka_unit_test(shell_grammar),
 		cmocka_unit_test(other_routes),
+		cmocka_unit_test(kernels_answers),
 		cmocka_unit_test(nesting_is_bounded),
 		cmocka_unit_test(programs),
 		cmocka_unit_test(unreadable_arguments_deny),
