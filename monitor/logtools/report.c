@@ -456,8 +456,11 @@ static void on_call(struct collect *k, const struct jval *ev, size_t line)
 		}
 		own = group(k, p, d);
 	}
-	/* any other call means the process is past the request it started */
-	p->att_open = own;
+	/* the process is past the request it started once its code makes
+	 * another call through a GOT slot; the system calls the request itself
+	 * makes (system()'s clone3, seen by the system-call layer) do not end it */
+	const char *layer = jsonr_str(ev, "layer");
+	p->att_open = own || (p->att_open && layer && strcmp(layer, "got"));
 	frames_free(py, n_py);
 }
 

@@ -9,8 +9,8 @@
  * joins it when it is the same request seen again (the same process trying
  * the same program and argv: a PATH search, then the exec stop), or happens in
  * a process the request created (a child forked by the attempt's process
- * before that process made its next call, and everything under that child:
- * system()'s sh and what sh ran).
+ * before that process's code made its next call through a GOT slot, and
+ * everything under that child: system()'s sh and what sh ran).
  */
 #ifndef PYSBX_REPORT_H
 #define PYSBX_REPORT_H

@@ -53,6 +53,8 @@ static char *render(void (*fn)(FILE *, const struct report *), const struct repo
 static const char run[] =
 	START "\n"
 	CALL(2, 10, "got", "system", "[\"bash\"]", "deny", PY("job.py", 3)) "\n"
+	/* the clone3 system() makes, seen by the system-call layer: still its request */
+	CALL(2.5, 10, "syscall", "clone3", "[\"0x4100\",88]", "allow", "") "\n"
 	FORK(3, 11, 10) "\n"
 	CALL(4, 11, "exec", "execve", "[\"/bin/sh\",[\"sh\",\"-c\",\"bash\"]]", "deny", "") "\n"
 	FORK(5, 12, 11) "\n"
