@@ -634,26 +634,52 @@ const char *report_mode(const struct report *r, char *buf, size_t n)
 
 /* --- text ------------------------------------------------------------------------- */
 
-static void text_tree(FILE *out, const struct report *r, long parent, int depth, bool *shown)
+struct rplace *report_tree(const struct report *r)
 {
-	for (size_t i = 0; i < r->n_procs && depth < 64; i++) {
-		const struct rproc *p = &r->procs[i];
-		if (shown[i] || p->parent != parent)
-			continue;
-		shown[i] = true;
-		fprintf(out, "  %*s%ld %s  [%s]", 2 * depth, "", p->pid,
-		        p->program ? p->program : "(no exec)",
-		        p->exit ? p->exit : r->lr.complete ? "no exit recorded"
-		                                           : "no exit recorded: the log ends first");
-		if (p->ran_denied)
-			fputs("  RAN A PROGRAM THE POLICY DENIES", out);
-		if (p->denied)
-			fprintf(out, "  %u denied", p->denied);
-		if (p->would)
-			fprintf(out, "  %u would-be denial%s", p->would, p->would == 1 ? "" : "s");
-		fputc('\n', out);
-		text_tree(out, r, p->pid, depth + 1, shown);
+	size_t n = r->n_procs, at = 0, top = 0;
+	size_t *child = malloc((n + 1) * sizeof *child), *next = malloc((n + 1) * sizeof *next);
+	struct rplace *out = malloc((n + 1) * sizeof *out), *stack = malloc((n + 1) * sizeof *stack);
+	bool *seen = calloc(n + 1, sizeof *seen);
+	if (!child || !next || !out || !stack || !seen) {
+		free(out);
+		out = NULL;
+		goto done;
 	}
+	/* children lists, latest first: pushed in that order, the earliest is
+	 * taken first */
+	for (size_t i = 0; i < n; i++)
+		child[i] = next[i] = SIZE_MAX;
+	for (size_t i = 0; i < n; i++) {
+		const struct rproc *pp = report_proc(r, r->procs[i].parent);
+		if (pp && pp != &r->procs[i]) {
+			next[i] = child[pp->first];
+			child[pp->first] = i;
+		}
+	}
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t root = 0; root < n; root++) {
+			const struct rproc *pp = report_proc(r, r->procs[root].parent);
+			/* first the real roots; then whatever a loop kept unreached */
+			if (seen[root] || (pass == 0 && pp && pp != &r->procs[root]))
+				continue;
+			stack[top++] = (struct rplace){root, 0};
+			while (top) {
+				struct rplace x = stack[--top];
+				if (seen[x.proc])
+					continue;
+				seen[x.proc] = true;
+				out[at++] = x;
+				for (size_t c = child[x.proc]; c != SIZE_MAX; c = next[c])
+					if (!seen[c] && top < n)
+						stack[top++] = (struct rplace){c, x.depth + 1};
+			}
+		}
+done:
+	free(child);
+	free(next);
+	free(stack);
+	free(seen);
+	return out;
 }
 
 static void text_attempt(FILE *out, const struct report *r, size_t ai)
@@ -716,19 +742,23 @@ void report_text(FILE *out, const struct report *r)
 	fprintf(out, "calls: %lu decided, %lu denied, %lu would have been denied%s\n\n", r->calls,
 	        r->denied, r->would_deny, r->have_summary ? "" : " (counted in the log)");
 	fputs("processes:\n", out);
-	bool *shown = calloc(r->n_procs + 1, sizeof *shown);
-	if (shown) {
-		for (size_t i = 0; i < r->n_procs; i++)
-			if (!report_proc(r, r->procs[i].parent) || r->procs[i].parent == r->procs[i].pid)
-				text_tree(out, r, r->procs[i].parent, 0, shown);
-		/* a parent loop in a hostile log: show what the tree walk missed */
-		for (size_t i = 0; i < r->n_procs; i++)
-			if (!shown[i])
-				fprintf(out, "  %ld %s (parent %ld)\n", r->procs[i].pid,
-				        r->procs[i].program ? r->procs[i].program : "(no exec)",
-				        r->procs[i].parent);
-		free(shown);
+	struct rplace *t = report_tree(r);
+	for (size_t k = 0; t && k < r->n_procs; k++) {
+		const struct rproc *p = &r->procs[t[k].proc];
+		int depth = t[k].depth > 32 ? 32 : (int)t[k].depth;   /* indentation only */
+		fprintf(out, "  %*s%ld %s  [%s]", 2 * depth, "", p->pid,
+		        p->program ? p->program : "(no exec)",
+		        p->exit ? p->exit : r->lr.complete ? "no exit recorded"
+		                                           : "no exit recorded: the log ends first");
+		if (p->ran_denied)
+			fputs("  RAN A PROGRAM THE POLICY DENIES", out);
+		if (p->denied)
+			fprintf(out, "  %u denied", p->denied);
+		if (p->would)
+			fprintf(out, "  %u would-be denial%s", p->would, p->would == 1 ? "" : "s");
+		fputc('\n', out);
 	}
+	free(t);
 	fprintf(out, "\n%s: %zu attempt%s, %zu %s\n", r->audit ? "would-be denials" : "denials",
 	        r->n_att, r->n_att == 1 ? "" : "s", r->n_den,
 	        r->audit ? "would-be denials in all" : "denials in all");

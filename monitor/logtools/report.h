@@ -111,6 +111,16 @@ struct report {
 	bool failed;            /* out of memory somewhere */
 };
 
+/* The process tree in the order a person reads it: depth first, children in
+ * the order they appeared, every process once (a parent loop in a hostile
+ * log included: what the walk from the roots misses starts a tree of its
+ * own).  NULL when out of memory; free() it. */
+struct rplace {
+	size_t proc;            /* index into procs */
+	size_t depth;
+};
+struct rplace *report_tree(const struct report *r);
+
 /* Reads the log into r; -1 when it cannot be read (message on stderr). */
 int report_collect(const char *path, struct report *r);
 void report_release(struct report *r);

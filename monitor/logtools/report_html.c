@@ -22,7 +22,7 @@
 #define SVG_INDENT 26     /* pixels per level */
 #define SVG_CHAR 7.3      /* width of a character of the 12 px monospace font */
 #define SVG_LABEL_MAX 80  /* characters of a process label */
-#define DEPTH_MAX 64
+#define DEPTH_SHOWN 32    /* levels indented; deeper ones stay at this one */
 
 static void esc(FILE *out, const char *s)
 {
@@ -139,23 +139,6 @@ static void header(FILE *out, const struct report *r)
 
 /* --- the process tree as SVG ---------------------------------------------------- */
 
-struct place {
-	size_t proc, depth;
-};
-
-static void order(const struct report *r, long parent, size_t depth, bool *seen,
-                  struct place *pl, size_t *n)
-{
-	for (size_t i = 0; i < r->n_procs && depth < DEPTH_MAX; i++) {
-		const struct rproc *p = &r->procs[i];
-		if (seen[i] || p->parent != parent)
-			continue;
-		seen[i] = true;
-		pl[(*n)++] = (struct place){i, depth};
-		order(r, p->pid, depth + 1, seen, pl, n);
-	}
-}
-
 static void label_of(const struct report *r, const struct rproc *p, char *buf, size_t n)
 {
 	snprintf(buf, n, "%ld %s  [%s]", p->pid, p->program ? p->program : "(no exec)",
@@ -164,28 +147,20 @@ static void label_of(const struct report *r, const struct rproc *p, char *buf, s
 
 static void tree(FILE *out, const struct report *r)
 {
-	struct place *pl = calloc(r->n_procs + 1, sizeof *pl);
-	bool *seen = calloc(r->n_procs + 1, sizeof *seen);
-	size_t n = 0, *row_of = calloc(r->n_procs + 1, sizeof *row_of);
+	struct rplace *pl = report_tree(r);
+	size_t n = r->n_procs, *row_of = calloc(r->n_procs + 1, sizeof *row_of);
 	char label[1024];
-	if (!pl || !seen || !row_of) {
+	if (!pl || !row_of) {
 		fputs("<p>(out of memory: no picture)</p>\n", out);
 		goto out;
 	}
-	for (size_t i = 0; i < r->n_procs; i++)
-		if (!report_proc(r, r->procs[i].parent) || r->procs[i].parent == r->procs[i].pid)
-			order(r, r->procs[i].parent, 0, seen, pl, &n);
-	for (size_t i = 0; i < r->n_procs; i++)   /* what a parent loop hid */
-		if (!seen[i]) {
-			seen[i] = true;
-			pl[n++] = (struct place){i, 0};
-		}
 	double width = 400;
 	for (size_t k = 0; k < n; k++) {
 		row_of[pl[k].proc] = k;
 		label_of(r, &r->procs[pl[k].proc], label, sizeof label);
 		size_t c = chars(label) > SVG_LABEL_MAX ? SVG_LABEL_MAX + 3 : chars(label);
-		double right = 10 + (double)pl[k].depth * SVG_INDENT + 12 + (double)c * SVG_CHAR + 260;
+		size_t dep = pl[k].depth > DEPTH_SHOWN ? DEPTH_SHOWN : pl[k].depth;
+		double right = 10 + (double)dep * SVG_INDENT + 12 + (double)c * SVG_CHAR + 260;
 		if (right > width)
 			width = right;
 	}
@@ -194,10 +169,11 @@ static void tree(FILE *out, const struct report *r)
 	        "aria-label=\"process tree\">\n", width, n * SVG_ROW + 16);
 	for (size_t k = 0; k < n; k++) {
 		const struct rproc *p = &r->procs[pl[k].proc];
-		double x = 10 + (double)pl[k].depth * SVG_INDENT, y = 8 + (double)k * SVG_ROW;
+		size_t dep = pl[k].depth > DEPTH_SHOWN ? DEPTH_SHOWN : pl[k].depth;
+		double x = 10 + (double)dep * SVG_INDENT, y = 8 + (double)k * SVG_ROW;
 		const struct rproc *pp = p->parent ? report_proc(r, p->parent) : NULL;
-		if (pp && pp != p && pl[k].depth > 0) {   /* an elbow from the parent */
-			double px = 10 + (double)(pl[k].depth - 1) * SVG_INDENT + 10;
+		if (pp && pp != p && dep > 0) {   /* an elbow from the parent */
+			double px = 10 + (double)(dep - 1) * SVG_INDENT + 10;
 			double py = 8 + (double)row_of[pp->first] * SVG_ROW + 24;
 			fprintf(out, "<path d=\"M%.0f %.0f V%.0f H%.0f\" fill=\"none\" stroke=\"#888\"/>\n",
 			        px, py, y + 12, x);
@@ -233,7 +209,6 @@ static void tree(FILE *out, const struct report *r)
 	      "for its argv.</p>\n", out);
 out:
 	free(pl);
-	free(seen);
 	free(row_of);
 }
 
