@@ -130,6 +130,12 @@ corpus: all
 man-check: all
 	PYSBX_TRACE=$(CURDIR)/$(BIN)/pysbx-trace PYSBX_SCAN=$(CURDIR)/$(BIN)/pysbx-scan tests/man-check
 
+# The e2e suite and the shared corpus as an unprivileged user, without CAP_SYS_PTRACE,
+# in user namespaces, in bubblewrap, under strace -f and in Docker (as root: it sets them up).
+.PHONY: deploy-check
+deploy-check: all fixtures
+	tests/deploy/matrix -j 2
+
 valgrind-check: all
 	PYSBX_TRACE=$(CURDIR)/$(BIN)/pysbx-trace tests/valgrind-check
 

@@ -275,6 +275,8 @@ static int build(const struct monitor *m, pid_t self, void *bpf[2], size_t len[2
 	if (rc == 0)
 		rc = seccomp_attr_set(surface, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if (rc == 0)
+		rc = seccomp_attr_set(rules, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	if (rc == 0)
 		rc = surface_rules(surface, m->policy, self, m->opt->audit);
 	if (rc == 0)
 		rc = call_rules(rules, m->policy, self);

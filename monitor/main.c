@@ -7,6 +7,8 @@
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <grp.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
 #include <pwd.h>
 #include <unistd.h>
 
@@ -116,8 +118,10 @@ static void start_event(const struct monitor *m, const struct landlock_plan *ll,
 	} else if (!m->opt->no_pin && !pin_active()) {
 		const char *rt = self_traced() ? "no real-time CPU placement (pysbx-trace is itself "
 		                                 "traced): intercepted calls cost more"
-		                               : "no real-time CPU placement (needs CAP_SYS_NICE or "
-		                                 "RLIMIT_RTPRIO >= 1): intercepted calls cost more";
+		                               : "no real-time CPU placement (SCHED_FIFO refused: it "
+		                                 "needs CAP_SYS_NICE or RLIMIT_RTPRIO >= 1, and in a "
+		                                 "cgroup with real-time scheduling a real-time budget, "
+		                                 "cpu.rt_runtime_us): intercepted calls cost more";
 		fprintf(stderr, "pysbx: %s\n", rt);
 		size_t n = strlen(weaker);
 		snprintf(weaker + n, sizeof weaker - n, "%s%s", n ? "; " : "", rt);
@@ -165,6 +169,15 @@ static int run(struct monitor *m, const struct landlock_plan *ll, const struct r
 	return rc;
 }
 
+static bool has_cap(int cap)
+{
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[2];
+	if (syscall(SYS_capget, &h, d) != 0)
+		return false;
+	return d[cap / 32].effective & (1u << (cap % 32));
+}
+
 /* --user USER[:GROUP]: the identity, looked up here (the child cannot use
  * NSS safely), with USER's supplementary groups. */
 static int resolve_user(const char *spec, struct run_as *u, char **home)
@@ -210,6 +223,13 @@ static int resolve_user(const char *spec, struct run_as *u, char **home)
 	u->n_groups = n;
 	if (geteuid() != 0 && pw->pw_uid != geteuid()) {
 		fprintf(stderr, "pysbx-trace: --user needs pysbx-trace to run as root\n");
+		return -1;
+	}
+	if (pw->pw_uid != geteuid() && !has_cap(CAP_SYS_PTRACE)) {
+		fprintf(stderr, "pysbx-trace: --user needs CAP_SYS_PTRACE: without it a monitor "
+		        "cannot read the memory of a job that runs as another user; run pysbx-trace "
+		        "as %s instead (setpriv --reuid %s --regid %s --init-groups pysbx-trace ...)\n",
+		        name, name, name);
 		return -1;
 	}
 	return 0;
