@@ -47,7 +47,9 @@ BIN := $(if $(filter 1,$(SANITIZE)),$(B)/bin,bin)
 # Each folder is one library; a program is a thin main linked against them.
 ELFSCAN_SRC := $(filter-out elfscan/scan_main.c,$(wildcard elfscan/*.c))
 INJECT_SRC  := $(wildcard inject/*.c) $(wildcard inject/*.S)
-MONITOR_SRC := $(filter-out monitor/main.c,$(wildcard monitor/*.c)) $(wildcard monitor/*.S)
+# monitor/logtools/ (the readers of the event log: --report, --check-log,
+# --learn) is a room of its own in the source tree, linked into the same library.
+MONITOR_SRC := $(filter-out monitor/main.c,$(wildcard monitor/*.c monitor/logtools/*.c)) $(wildcard monitor/*.S)
 obj = $(patsubst %.S,$(B)/%.o,$(patsubst %.c,$(B)/%.o,$(1)))
 
 LIBS := $(B)/libmonitor.a $(B)/libinject.a $(B)/libelfscan.a

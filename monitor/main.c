@@ -20,8 +20,8 @@
 #include "monitor/monitor.h"
 #include "monitor/options.h"
 #include "monitor/prefetch.h"
+#include "monitor/logtools/replay.h"
 #include "monitor/procfs.h"
-#include "monitor/replay.h"
 #include "monitor/trace.h"
 #include "monitor/world.h"
 
@@ -276,7 +276,7 @@ int main(int argc, char **argv)
 	if (rc == 1)
 		return 0;
 	if (rc == 2 && o.report)
-		return replay_report(o.report, o.dot, stdout);  /* needs no policy */
+		return replay_report(o.report, (enum report_format)o.format, stdout);  /* needs no policy */
 	if (load_policy(&o, &m.policy) < 0)
 		return 125;
 	if (rc == 2) {

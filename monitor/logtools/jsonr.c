@@ -1,5 +1,5 @@
 /* jsonr: a small strict JSON reader (see jsonr.h). */
-#include "monitor/jsonr.h"
+#include "monitor/logtools/jsonr.h"
 
 #include <errno.h>
 #include <stdlib.h>
