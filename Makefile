@@ -47,7 +47,9 @@ BIN := $(if $(filter 1,$(SANITIZE)),$(B)/bin,bin)
 # Each folder is one library; a program is a thin main linked against them.
 ELFSCAN_SRC := $(filter-out elfscan/scan_main.c,$(wildcard elfscan/*.c))
 INJECT_SRC  := $(wildcard inject/*.c) $(wildcard inject/*.S)
-MONITOR_SRC := $(filter-out monitor/main.c,$(wildcard monitor/*.c)) $(wildcard monitor/*.S)
+# monitor/logtools/ (the readers of the event log: --report, --check-log,
+# --learn) is a room of its own in the source tree, linked into the same library.
+MONITOR_SRC := $(filter-out monitor/main.c,$(wildcard monitor/*.c monitor/logtools/*.c)) $(wildcard monitor/*.S)
 obj = $(patsubst %.S,$(B)/%.o,$(patsubst %.c,$(B)/%.o,$(1)))
 
 LIBS := $(B)/libmonitor.a $(B)/libinject.a $(B)/libelfscan.a
@@ -127,6 +129,12 @@ corpus: all
 .PHONY: man-check
 man-check: all
 	PYSBX_TRACE=$(CURDIR)/$(BIN)/pysbx-trace PYSBX_SCAN=$(CURDIR)/$(BIN)/pysbx-scan tests/man-check
+
+# The e2e suite and the shared corpus as an unprivileged user, without CAP_SYS_PTRACE,
+# in user namespaces, in bubblewrap, under strace -f and in Docker (as root: it sets them up).
+.PHONY: deploy-check
+deploy-check: all fixtures
+	tests/deploy/matrix -j 2
 
 valgrind-check: all
 	PYSBX_TRACE=$(CURDIR)/$(BIN)/pysbx-trace tests/valgrind-check

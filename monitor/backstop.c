@@ -2,6 +2,7 @@
 #include "monitor/backstop.h"
 
 #include <errno.h>
+#include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/ioprio.h>
 #include <sched.h>
@@ -27,6 +28,7 @@
 #include "inject/mem.h"
 #include "monitor/args.h"
 #include "monitor/backtrace.h"
+#include "monitor/bpfgen.h"
 #include "monitor/funcs.h"
 #include "monitor/log.h"
 #include "monitor/surface.h"
@@ -80,43 +82,48 @@ static bool ruled(const struct func *f, enum action a, pid_t self)
 
 /* socket and socketpair run for the families a job needs; any other stops
  * and is refused (decide.c, EAFNOSUPPORT). */
-static int socket_families(scmp_filter_ctx ctx, int nr)
+static void socket_families(struct bpfgen_table *t, int nr)
 {
-	static const unsigned families[] = {AF_UNIX, AF_INET, AF_INET6, AF_NETLINK};
-	int rc = 0;
-	for (size_t i = 0; i < sizeof families / sizeof families[0] && rc == 0; i++) {
-		struct scmp_arg_cmp c = SCMP_A0_32(SCMP_CMP_EQ, families[i]);
-		rc = rule(ctx, SCMP_ACT_ALLOW, nr, 1, &c);
-	}
-	return rc;
+	struct bpfgen_arg0 *a = &t->arg0[t->n_arg0++];
+	*a = (struct bpfgen_arg0){.nr = nr, .vals = {AF_UNIX, AF_INET, AF_INET6, AF_NETLINK},
+	                          .n_vals = 4, .match = SCMP_ACT_ALLOW,
+	                          .otherwise = SCMP_ACT_TRACE(BACKSTOP_UNLISTED)};
 }
 
-static int surface_rules(scmp_filter_ctx ctx, const struct policy *p, pid_t self, bool audit)
+static void set(struct bpfgen_table *t, long nr, uint32_t action)
+{
+	if (nr >= 0 && nr < BPFGEN_NR)
+		t->action[nr] = action;
+}
+
+/* The surface as a table: number -> action. */
+static void surface_table(struct bpfgen_table *t, const struct policy *p, pid_t self, bool audit)
 {
 	const uint32_t trace = SCMP_ACT_TRACE(BACKSTOP_CALL);
-	int rc = 0;
-	for (size_t i = 0; i < surface_allowed_count && rc == 0; i++) {
-		int nr = surface_nr(&surface_allowed[i]);
-		if (nr >= 0 && funcs_by_sysnr(nr) < 0)  /* those are below */
-			rc = rule(ctx, SCMP_ACT_ALLOW, nr, 0, NULL);
-	}
-	for (size_t i = 0; i < funcs_count && rc == 0; i++) {
+	memset(t, 0, sizeof *t);
+	t->arch = AUDIT_ARCH_X86_64;  /* the numbers are <sys/syscall.h>'s */
+	t->badarch = SCMP_ACT_TRACE(BACKSTOP_BADARCH);
+	t->beyond = SCMP_ACT_TRACE(BACKSTOP_UNLISTED);
+	for (size_t nr = 0; nr < BPFGEN_NR; nr++)
+		t->action[nr] = SCMP_ACT_TRACE(BACKSTOP_UNLISTED);
+	for (size_t i = 0; i < surface_allowed_count; i++)
+		set(t, surface_nr(&surface_allowed[i]), SCMP_ACT_ALLOW);
+	for (size_t i = 0; i < funcs_count; i++) {
 		const struct func *f = &funcs[i];
 		enum action a = p->fn[i].action;
 		if (f->sysnr < 0)
 			continue;
-		if (f->check == CK_SOCKET)
-			rc = socket_families(ctx, (int)f->sysnr);
+		if (f->check == CK_SOCKET && t->n_arg0 < sizeof t->arg0 / sizeof t->arg0[0])
+			socket_families(t, (int)f->sysnr);
 		else if (f->check == CK_EXEC || (!f->selfprot && a == ACT_ALLOW) || ruled(f, a, self))
-			rc = rule(ctx, SCMP_ACT_ALLOW, (int)f->sysnr, 0, NULL);  /* exec: the exec stop */
+			set(t, f->sysnr, SCMP_ACT_ALLOW);  /* exec: judged at the exec stop */
 		else if (a == ACT_CHECK && !strcmp(f->name, "clone3") && !audit)
 			/* its flags are in memory, out of the filter's sight: glibc falls
 			 * back to clone, whose flags the filter can see */
-			rc = rule(ctx, SCMP_ACT_ERRNO(ENOSYS), (int)f->sysnr, 0, NULL);
+			set(t, f->sysnr, SCMP_ACT_ERRNO(ENOSYS));
 		else
-			rc = rule(ctx, trace, (int)f->sysnr, 0, NULL);
+			set(t, f->sysnr, trace);
 	}
-	return rc;
 }
 
 /* --- the rules: argument values that must stop ------------------------------
@@ -260,67 +267,88 @@ static int export(scmp_filter_ctx ctx, void **bpf, size_t *len)
 	return rc;
 }
 
-/* The two filters: the surface (default: stop and refuse; a foreign
- * architecture stops too, and is refused there) and the rules. */
-static int build(const struct monitor *m, pid_t self, void *bpf[2], size_t len[2])
+/* The surface filter (default: stop and refuse; a foreign architecture stops
+ * too, and is refused there), compiled from its table (bpfgen.h). */
+static int build_surface(const struct monitor *m, pid_t self, void **bpf, size_t *len)
 {
-	scmp_filter_ctx surface = seccomp_init(SCMP_ACT_TRACE(BACKSTOP_UNLISTED));
-	scmp_filter_ctx rules = seccomp_init(SCMP_ACT_ALLOW);
-	int rc = surface && rules ? 0 : -ENOMEM;
-	if (rc == 0)
-		rc = seccomp_attr_set(surface, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_TRACE(BACKSTOP_BADARCH));
-	if (rc == 0)
-		rc = seccomp_attr_set(rules, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
-	/* a binary tree of system call numbers rather than a chain */
-	if (rc == 0)
-		rc = seccomp_attr_set(surface, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-	if (rc == 0)
-		rc = seccomp_attr_set(rules, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-	if (rc == 0)
-		rc = surface_rules(surface, m->policy, self, m->opt->audit);
-	if (rc == 0)
-		rc = call_rules(rules, m->policy, self);
-	if (rc == 0)
-		rc = target_rules(rules);
-	if (rc == 0)
-		rc = route_rules(rules);
-	if (rc == 0 && m->cp_addr)
-		rc = memory_rules(rules, m->cp_addr + CODEPAGE_SIZE);
-	if (rc == 0)
-		rc = export(surface, &bpf[0], &len[0]);
-	if (rc == 0 && (rc = export(rules, &bpf[1], &len[1])) < 0) {
-		free(bpf[0]);
-		bpf[0] = NULL;
+	struct bpfgen_table *t = malloc(sizeof *t);
+	struct sock_filter *prog = NULL;
+	size_t n = 0;
+	if (!t)
+		return -ENOMEM;
+	surface_table(t, m->policy, self, m->opt->audit);
+	int rc = bpfgen_build(t, &prog, &n);
+	free(t);
+	if (rc == 0) {
+		*bpf = prog;
+		*len = n * sizeof *prog;
 	}
-	seccomp_release(surface);
-	seccomp_release(rules);
 	return rc;
 }
 
-/* The filters depend only on the policy, the code page's address (both fixed
- * for the run) and the launched process's id (which may signal itself, see
- * call_rules), so each of the two kinds is built once per run; the first is
- * built while the job's first exec runs (backstop_prepare). */
-static struct made {
-	pid_t self;
-	void *bpf[2];
-	size_t len[2];
-} made[2];
-
-static int filters_for(const struct monitor *m, pid_t self, struct made **out)
+/* The rules filter: argument values, the code page, the launched process. */
+static int build_rules(const struct monitor *m, pid_t self, void **bpf, size_t *len)
 {
-	struct made *f = &made[self != 0];
-	if (!f->bpf[0] || f->self != self) {
-		for (size_t i = 0; i < 2; i++) {
-			free(f->bpf[i]);
-			f->bpf[i] = NULL;
-		}
-		int rc = build(m, self, f->bpf, f->len);
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	int rc = ctx ? 0 : -ENOMEM;
+	if (rc == 0)
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
+	if (rc == 0)
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	if (rc == 0)
+		rc = call_rules(ctx, m->policy, self);
+	if (rc == 0)
+		rc = target_rules(ctx);
+	if (rc == 0)
+		rc = route_rules(ctx);
+	if (rc == 0 && m->cp_addr)
+		rc = memory_rules(ctx, m->cp_addr + CODEPAGE_SIZE);
+	if (rc == 0)
+		rc = export(ctx, bpf, len);
+	seccomp_release(ctx);
+	return rc;
+}
+
+struct blob {
+	void *bpf;
+	size_t len;
+};
+
+/* Built once per run: the surface for the launched process and for others
+ * (index: launched), the rules for the launched process's id and for
+ * others. */
+static struct {
+	struct blob surface[2], rules[2];
+	pid_t rules_self;
+} made;
+
+static int surface_for(const struct monitor *m, bool launched, const struct blob **out)
+{
+	struct blob *b = &made.surface[launched];
+	if (!b->bpf) {
+		int rc = build_surface(m, launched ? 1 : 0, &b->bpf, &b->len);
 		if (rc < 0)
 			return rc;
-		f->self = self;
 	}
-	*out = f;
+	*out = b;
+	return 0;
+}
+
+static int rules_for(const struct monitor *m, pid_t self, const struct blob **out)
+{
+	struct blob *b = &made.rules[self != 0];
+	if (b->bpf && self != 0 && made.rules_self != self) {
+		free(b->bpf);
+		b->bpf = NULL;
+	}
+	if (!b->bpf) {
+		int rc = build_rules(m, self, &b->bpf, &b->len);
+		if (rc < 0)
+			return rc;
+		if (self != 0)
+			made.rules_self = self;
+	}
+	*out = b;
 	return 0;
 }
 
@@ -341,17 +369,19 @@ const char *backstop_unavailable(void)
 
 void backstop_prepare(const struct monitor *m, pid_t self)
 {
-	struct made *f;
-	(void)filters_for(m, self, &f);  /* a failure is met again at install */
+	const struct blob *b;
+	/* a failure is met again at install */
+	if (surface_for(m, true, &b) == 0)
+		(void)rules_for(m, self, &b);
 }
 
 void backstop_free(void)
 {
-	for (size_t k = 0; k < 2; k++)
-		for (size_t i = 0; i < 2; i++) {
-			free(made[k].bpf[i]);
-			made[k].bpf[i] = NULL;
-		}
+	for (size_t i = 0; i < 2; i++) {
+		free(made.surface[i].bpf);
+		free(made.rules[i].bpf);
+		made.surface[i].bpf = made.rules[i].bpf = NULL;
+	}
 }
 
 /* An injected system call: through the code page's gadget when the process
@@ -390,13 +420,16 @@ static int install_one(struct thread *th, int memfd, uint64_t gadget, uint64_t *
 int backstop_install(struct monitor *m, struct thread *th, struct remote_result *res)
 {
 	struct aspace *as = th->proc->as;
-	struct made *f = NULL;
+	const struct blob *f[2] = {NULL, NULL};
+	bool launched = th->proc->main;
 	arch_regs r;
 	memset(res, 0, sizeof *res);
 	int memfd = aspace_memfd(as, th->tid);
 	int rc = memfd < 0 ? memfd : arch_get_regs(th->tid, &r);
 	if (rc == 0)
-		rc = filters_for(m, th->proc->main ? th->proc->tgid : 0, &f);
+		rc = surface_for(m, launched, &f[0]);
+	if (rc == 0)
+		rc = rules_for(m, launched ? th->proc->tgid : 0, &f[1]);
 	if (rc < 0)
 		return rc;
 	/* staged on the fresh exec stack, below everything the kernel put there */
@@ -405,7 +438,7 @@ int backstop_install(struct monitor *m, struct thread *th, struct remote_result 
 	const uint64_t nnp[6] = {PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0, 0};
 	rc = inject(th, memfd, gadget, arch_nr_prctl, nnp, res);
 	for (size_t i = 0; i < 2 && rc == 0 && !res->died; i++)
-		rc = install_one(th, memfd, gadget, &below, f->bpf[i], f->len[i], res);
+		rc = install_one(th, memfd, gadget, &below, f[i]->bpf, f[i]->len, res);
 	return rc;
 }
 

@@ -34,8 +34,8 @@ const char *backstop_unavailable(void);
 /* Installs the filter in a process stopped at its exec stop (its code page
  * mapped).  Returns 0 or a negative errno; res reports a thread that died. */
 int backstop_install(struct monitor *m, struct thread *th, struct remote_result *res);
-/* Builds the filter for the launched process (id self) ahead of its exec
- * stop; backstop_free() releases the filters at the end of the run. */
+/* Builds the filters for the launched process (id self) ahead of its exec
+ * stop; backstop_free() releases them at the end of the run. */
 void backstop_prepare(const struct monitor *m, pid_t self);
 void backstop_free(void);
 

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "monitor/decide.h"
-#include "monitor/jsonr.h"
+#include "monitor/logtools/jsonr.h"
 #include "monitor/jsonw.h"
 
 #define FACTS_MAX 48

@@ -52,9 +52,12 @@ struct ll_path_beneath {
 #define SYS_landlock_restrict_self 446
 #endif
 
-static int kernel_abi(void)
+/* The kernel's ABI, or 0 with *why: not built (ENOSYS), off at boot
+ * (EOPNOTSUPP), or refused by a seccomp profile around pysbx-trace (EPERM). */
+static int kernel_abi(int *why)
 {
 	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LL_CREATE_VERSION);
+	*why = abi < 0 ? errno : 0;
 	return abi < 0 ? 0 : (int)abi;
 }
 
@@ -225,7 +228,8 @@ int landlock_prepare(const struct policy *p, const struct landlock_who *who,
 {
 	memset(plan, 0, sizeof *plan);
 	plan->ruleset = -1;
-	plan->abi = kernel_abi();
+	int why = 0;
+	plan->abi = kernel_abi(&why);
 	uint64_t rights = write_rights(plan->abi);
 	if (plan->abi > 0) {
 		struct ll_ruleset_attr attr = {.handled_access_fs = rights};
@@ -247,9 +251,15 @@ int landlock_prepare(const struct policy *p, const struct landlock_who *who,
 		return rc;
 	}
 	if (plan->abi == 0)
-		note(plan, "%s", "the kernel has no Landlock: the write set, ptrace and signal "
-		     "scopes are not enforced by the kernel (the filter still judges signals and "
-		     "ptrace)");
+		note(plan, "%s", why == EPERM || why == EACCES
+		     ? "a seccomp profile around pysbx-trace refuses Landlock (allow "
+		       "landlock_create_ruleset, landlock_add_rule, landlock_restrict_self): the write "
+		       "set, ptrace and signal scopes are not enforced by the kernel"
+		     : why == EOPNOTSUPP
+		     ? "Landlock is off in this kernel (add landlock to the lsm= boot parameter): the "
+		       "write set, ptrace and signal scopes are not enforced by the kernel"
+		     : "the kernel has no Landlock: the write set, ptrace and signal scopes are not "
+		       "enforced by the kernel (the filter still judges signals and ptrace)");
 	else if (plan->abi < 3)
 		note(plan, "%s", "Landlock ABI below 3: truncate(2) outside the write set is not "
 		     "refused");

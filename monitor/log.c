@@ -15,12 +15,10 @@
 #include <unistd.h>
 
 #include "elfscan/sha256.h"
+#include "monitor/callfmt.h"
 #include "monitor/facts.h"
 #include "monitor/funcs.h"
 #include "monitor/jsonw.h"
-
-#define HUMAN_STR_MAX 160   /* characters of a string shown on stderr */
-#define HUMAN_VEC_MAX 12    /* elements of a vector shown on stderr */
 
 static struct {
 	int fd;               /* JSON Lines, or -1 */
@@ -600,117 +598,25 @@ static void json_call(const struct call *c, const struct decision *d, bool enfor
 	finish(j);
 }
 
-/* Human form of a string: quoted, shortened, with quotes, backslashes and
- * control bytes escaped C-style so a hostile argument cannot forge a line. */
-static void human_str(struct jw *h, const char *s)
-{
-	size_t n = strlen(s), shown = n > HUMAN_STR_MAX ? HUMAN_STR_MAX : n;
-	jw_raw(h, "\"", 1);
-	for (size_t i = 0; i < shown; i++) {
-		unsigned char c = (unsigned char)s[i];
-		char esc[8];
-		if (c == '"' || c == '\\')
-			snprintf(esc, sizeof esc, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			snprintf(esc, sizeof esc, "\\x%02x", c);
-		else {
-			esc[0] = (char)c;
-			esc[1] = 0;
-		}
-		jw_raw(h, esc, strlen(esc));
-	}
-	jw_raw(h, "\"", 1);
-	if (n > shown) {
-		char more[48];
-		snprintf(more, sizeof more, "...(%zu bytes)", n);
-		jw_raw(h, more, strlen(more));
-	}
-}
-
-static void human_printf(struct jw *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void human_printf(struct jw *h, const char *fmt, ...)
-{
-	char tmp[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(tmp, sizeof tmp, fmt, ap);
-	va_end(ap);
-	jw_raw(h, tmp, strlen(tmp));
-}
-
-static void human_arg(struct jw *h, const struct call_arg *a)
-{
-	if (a->err) {
-		human_printf(h, "<%s %#llx>", a->err == -ENAMETOOLONG ? "too long" : "unreadable",
-		             (unsigned long long)a->raw);
-		return;
-	}
-	switch (a->fmt) {
-	case 'c': case 'P': case 's':
-		human_str(h, a->str);
-		break;
-	case 'v': case 'l':
-		human_printf(h, "[");
-		for (size_t i = 0; i < a->n && i < HUMAN_VEC_MAX; i++) {
-			if (i)
-				human_printf(h, ", ");
-			human_str(h, a->vec[i]);
-		}
-		human_printf(h, a->n > HUMAN_VEC_MAX ? ", ...]" : "]");
-		break;
-	case 'i': case 'f': case 'n':
-		human_printf(h, "%lld", (long long)a->num);
-		break;
-	case 'u':
-		human_printf(h, "%llu", (unsigned long long)a->num);
-		break;
-	case 'T':
-		human_printf(h, "{modes=%#llx}", (unsigned long long)a->num);
-		break;
-	case 'F': case 'K':
-		human_printf(h, "flags=%#llx", (unsigned long long)a->num);
-		break;
-	default:
-		human_printf(h, "%#llx", (unsigned long long)a->raw);
-	}
-}
-
-/* The control characters of hostile arguments are escaped on stderr too. */
+/* The stderr line is callfmt's rendering, the one every log tool shows too;
+ * it escapes whatever a hostile argument holds. */
 static void human_call(const struct call *c, const struct decision *d, bool enforced)
 {
 	struct jw h;
-	jw_init(&h);
-	const char *what = d->verdict == V_ALLOW ? "allowed" : !enforced ? "would deny"
-	                 : d->verdict == V_KILL ? "killed job at" : "denied";
-	human_printf(&h, "pysbx: %s ", what);
-	if (c->layer == LAYER_EXEC)
-		human_printf(&h, "exec of ");
-	if (c->outer >= 0)
-		human_printf(&h, "%s(SYS_%s, ", funcs[c->outer].name, funcs[c->func].name);
-	else if (c->layer != LAYER_EXEC)
-		human_printf(&h, "%s(", funcs[c->func].name);
-	for (size_t i = 0; i < c->nargs; i++) {
-		if (i)
-			human_printf(&h, ", ");
-		human_arg(&h, &c->a[i]);
-	}
-	if (c->layer != LAYER_EXEC)
-		human_printf(&h, ")");
-	if (c->layer == LAYER_SYSCALL)
-		human_printf(&h, " system call");
-	if (c->object)
-		human_printf(&h, " from %s%s", c->handed_out ? "a pointer dlsym gave " : "",
-		             c->object);
-	if (d->on_behalf)
-		human_printf(&h, " on behalf of %s", d->on_behalf);
-	human_printf(&h, " (pid %d)", (int)c->pid);
-	if (d->why[0])
-		human_printf(&h, ": %s", d->why);
+	char rule[512] = "";
+	struct callfmt_outcome o = {.what = callfmt_what(verdict_name(d->verdict), enforced),
+	                            .why = d->why, .rule = rule, .on_behalf = d->on_behalf};
 	if (d->rule && d->rule->line)
-		human_printf(&h, " [%s:%d]", d->rule->file, d->rule->line);
-	if (c->traced && c->n_py > 0)
-		human_printf(&h, " at %s:%d in %s", c->py[0].file, c->py[0].line, c->py[0].func);
-	human_printf(&h, "\n");
+		snprintf(rule, sizeof rule, "%s:%d", d->rule->file, d->rule->line);
+	if (c->traced && c->n_py > 0) {
+		o.py_file = c->py[0].file;
+		o.py_line = c->py[0].line;
+		o.py_func = c->py[0].func;
+	}
+	jw_init(&h);
+	jw_raw(&h, "pysbx: ", 7);
+	callfmt_line(&h, c, &o);
+	jw_raw(&h, "\n", 1);
 	if (!h.failed)
 		(void)!write(STDERR_FILENO, h.buf, h.len);
 	jw_free(&h);

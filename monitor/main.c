@@ -7,6 +7,8 @@
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <grp.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
 #include <pwd.h>
 #include <unistd.h>
 
@@ -18,8 +20,8 @@
 #include "monitor/monitor.h"
 #include "monitor/options.h"
 #include "monitor/prefetch.h"
+#include "monitor/logtools/replay.h"
 #include "monitor/procfs.h"
-#include "monitor/replay.h"
 #include "monitor/trace.h"
 #include "monitor/world.h"
 
@@ -116,8 +118,10 @@ static void start_event(const struct monitor *m, const struct landlock_plan *ll,
 	} else if (!m->opt->no_pin && !pin_active()) {
 		const char *rt = self_traced() ? "no real-time CPU placement (pysbx-trace is itself "
 		                                 "traced): intercepted calls cost more"
-		                               : "no real-time CPU placement (needs CAP_SYS_NICE or "
-		                                 "RLIMIT_RTPRIO >= 1): intercepted calls cost more";
+		                               : "no real-time CPU placement (SCHED_FIFO refused: it "
+		                                 "needs CAP_SYS_NICE or RLIMIT_RTPRIO >= 1, and in a "
+		                                 "cgroup with real-time scheduling a real-time budget, "
+		                                 "cpu.rt_runtime_us): intercepted calls cost more";
 		fprintf(stderr, "pysbx: %s\n", rt);
 		size_t n = strlen(weaker);
 		snprintf(weaker + n, sizeof weaker - n, "%s%s", n ? "; " : "", rt);
@@ -163,6 +167,15 @@ static int run(struct monitor *m, const struct landlock_plan *ll, const struct r
 	rc = trace_run(m);
 	launch_restore_tty(&l);
 	return rc;
+}
+
+static bool has_cap(int cap)
+{
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[2];
+	if (syscall(SYS_capget, &h, d) != 0)
+		return false;
+	return d[cap / 32].effective & (1u << (cap % 32));
 }
 
 /* --user USER[:GROUP]: the identity, looked up here (the child cannot use
@@ -212,6 +225,13 @@ static int resolve_user(const char *spec, struct run_as *u, char **home)
 		fprintf(stderr, "pysbx-trace: --user needs pysbx-trace to run as root\n");
 		return -1;
 	}
+	if (pw->pw_uid != geteuid() && !has_cap(CAP_SYS_PTRACE)) {
+		fprintf(stderr, "pysbx-trace: --user needs CAP_SYS_PTRACE: without it a monitor "
+		        "cannot read the memory of a job that runs as another user; run pysbx-trace "
+		        "as %s instead (setpriv --reuid %s --regid %s --init-groups pysbx-trace ...)\n",
+		        name, name, name);
+		return -1;
+	}
 	return 0;
 }
 
@@ -256,7 +276,7 @@ int main(int argc, char **argv)
 	if (rc == 1)
 		return 0;
 	if (rc == 2 && o.report)
-		return replay_report(o.report, o.dot, stdout);  /* needs no policy */
+		return replay_report(o.report, (enum report_format)o.format, stdout);  /* needs no policy */
 	if (load_policy(&o, &m.policy) < 0)
 		return 125;
 	if (rc == 2) {
@@ -297,6 +317,8 @@ int main(int argc, char **argv)
 		else
 			fprintf(stderr, "pysbx-trace: cannot open %s: %s\n", o.log_path, strerror(-rc));
 		landlock_free(&ll);
+		free(user.groups);
+		free(home);
 		policy_free(m.policy);
 		return 125;
 	}

@@ -12,7 +12,7 @@ static const char usage[] =
 	"usage: pysbx-trace [options] [--] PROGRAM [ARGS...]\n"
 	"       pysbx-trace [-c FILE] --check-log LOG\n"
 	"       pysbx-trace [-c FILE] --learn LOG > job-policy.ini\n"
-	"       pysbx-trace --report LOG [--format text|dot]\n"
+	"       pysbx-trace --report LOG [--format text|dot|html]\n"
 	"\n"
 	"Runs PROGRAM (a Python job) under the pysbx monitor: dangerous calls made\n"
 	"by the job (system, exec*, kill, setuid, mount, ...) are checked against a\n"
@@ -32,14 +32,18 @@ static const char usage[] =
 	"      --print-policy  print the built-in policy and exit\n"
 	"      --check-log LOG decide every call of a recorded run again under the policy,\n"
 	"                      print what changes; exit status 0 when nothing does\n"
-	"      --learn LOG     write the tightest policy that allows what the run did\n"
+	"      --learn LOG     write the tightest policy that allows what the run did and\n"
+	"                      nothing the policy denies\n"
 	"      --report LOG    summarise a recorded run: processes, denials, objects\n"
-	"      --format FMT    with --report: text (default) or dot (Graphviz)\n"
+	"      --format FMT    with --report: text (default), dot (Graphviz) or html (one\n"
+	"                      self-contained page)\n"
 	"  -h, --help          show this help and exit\n"
 	"      --version       show the version and exit\n"
 	"\n"
 	"Exit status: the job's own (128+N if it was killed by signal N); 125 when\n"
-	"pysbx-trace fails, 126 when PROGRAM cannot be executed, 127 when it is not found.\n";
+	"pysbx-trace fails, 126 when PROGRAM cannot be executed, 127 when it is not found.\n"
+	"The log tools exit 125 when LOG is not a readable event log (--learn also when\n"
+	"it was altered), and --report and --check-log 2 when it is altered or incomplete.\n";
 
 enum { OPT_AUDIT = 256, OPT_VERSION, OPT_PRINT_POLICY, OPT_CHECK_LOG, OPT_LEARN, OPT_REPORT,
        OPT_FORMAT, OPT_NO_PIN, OPT_USER, OPT_LOG_FD, OPT_REQUIRE_LANDLOCK };
@@ -94,11 +98,16 @@ int options_parse(int argc, char **argv, struct options *o)
 		case OPT_LEARN: o->learn = optarg; break;
 		case OPT_REPORT: o->report = optarg; break;
 		case OPT_FORMAT:
-			if (strcmp(optarg, "text") && strcmp(optarg, "dot")) {
-				fputs("pysbx-trace: --format: expected text or dot\n", stderr);
+			if (!strcmp(optarg, "text"))
+				o->format = 0;
+			else if (!strcmp(optarg, "dot"))
+				o->format = 1;
+			else if (!strcmp(optarg, "html"))
+				o->format = 2;
+			else {
+				fputs("pysbx-trace: --format: expected text, dot or html\n", stderr);
 				return -1;
 			}
-			o->dot = !strcmp(optarg, "dot");
 			break;
 		case 'h': fputs(usage, stdout); return 1;
 		case OPT_VERSION: printf("pysbx-trace %s\n", VERSION); return 1;

@@ -15,7 +15,7 @@ struct options {
 	const char *check_log;    /* --check-log FILE */
 	const char *learn;        /* --learn FILE */
 	const char *report;       /* --report FILE */
-	bool dot;                 /* --format dot */
+	int format;               /* --format: 0 text, 1 dot, 2 html (replay.h) */
 	const char *user;         /* --user USER[:GROUP] */
 	int log_fd;               /* --log-fd N; -1: none */
 	bool require_landlock;    /* --require-landlock */

@@ -24,7 +24,7 @@ FUZZ_ELF_SEEDS     ?= 48
 FUZZ_ARGS          ?=
 
 FB          := build-fuzz
-FUZZ_NAMES  := elfscan policy shsplit jsonw decide initstack
+FUZZ_NAMES  := elfscan policy shsplit jsonw decide initstack logread
 FUZZ_BINS   := $(addprefix $(FB)/fuzz_,$(FUZZ_NAMES))
 
 FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
@@ -42,6 +42,10 @@ FUZZ_SRC_jsonw   := monitor/jsonw.c
 FUZZ_SRC_decide  := monitor/decide.c monitor/policy.c monitor/funcs.c monitor/shsplit.c \
                     monitor/policy_blob.S
 FUZZ_SRC_initstack := monitor/initstack.c inject/mem.c
+FUZZ_SRC_logread := $(wildcard monitor/logtools/*.c) monitor/callfmt.c monitor/jsonw.c \
+                    monitor/decide.c monitor/policy.c monitor/funcs.c monitor/shsplit.c \
+                    monitor/facts.c monitor/policy_blob.S elfscan/sha256.c monitor/args.c \
+                    inject/mem.c inject/arch_x86_64.c monitor/procfs.c
 
 # Longest input, and the time one input may take before it counts as a hang
 # (generous: an ELF input with 80000 system call sites takes 0.15 s alone but
@@ -57,12 +61,14 @@ FUZZ_MAXLEN_shsplit := 8192
 FUZZ_MAXLEN_jsonw   := 4096
 FUZZ_MAXLEN_decide  := 8192
 FUZZ_MAXLEN_initstack := 65536
+FUZZ_MAXLEN_logread := 65536
 FUZZ_TIMEOUT_elfscan := 60
 FUZZ_TIMEOUT_policy  := 10
 FUZZ_TIMEOUT_shsplit := 10
 FUZZ_TIMEOUT_jsonw   := 10
 FUZZ_TIMEOUT_decide  := 10
 FUZZ_TIMEOUT_initstack := 10
+FUZZ_TIMEOUT_logread := 10
 # Token dictionaries (libFuzzer -dict) for the text formats.
 FUZZ_DICT_policy  := tests/fuzz/dict/policy.dict
 FUZZ_DICT_shsplit := tests/fuzz/dict/shsplit.dict
@@ -142,6 +148,8 @@ fuzz-seed-decide:
 	@$(call fuzz_seed,decide)
 fuzz-seed-initstack:
 	@$(call fuzz_seed,initstack)
+fuzz-seed-logread:
+	@$(call fuzz_seed,logread)
 
 # Coverage: the same harnesses built with clang's source-based coverage (no
 # sanitizers), run once over the corpus and the seeds, reported per file.
