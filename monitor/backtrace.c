@@ -467,7 +467,9 @@ static void python_stack(struct thread *th, struct call *c)
 	}
 	if (as->py_state < 0 || !(c->py = calloc(PYSTACK_MAX, sizeof *c->py)))
 		return;
-	int n = pystack_read(th->tid, &as->py, c->py, PYSTACK_MAX);
+	/* a vfork child's Python line is its waiting parent thread's */
+	pid_t owner = th->vfork_child && th->vfork_parent > 0 ? th->vfork_parent : th->tid;
+	int n = pystack_read_for(th->tid, owner, &as->py, c->py, PYSTACK_MAX);
 	c->n_py = n < 0 ? -1 : n;
 }
 
