@@ -69,7 +69,7 @@ $(B)/%.o: %.S
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 # The built-in default policy is policy.ini itself, assembled in with .incbin.
-$(B)/monitor/policy_blob.o: policy.ini
+$(B)/monitor/policy_blob.o: policy.ini $(wildcard profiles/*.ini)
 
 $(B)/libelfscan.a: $(call obj,$(ELFSCAN_SRC))
 $(B)/libinject.a:  $(call obj,$(INJECT_SRC))
