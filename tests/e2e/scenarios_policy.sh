@@ -1,5 +1,5 @@
 # Scenario tests of policy layering (pysbx-policy(5) "Layers"): several -c,
-# --profile, --allow, --allow-dir, --print-policy.  Sourced by run-e2e.
+# --profile, --allow, --allow-dir, --print-policy; and what the lines say.  Sourced by run-e2e.
 
 # Layers: a file on the default adds a directory; --print-policy names where
 # every key came from; the program runs only with the layer.
@@ -89,5 +89,48 @@ print(subprocess.run(['/usr/bin/env', 'python3', '-c', 'pass'], env=env).returnc
   if grep -q "shims/python3 is a script for bash (#!/usr/bin/env bash), and bash is a denied program \[policy.ini (built in):[0-9]*\]" <<<"$err" &&
      grep -qx 126 <<<"$err"; then ok "$FUNCNAME"
   else bad "$FUNCNAME" "$(head -c 600 <<<"$err")"; fi
+  rm -rf "$d"
+}
+
+# Audit mode says each decision once: a call let through is not said again
+# at its system call, nor a command at the execs it leads to; and every line
+# names its rule.
+t_audit_one_line_per_decision() {
+  local py=$1 d err n; d=$(scratch)
+  err=$(cd "$d" && "$TRACE" --audit -o "$d/run.jsonl" "$py" -c "
+import ctypes, os
+try: os.setuid(os.getuid())
+except OSError: pass
+try: os.kill(1, 0)
+except OSError: pass
+os.system('bash -c true')
+ctypes.CDLL(None).mount(b'a', b'b', b'c', 0, None)" 2>&1 | grep -a '^pysbx: would deny')
+  n=$(grep -c . <<<"$err")
+  local logged; logged=$(grep -c '"decision":"deny"' "$d/run.jsonl")
+  if [ "$n" != 4 ]; then bad "$FUNCNAME" "$n lines, wanted 4: $err"
+  elif grep -av '\[[^]]*\]$' <<<"$err" | grep -q .; then bad "$FUNCNAME" "a line without its rule: $err"
+  elif [ "$logged" -le 4 ]; then bad "$FUNCNAME" "the event log has $logged denials: every decision belongs there"
+  else ok "$FUNCNAME"; fi
+  rm -rf "$d"
+}
+
+# Bytes the job chose are escaped on stderr, in call lines and in notes (a
+# refused library's path): no terminal escape, no byte that is not UTF-8.
+t_messages_escaped() {
+  local py=$1 d err; d=$(scratch)
+  gcc -shared -fPIC -o "$d/xstack.so" "$here/cases/obj_execstack_ext.c" -z execstack \
+    -I"$("$py" -c 'import sysconfig; print(sysconfig.get_paths()["include"])')" 2>/dev/null ||
+    { bad "$FUNCNAME" "fixture did not build"; rm -rf "$d"; return; }
+  err=$(cd "$d" && "$TRACE" "$py" -c "
+import ctypes, os, shutil
+name = b'x\x1b[2J\xff\xe2\x80\xae.so'
+shutil.copy(b'xstack.so', name)
+try: ctypes.CDLL(os.path.abspath(name))
+except Exception: pass
+os.system(b'bash \x1b]0;pwn\x07 \xff')" 2>&1)
+  if LC_ALL=C grep -aq $'[\x1b\x07\xff]' <<<"$err"; then bad "$FUNCNAME" "raw bytes on stderr: $(cat -v <<<"$err")"
+  elif ! grep -aqF 'x\x1b[2J\xff\u202e.so' <<<"$err"; then bad "$FUNCNAME" "the refused path is not shown escaped: $(cat -v <<<"$err")"
+  elif ! grep -aqF 'system("bash \x1b]0;pwn\x07 \xff")' <<<"$err"; then bad "$FUNCNAME" "the call is not shown escaped: $(cat -v <<<"$err")"
+  else ok "$FUNCNAME"; fi
   rm -rf "$d"
 }
