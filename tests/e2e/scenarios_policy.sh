@@ -125,7 +125,7 @@ t_messages_escaped() {
 import ctypes, os, shutil
 name = b'x\x1b[2J\xff\xe2\x80\xae.so'
 shutil.copy(b'xstack.so', name)
-try: ctypes.CDLL(os.path.abspath(name))
+try: ctypes.CDLL(os.fsdecode(os.path.abspath(name)))
 except Exception: pass
 os.system(b'bash \x1b]0;pwn\x07 \xff')" 2>&1)
   if LC_ALL=C grep -aq $'[\x1b\x07\xff]' <<<"$err"; then bad "$FUNCNAME" "raw bytes on stderr: $(cat -v <<<"$err")"
