@@ -702,6 +702,11 @@ static bool own_or_job(const struct job_view *v, pid_t pid, struct decision *d)
 {
 	if (pid == 0)
 		return verdict(d, V_ALLOW, NULL, "the caller's own");
+	if (pid < 0) {  /* no process: the kernel's own answer */
+		verdict(d, V_DENY, NULL, "process %d names no process", (int)pid);
+		d->err = EINVAL;
+		return false;
+	}
 	return check_target(v, pid, d);
 }
 

@@ -69,6 +69,26 @@ static pid_t pgrp_of(void *ctx, pid_t pid)
 	return procfs_pgrp(pid);
 }
 
+/* pidfd_send_signal also takes an open /proc/<pid> directory: the process
+ * it names, when the descriptor is a directory of this /proc (not a
+ * look-alike path elsewhere). */
+static pid_t proc_dir_pid(pid_t caller, int fd)
+{
+	char what[48], link[64], path[64], *end;
+	struct stat st, proc;
+	snprintf(what, sizeof what, "fd/%d", fd);
+	if (procfs_readlink(caller, what, link, sizeof link) < 0 || strncmp(link, "/proc/", 6))
+		return -1;
+	long pid = strtol(link + 6, &end, 10);
+	if (*end || pid <= 0 || pid > INT_MAX)
+		return -1;
+	snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)caller, fd);
+	if (stat(path, &st) < 0 || stat("/proc", &proc) < 0 || st.st_dev != proc.st_dev ||
+	    !S_ISDIR(st.st_mode))
+		return -1;
+	return (pid_t)pid;
+}
+
 static pid_t pidfd_pid(void *ctx, pid_t caller, int fd)
 {
 	char what[48], *buf, *line;
@@ -84,7 +104,7 @@ static pid_t pidfd_pid(void *ctx, pid_t caller, int fd)
 	if (line)
 		pid = (pid_t)strtol(line + 5, NULL, 10);
 	free(buf);
-	return pid > 0 ? pid : -1;
+	return pid > 0 ? pid : proc_dir_pid(caller, fd);
 }
 
 /* Joins a relative path to the process's cwd. */

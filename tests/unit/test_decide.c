@@ -413,6 +413,8 @@ static void kernels_answers(void **state)
 	assert_int_equal(err, EBADF);
 	assert_int_equal(two_ints_err("pidfd_open", -1, 0, &err), V_DENY);
 	assert_int_equal(err, EINVAL);
+	assert_int_equal(two_ints_err("sched_setaffinity", -1, 8, &err), V_DENY);
+	assert_int_equal(err, EINVAL);
 	/* identity calls stay the policy's, even those that change nothing:
 	 * a probe for privilege finds none */
 	assert_int_equal(two_ints_err("setreuid", -1, -1, &err), V_DENY);
