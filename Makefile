@@ -136,6 +136,13 @@ e2e-all: all fixtures
 transparency: all
 	tests/transparency/check --out $(CURDIR)/$(B)/transparency --trace $(CURDIR)/$(BIN)/pysbx-trace
 
+# Real workloads bare and under pysbx-trace, side by side (psutil's process
+# tests, jupyter nbconvert under --profile notebook, pip, a setuptools C
+# extension, multiprocessing): a report, skipping what the machine lacks.
+.PHONY: workloads
+workloads: all
+	tests/transparency/workloads --trace $(CURDIR)/$(BIN)/pysbx-trace
+
 # The shared corpus is optional: the project's own tests never need it.
 corpus: all
 	@if [ -x ../shared/corpus/run-corpus ]; then \
