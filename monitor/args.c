@@ -245,7 +245,8 @@ static void fd_program(struct monitor *m, pid_t pid, int fd, struct program *p)
 	snprintf(what, sizeof what, "/proc/%d/fd/%d", (int)pid, fd);
 	if (!p->resolved || fd < 0 || stat(what, &st) < 0)
 		return;
-	p->interpreter = monitor_is_interpreter(m, st.st_dev, st.st_ino);
+	for (size_t i = 0; i < m->n_interp; i++)  /* the job's interpreters (monitor.h) */
+		p->interpreter |= m->interp[i].dev == st.st_dev && m->interp[i].ino == st.st_ino;
 	identity_of_stat(m, what, &st, &p->fresh, &p->known_as);
 }
 
