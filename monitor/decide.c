@@ -424,12 +424,23 @@ static long unwrap(char **argv, size_t argc)
 
 static int shell_word_cb(void *vctx, const struct shsplit_cmd *cmd);
 
+/* Whether the name after "/dev/" (up to k bytes) can be tcp or udp once the
+ * shell has expanded it: its literal start is a start of "tcp" or "udp" and
+ * an expansion ($, `, {) follows.  A glob cannot make it: /dev/tcp is no file. */
+static bool may_expand_to_net(const char *c, size_t k)
+{
+	size_t lit = strcspn(c, "$`{");
+	if (lit >= k)
+		return false;
+	return !strncmp(c, "tcp", lit < 3 ? lit : 3) || !strncmp(c, "udp", lit < 3 ? lit : 3);
+}
+
 /* bash opens a network connection itself for a redirection to
  * /dev/tcp/HOST/PORT or /dev/udp/HOST/PORT: no exec to judge it at.  Such a
  * path anywhere in a command, however quoted, is refused, and so is a /dev/
- * path whose next name is known only at run time (/dev/$x/...).  A path built
- * wholly at run time is not seen here; it reaches no further than the job's
- * own sockets. */
+ * path whose next name an expansion may turn into one (/dev/$x/...).  A path
+ * built wholly at run time is not seen here; it reaches no further than the
+ * job's own sockets. */
 static const char *net_path(const char *cmd, size_t len)
 {
 	char *s = malloc(len + 1);
@@ -446,8 +457,7 @@ static const char *net_path(const char *cmd, size_t len)
 		size_t k = strcspn(c, "/ \t\n;&|<>()");
 		if (!strncmp(c, "tcp", 3) || !strncmp(c, "udp", 3))
 			why = "a /dev/tcp or /dev/udp path: bash would open a network connection";
-		else if (memchr(c, '$', k) || memchr(c, '`', k) || memchr(c, '*', k) ||
-		         memchr(c, '?', k) || memchr(c, '[', k) || memchr(c, '{', k))
+		else if (may_expand_to_net(c, k))
 			why = "a /dev/ path known only at run time (it could be /dev/tcp)";
 	}
 	free(s);

@@ -537,6 +537,9 @@ static void bash_network_paths_and_builtins(void **state)
 	assert_int_equal(shell("exec 3<>/dev/t\\cp/h/1"), V_DENY);
 	assert_int_equal(shell("ls > /dev/$d/h/1"), V_DENY);
 	assert_int_equal(shell("ls > /dev/null 2>/dev/stderr"), V_ALLOW);
+	assert_int_equal(shell("ls /dev/tty* /dev/pts/$N /dev/sd$x"), V_ALLOW);  /* cannot be tcp */
+	assert_int_equal(shell("ls > /dev/t$x/h/1"), V_DENY);
+	assert_int_equal(shell("ls > /dev/{tcp,udp}/h/1"), V_DENY);
 	assert_int_equal(shell("enable -f ./x.so x"), V_DENY);
 	assert_int_equal(shell("enable -nf ./x.so x"), V_DENY);
 	assert_int_equal(shell("builtin enable -f ./x.so x"), V_DENY);
