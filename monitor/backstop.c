@@ -444,14 +444,25 @@ int backstop_install(struct monitor *m, struct thread *th, struct remote_result 
 
 /* --- stops ------------------------------------------------------------------ */
 
-static void fill(struct call *c, const struct thread *th, int fid)
+/* The caller of a stopped system call: the object holding the instruction
+ * pointer when it is untrusted (a raw system call in its own code).  Trusted
+ * code there is a system-call wrapper (libc's kill(), syscall()): the call
+ * is made for the untrusted objects above it on the stack, which
+ * backtrace_attribute finds, not for libc. */
+static const struct object *fill(struct call *c, const struct thread *th, int fid,
+                                 const arch_regs *r)
 {
+	const struct object *o = backtrace_object_at(th->proc->as, arch_pc(r));
 	memset(c, 0, sizeof *c);
 	c->layer = LAYER_SYSCALL;
 	c->func = fid;
 	c->outer = -1;
 	c->pid = th->proc->tgid;
 	c->tid = th->tid;
+	if (o && o->trusted)
+		o = NULL;
+	c->object = o ? o->path : NULL;
+	return o;
 }
 
 static void deny(pid_t tid, arch_regs *r, long err)
@@ -499,14 +510,16 @@ static void decide_stop(struct monitor *m, struct thread *th, arch_regs *r, int 
 {
 	struct call c;
 	struct decision d = {0};
-	fill(&c, th, fid);
+	const struct object *caller = fill(&c, th, fid, r);
 	if (!strcmp(funcs[fid].name, "sched_setscheduler") || !strcmp(funcs[fid].name, "sched_setattr"))
 		pin_job_realtime();
 	if (args_decode(&c, th->tid, r) < 0) {
 		d.verdict = V_DENY;
 		strcpy(d.why, "out of memory reading the arguments");
-	} else
+	} else {
+		backtrace_attribute(th, r, false, m->policy, caller, &c);
 		monitor_decide(m, &c, &d);
+	}
 	if (m->opt->backtrace)
 		backtrace_collect(th, r, false, &c);
 	m->n_calls++;

@@ -55,14 +55,32 @@ struct btframe {
 	uint64_t offset;      /* pc - symbol */
 };
 
+/* An untrusted object on the calling thread's native stack, beyond the
+ * direct caller: its [module] rules bind the call too (decide.c). */
+struct stack_object {
+	const char *path;    /* owned by the aspace; NULL: code in no loaded object */
+	bool extension;      /* an extension module or a library one needs */
+};
+
+#define CALL_MAX_STACK_OBJECTS 16
+
 struct call {
 	enum layer layer;
 	int func;             /* funcs[] index */
 	int outer;            /* reached through syscall(): that entry's index, else -1 */
 	pid_t pid, tid;
-	const char *object;   /* calling object (GOT layer), or NULL */
+	const char *object;   /* calling object: the GOT slot's, or the one holding the
+	                         instruction pointer at a system-call stop; or NULL */
 	bool handed_out;      /* through a pointer dlsym handed out (ctypes, cffi) */
 	bool object_trusted;  /* the calling object's verdict is trusted */
+	bool object_extension;  /* it is an untrusted extension module or a library
+	                           one needs ([module extensions]) */
+	/* Attribution: the untrusted objects on the stack beyond the caller,
+	 * innermost first, each once.  Walked only when a [module] rule could
+	 * make the decision stricter (backtrace_attribute). */
+	struct stack_object stack[CALL_MAX_STACK_OBJECTS];
+	size_t n_stack;
+	bool stack_walked;
 	size_t nargs;
 	struct call_arg a[CALL_MAX_ARGS];
 	struct program prog;  /* exec-like calls and exec stops */

@@ -207,6 +207,10 @@ void callfmt_line(struct jw *b, const struct call *c, const struct callfmt_outco
 		put_s(b, " ");
 	}
 	callfmt_call(b, c);
+	if (o->on_behalf) {
+		put_s(b, " on behalf of ");
+		callfmt_text(b, o->on_behalf, strlen(o->on_behalf));
+	}
 	put_f(b, " (pid %d)", (int)c->pid);
 	if (o->why && o->why[0]) {
 		put_s(b, ": ");

@@ -4,7 +4,7 @@
  * stderr line, --check-log, and --report in all its formats (text, dot, html),
  * so the same call reads the same everywhere:
  *
- *   [WHAT ]CALL[ from [a pointer dlsym gave ]OBJECT] (pid N)[: WHY][ [FILE:LINE]][ at PY:LINE in FN]
+ *   [WHAT ]CALL[ from [a pointer dlsym gave ]OBJECT][ on behalf of OBJECT] (pid N)[: WHY][ [FILE:LINE]][ at PY:LINE in FN]
  *
  * CALL is FUNCTION(ARGS), syscall(SYS_NAME, ARGS), NAME(ARGS) system call, or
  * exec of PATH, [ARGV].  Strings are quoted as in C.  Whatever bytes the job
@@ -31,6 +31,7 @@ struct callfmt_outcome {
 	const char *what;     /* "denied", "would deny", "killed job at", "allowed" */
 	const char *why;      /* the decision's reason */
 	const char *rule;     /* "FILE:LINE" of the rule that decided */
+	const char *on_behalf;  /* the object on the stack whose [module] rule decided */
 	const char *py_file;  /* innermost Python frame */
 	int py_line;
 	const char *py_func;

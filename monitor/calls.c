@@ -57,9 +57,11 @@ static void remember_exec(struct monitor *m, struct thread *th, const struct got
                           const struct call *c)
 {
 	const struct func *f = &funcs[c->func];
+	/* a path allowed here must not go straight on when a [module] rule may
+	 * judge the same path from another stack */
 	if (!s->fast || c->outer >= 0 || m->opt->verbose || m->opt->backtrace || !c->has_prog ||
 	    f->prog_arg < 0 || !c->a[f->prog_arg].str ||
-	    !decide_program_plain(m->policy, &c->prog))
+	    policy_module_names(m->policy, c->func) || !decide_program_plain(m->policy, &c->prog))
 		return;
 	int memfd = aspace_memfd(th->proc->as, th->tid);
 	if (memfd >= 0)
@@ -110,6 +112,9 @@ int calls_trap(struct monitor *m, struct thread *th, arch_regs *r)
 	int rc = args_decode(&c, th->tid, r);
 	if (rc == 0)
 		rc = args_program(m, &c);
+	const struct aspace *as = th->proc->as;
+	backtrace_attribute(th, r, true, m->policy,
+	                    s->object < as->n_objs ? &as->objs[s->object] : NULL, &c);
 	if (m->opt->backtrace)
 		backtrace_collect(th, r, true, &c);
 	if (rc < 0 || s->dead) {

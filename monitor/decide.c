@@ -948,31 +948,90 @@ static bool check_args(const struct policy *p, const struct call *c, const struc
 	return verdict(d, V_DENY, &builtin_rule, "no argument check for %s", funcs[c->func].name);
 }
 
-/* A [module] section's rule for calls from this object: it may tighten the
- * [functions] rule for any object, loosen it only for a trusted one. */
-static const struct fn_rule *module_rule(const struct policy *p, const struct call *c, int fid,
-                                         const struct fn_rule *global)
+/* --- [module] rules and the objects a call is made for ---------------------
+ *
+ * The caller (the object of the GOT slot, or the one holding the instruction
+ * pointer at a system-call stop) is held to its own rule: its [module] rule
+ * may make the [functions] rule stricter for any object, looser only for a
+ * trusted one.  Every untrusted object on the stack beyond it (walked by the
+ * layers, backtrace_attribute) may only make it stricter: the strictest rule
+ * wins, and the decision names that object.  Trusted objects on the stack are
+ * conduits (libc's thread start, the interpreter's eval loop): their rules
+ * bind the calls they make themselves, not the calls made through them. */
+
+static const struct fn_rule *caller_rule(const struct policy *p, const struct call *c, int fid)
 {
-	const struct fn_rule *mr = policy_module_rule(p, c->object, fid, NULL);
+	const struct fn_rule *global = &p->fn[fid];
+	struct module_subject o = {c->object, c->object_trusted, c->object_extension};
+	/* no caller (an exec stop): nothing to match a section with */
+	const struct fn_rule *mr = c->object ? policy_subject_rule(p, &o, fid, NULL) : NULL;
 	if (!mr || (policy_looser(mr->action, global->action) && !c->object_trusted))
 		return global;
 	return mr;
+}
+
+static const struct fn_rule *stack_rule(const struct policy *p, const struct call *c, int fid,
+                                        const char **by)
+{
+	const struct fn_rule *fr = caller_rule(p, c, fid);
+	*by = NULL;
+	for (size_t i = 0; i < c->n_stack && i < CALL_MAX_STACK_OBJECTS; i++) {
+		struct module_subject o = {c->stack[i].path, false, c->stack[i].extension};
+		const struct fn_rule *mr = policy_subject_rule(p, &o, fid, NULL);
+		if (mr && policy_looser(fr->action, mr->action)) {
+			fr = mr;
+			*by = c->stack[i].path ? c->stack[i].path : "code in no loaded object";
+		}
+	}
+	return fr;
+}
+
+bool decide_stack_matters(const struct policy *p, const struct call *c)
+{
+	const int fids[2] = {c->outer, c->func};
+	if (!p->n_modules || c->func < 0 || (size_t)c->func >= funcs_count)
+		return false;
+	for (size_t i = 0; i < 2; i++)
+		if (fids[i] >= 0 &&
+		    policy_module_tightens(p, fids[i], caller_rule(p, c, fids[i])->action))
+			return true;
+	return false;
+}
+
+/* "self": the call may reach only the caller's own process (a signal to
+ * itself, one of its own threads by the caller's id or the process's). */
+static bool check_self(const struct call *c, const struct job_view *v, struct decision *d)
+{
+	const struct func *f = &funcs[c->func];
+	pid_t target = (pid_t)c->a[0].num;
+	if (f->check == CK_PIDFD)
+		target = v->pidfd_pid(v->ctx, c->pid, (int)c->a[0].num);
+	else if (f->check != CK_SIGNAL || c->a[0].err)
+		return verdict(d, V_DENY, NULL, "it may reach other processes than the caller's own");
+	if (target > 0 && (target == c->pid || target == c->tid))
+		return verdict(d, V_ALLOW, NULL, "it reaches only the caller's own process");
+	return verdict(d, V_DENY, NULL, "it would reach another process than the caller's own "
+	               "(%d)", (int)target);
 }
 
 void decide_call(const struct policy *p, const struct call *c, const struct job_view *v,
                  struct decision *d)
 {
 	const struct fn_rule *fr;
+	const char *by = NULL;
 	d->why[0] = 0;
+	d->on_behalf = NULL;
 	d->err = 0;
 	if (c->func < 0 || (size_t)c->func >= funcs_count) {
 		verdict(d, V_DENY, &builtin_rule, "unknown function");
 		return;
 	}
 	/* syscall(): the rule for syscall itself first, then the call it makes */
-	int fid = c->outer >= 0 && p->fn[c->outer].action != ACT_CHECK ? c->outer : c->func;
-	fr = module_rule(p, c, fid, &p->fn[fid]);
+	fr = c->outer >= 0 ? stack_rule(p, c, c->outer, &by) : NULL;
+	if (!fr || fr->action == ACT_CHECK)
+		fr = stack_rule(p, c, c->func, &by);
 	d->rule = &fr->rule;
+	d->on_behalf = by;
 	switch (fr->action) {
 	case ACT_ALLOW:
 		verdict(d, V_ALLOW, NULL, "allowed by policy");
@@ -982,6 +1041,9 @@ void decide_call(const struct policy *p, const struct call *c, const struct job_
 		return;
 	case ACT_KILL:
 		verdict(d, V_KILL, NULL, "the policy ends the job");
+		return;
+	case ACT_SELF:
+		check_self(c, v, d);
 		return;
 	case ACT_CHECK:
 		if (!check_args(p, c, v, d))

@@ -21,6 +21,8 @@ enum verdict { V_ALLOW, V_DENY, V_KILL };
 struct decision {
 	enum verdict verdict;
 	const struct rule *rule;   /* the policy line that decided */
+	const char *on_behalf;     /* the object on the stack whose [module] rule decided,
+	                              when not the caller; NULL otherwise */
 	char why[256];             /* a short reason, for people */
 	int err;                   /* a denial's errno: the kernel's own answer where pysbx
 	                              has no reason of its own (ESRCH, EBADF); 0 is EPERM */
@@ -61,6 +63,11 @@ static inline int decision_errno(const struct decision *d)
 /* Decides a call.  Always fills d; denies when anything needed is missing. */
 void decide_call(const struct policy *p, const struct call *c, const struct job_view *v,
                  struct decision *d);
+
+/* Whether the untrusted objects on the call's stack could make its decision
+ * stricter: some [module] section gives the function a stricter action than
+ * the caller's own rule.  Only then is the stack walked. */
+bool decide_stack_matters(const struct policy *p, const struct call *c);
 
 /* Decides a program (exec-like calls and exec stops): deny list, shells,
  * allowed directories, the interpreter.  Returns true when allowed. */

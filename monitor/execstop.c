@@ -15,6 +15,7 @@
 #include "inject/mem.h"
 #include "inject/remote.h"
 #include "monitor/backstop.h"
+#include "monitor/backtrace.h"
 #include "monitor/funcs.h"
 #include "monitor/initstack.h"
 #include "monitor/loader.h"
@@ -219,6 +220,101 @@ static int exec_call(struct monitor *m, struct proc *p, struct call *c, const st
 	return c->a[0].str && c->a[1].vec ? 0 : -ENOMEM;
 }
 
+/* --- who asked for a vfork child's exec --------------------------------------
+ *
+ * A vfork child execs for its parent: posix_spawn, system and popen make one,
+ * and the frames that asked are on the parent's stack.  The child's exec stop
+ * comes too late to read them: exec releases the memory it shared before the
+ * stop is reported, which wakes the parent, and the parent runs on.  So the
+ * parent's stack is walked at its vfork stop (execstop_note_vfork) and the
+ * untrusted objects on it are kept here, by child, for the child's exec stop.
+ *
+ *   parent: vfork stop -> walk, keep   child: ... exec -> (parent wakes) -> exec stop: take
+ *
+ * An entry is taken only by a child that still shared its parent's memory
+ * (a vfork child) and has that parent; one left by a child that exited
+ * without exec is replaced by the parent's next vfork of that id, or by
+ * another entry in time. */
+#define REQUESTERS 64
+
+static struct requester {
+	pid_t child, parent;   /* child 0: free */
+	size_t n;
+	struct stack_object stack[CALL_MAX_STACK_OBJECTS];  /* paths owned here */
+} requesters[REQUESTERS];
+static size_t next_requester;
+
+static void requester_free(struct requester *q)
+{
+	for (size_t i = 0; i < q->n; i++)
+		free((char *)q->stack[i].path);
+	memset(q, 0, sizeof *q);
+}
+
+static struct requester *requester_of(pid_t child)
+{
+	for (size_t i = 0; i < REQUESTERS; i++)
+		if (requesters[i].child == child)
+			return &requesters[i];
+	return NULL;
+}
+
+void execstop_note_vfork(struct monitor *m, struct thread *parent, pid_t child)
+{
+	struct requester *q = requester_of(child);
+	struct call c;
+	arch_regs r;
+	if (q)
+		requester_free(q);  /* an old child of that id */
+	if (!m->policy->n_modules || !parent->proc || arch_get_regs(parent->tid, &r) < 0)
+		return;
+	/* the exec as its stop will see it: no caller, the stack's objects */
+	memset(&c, 0, sizeof c);
+	c.layer = LAYER_EXEC;
+	c.func = funcs_by_name("execve");
+	c.outer = -1;
+	c.pid = c.tid = child;
+	backtrace_attribute(parent, &r, false, m->policy, NULL, &c);
+	if (!c.n_stack)
+		return;
+	q = &requesters[next_requester++ % REQUESTERS];
+	requester_free(q);
+	q->child = child;
+	q->parent = parent->proc->tgid;
+	for (size_t i = 0; i < c.n_stack; i++) {
+		const char *path = c.stack[i].path;
+		q->stack[q->n] = (struct stack_object){path ? strdup(path) : NULL, c.stack[i].extension};
+		if (path && !q->stack[q->n].path)
+			q->stack[q->n] = (struct stack_object){NULL, false};  /* unknown: the stricter */
+		q->n++;
+	}
+}
+
+/* The requester kept for process p's exec, moved into c: only for a vfork
+ * child of the parent that kept it; any other entry of p's id is dropped. */
+static void take_requester(const struct proc *p, bool vforked, struct call *c)
+{
+	struct requester *q = requester_of(p->tgid);
+	if (!q)
+		return;
+	if (vforked && q->parent == p->parent) {
+		c->n_stack = q->n;
+		c->stack_walked = true;
+		memcpy(c->stack, q->stack, q->n * sizeof *q->stack);
+		q->n = 0;  /* the paths are the call's now: stack_free */
+	}
+	requester_free(q);
+}
+
+/* The paths take_requester gave the call (call_release leaves the stack: in
+ * the other layers its paths are the address space's). */
+static void stack_free(struct call *c)
+{
+	for (size_t i = 0; i < c->n_stack; i++)
+		free((char *)c->stack[i].path);
+	c->n_stack = 0;
+}
+
 /* Counts, logs and releases a decided exec; true when the program may run. */
 static bool record(struct monitor *m, struct call *c, const struct decision *d)
 {
@@ -233,18 +329,23 @@ static bool record(struct monitor *m, struct call *c, const struct decision *d)
 	return allowed;
 }
 
-/* Returns true when the program may run. */
+/* Returns true when the program may run.  vforked: p shared its parent's
+ * memory until this exec (its requester may be known). */
 static bool judge(struct monitor *m, struct proc *p, const struct stat *st,
-                  const struct given *g)
+                  const struct given *g, bool vforked)
 {
 	struct call c;
 	struct decision d = {0};
-	if (exec_call(m, p, &c, st, g) < 0) {
+	int rc = exec_call(m, p, &c, st, g);
+	take_requester(p, vforked, &c);
+	if (rc < 0) {
 		d.verdict = V_DENY;
 		strcpy(d.why, "out of memory reading the program");
 	} else
 		monitor_decide(m, &c, &d);
-	return record(m, &c, &d);
+	bool ok = record(m, &c, &d);
+	stack_free(&c);
+	return ok;
 }
 
 /* Whether the runner will open the same file the monitor judges: an absolute
@@ -312,7 +413,7 @@ static bool loads_python(struct proc *p, const struct given *g)
 /* A runner's program, judged as if exec'd.  Returns true when it may run;
  * *python: it is a Python interpreter (the process gets the GOT layer). */
 static bool judge_runner(struct monitor *m, struct proc *p, const struct given *g,
-                         enum runner_kind k, bool *python)
+                         enum runner_kind k, bool vforked, bool *python)
 {
 	struct call c;
 	struct decision d = {0};
@@ -325,6 +426,7 @@ static bool judge_runner(struct monitor *m, struct proc *p, const struct given *
 	c.outer = -1;
 	c.pid = c.tid = p->tgid;
 	*python = false;
+	take_requester(p, vforked, &c);
 	if (!argv || runner_parse(k, argv, argc, &t) < 0) {
 		d.verdict = V_DENY;
 		snprintf(d.why, sizeof d.why, "%s runs a program pysbx cannot tell from its command "
@@ -353,7 +455,9 @@ static bool judge_runner(struct monitor *m, struct proc *p, const struct given *
 		snprintf(d.why + n, sizeof d.why - n, " (loaded by %s)", runner_name(k));
 	}
 	free(argv);
-	return record(m, &c, &d);
+	bool ok = record(m, &c, &d);
+	stack_free(&c);
+	return ok;
 }
 
 /* The interpreter's installation: /usr for /usr/bin/python3.11, a pyenv
@@ -515,6 +619,8 @@ int execstop_handle(struct monitor *m, struct thread *th, int *wait_status)
 	struct given g;
 	struct stat st;
 	mem_forget(th->tid);  /* its descriptors read the old image */
+	const struct proc *parent = tracee_proc(&m->t, p->parent);
+	bool vforked = parent && parent->as == p->as;  /* before the memory is let go */
 	aspace_put(p->as);
 	p->as = aspace_new();
 	if (!p->as)
@@ -534,11 +640,11 @@ int execstop_handle(struct monitor *m, struct thread *th, int *wait_status)
 	log_exec(p->tgid, p->exe, argv, argc, p->judged, python);
 	free(argv);
 	*wait_status = 0;
-	bool refused = p->judged && !judge(m, p, &st, &g);
+	bool refused = p->judged && !judge(m, p, &st, &g, vforked);
 	enum runner_kind runner = refused ? RUNNER_NONE : runner_kind(img, p->exe);
 	bool target_python = false;
 	if (runner != RUNNER_NONE && p->judged)
-		refused = !judge_runner(m, p, &g, runner, &target_python);
+		refused = !judge_runner(m, p, &g, runner, vforked, &target_python);
 	else if (runner == RUNNER_LDSO)
 		target_python = loads_python(p, &g);  /* the launch chain's: not judged */
 	python = python || (runner == RUNNER_LDSO && target_python);

@@ -29,4 +29,10 @@ int execstop_handle(struct monitor *m, struct thread *th, int *wait_status);
  * reads ld.so.cache): the job would wait at RT_ADD instead. */
 void execstop_prefetch(struct monitor *m, struct thread *th);
 
+/* At the vfork stop of parent (posix_spawn, system, popen: its stack still
+ * holds the frames that asked for the child): keeps the untrusted objects on
+ * that stack, when a [module] rule could make an exec stricter, for child's
+ * exec stop, which judges the exec on their behalf too (pysbx-policy(5)). */
+void execstop_note_vfork(struct monitor *m, struct thread *parent, pid_t child);
+
 #endif

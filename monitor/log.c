@@ -559,13 +559,18 @@ static void json_program(struct jw *j, const struct program *p)
 	jw_obj_end(j);
 }
 
-static void json_call(const struct call *c, const struct decision *d, bool enforced)
+static void json_call(const struct call *c, const struct decision *d, bool enforced,
+                      unsigned long attempt)
 {
 	struct jw *j = begin("call", c->pid);
 	if (!j)
 		return;
 	jw_key(j, "tid");
 	jw_int(j, c->tid);
+	if (attempt) {
+		jw_key(j, "attempt");
+		jw_uint(j, attempt);
+	}
 	jw_key(j, "layer");
 	jw_str(j, layer_name(c->layer));
 	jw_key(j, "function");
@@ -585,6 +590,8 @@ static void json_call(const struct call *c, const struct decision *d, bool enfor
 	jw_str(j, c->object);
 	jw_key(j, "object_trusted");
 	jw_bool(j, c->object_trusted);
+	jw_key(j, "on_behalf");
+	jw_str(j, d->on_behalf);
 	jw_key(j, "decision");
 	jw_str(j, verdict_name(d->verdict));
 	jw_key(j, "enforced");
@@ -614,7 +621,7 @@ static void human_call(const struct call *c, const struct decision *d, bool enfo
 	struct jw h;
 	char rule[512] = "built in";
 	struct callfmt_outcome o = {.what = callfmt_what(verdict_name(d->verdict), enforced),
-	                            .why = d->why, .rule = rule};
+	                            .why = d->why, .rule = rule, .on_behalf = d->on_behalf};
 	if (d->rule && d->rule->line)
 		snprintf(rule, sizeof rule, "%s:%d", d->rule->file, d->rule->line);
 	else if (d->rule && d->rule->text[0])
@@ -668,18 +675,59 @@ static void remember_said(const struct call *c, const struct decision *d)
 	snprintf(said.why, sizeof said.why, "%s", d->why);
 }
 
+/* One attempt, one line.  A PATH search (execvp, posix_spawnp,
+ * _posixsubprocess trying execv in each directory) is denied once per
+ * directory that holds the program: the same process, function, argument
+ * vector and program name.  Such denials in a row are one attempt: stderr
+ * says it once, and every call event of it carries the attempt's number. */
+static uint64_t mix(uint64_t h, const char *s)
+{
+	while (s && *s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return (h ^ 0xff) * 1099511628211ull;
+}
+
+static unsigned long attempt_of(const struct call *c, const struct decision *d)
+{
+	static struct {
+		pid_t pid;
+		uint64_t key;
+		unsigned long id, next;
+	} last;
+	const struct func *f = &funcs[c->func];
+	if (d->verdict == V_ALLOW || f->prog_arg < 0 || f->argv_arg < 0 ||
+	    (size_t)f->argv_arg >= c->nargs || (size_t)f->prog_arg >= c->nargs) {
+		last.pid = 0;
+		return 0;
+	}
+	const char *prog = c->a[f->prog_arg].str, *slash = prog ? strrchr(prog, '/') : NULL;
+	uint64_t key = mix(14695981039346656037ull, f->name);
+	key = mix(key, slash ? slash + 1 : prog);
+	for (size_t i = 0; c->a[f->argv_arg].vec && i < c->a[f->argv_arg].n; i++)
+		key = mix(key, c->a[f->argv_arg].vec[i]);
+	if (last.pid == c->pid && last.key == key)
+		return last.id | 1ul << 63;  /* the high bit: a repeat */
+	last.pid = c->pid;
+	last.key = key;
+	last.id = ++last.next;
+	return last.id;
+}
+
 void log_call(const struct call *c, const struct decision *d, bool enforced)
 {
+	unsigned long attempt = attempt_of(c, d);
+	bool repeat = attempt >> 63;
+	attempt &= ~(1ul << 63);
 	if (d->verdict != V_ALLOW && !enforced)
 		lg.would_deny++;
-	json_call(c, d, enforced);
+	json_call(c, d, enforced, attempt);
 	/* the kernel's own answer (a process that does not exist, a descriptor
 	 * that is no pidfd) reaches nothing: logged, not said on stderr */
 	bool kernels = d->verdict == V_DENY && d->err && d->err != EPERM;
-	bool say = (d->verdict != V_ALLOW && !kernels) || lg.verbose;
+	bool say = ((d->verdict != V_ALLOW && !kernels) || lg.verbose) && !repeat;
 	if (d->verdict != V_ALLOW && !kernels && !enforced) {
 		if (said_already(c, d))
-			say = lg.verbose;
+			say = say && lg.verbose;
 		remember_said(c, d);
 	}
 	if (say)

@@ -129,15 +129,27 @@ static void set_rule(struct rule *r, const struct parse *ps, const char *key, co
 		strcpy(r->text + sizeof r->text - 4, "...");  /* for logs: the line is the rule */
 }
 
+/* In the order of enum action: the loosest first. */
+static const char *const action_names[ACT_COUNT] = {
+	[ACT_ALLOW] = "allow", [ACT_CHECK] = "check", [ACT_SELF] = "self", [ACT_DENY] = "deny",
+	[ACT_KILL] = "kill",
+};
+
 static int parse_action(const char *v, enum action *a)
 {
-	static const char *const names[] = {"allow", "deny", "check", "kill"};
-	for (int i = 0; i < 4; i++)
-		if (strcmp(v, names[i]) == 0) {
+	for (int i = 0; i < ACT_COUNT; i++)
+		if (strcmp(v, action_names[i]) == 0) {
 			*a = (enum action)i;
 			return 0;
 		}
 	return -1;
+}
+
+/* Functions whose calls name a process to signal: "self" means something
+ * only for them. */
+static bool names_a_process(const struct func *f)
+{
+	return f->check == CK_SIGNAL || f->check == CK_PGRP || f->check == CK_PIDFD;
 }
 
 static int list_add(struct rule_list *l, const char *word, const struct rule *r)
@@ -293,7 +305,7 @@ static void on_policy(struct parse *ps, const char *key, const char *val)
 		     "empty)", key);
 		return;
 	}
-	if (parse_action(val, &a) < 0 || a == ACT_CHECK) {
+	if (parse_action(val, &a) < 0 || a == ACT_CHECK || a == ACT_SELF) {
 		fail(ps, ps->line, -EINVAL, "default: expected allow, deny or kill, got '%s'", val);
 		return;
 	}
@@ -320,13 +332,18 @@ static void on_function_in(struct parse *ps, struct fn_rule *fn, const char *key
 		return;
 	}
 	if (parse_action(val, &a) < 0) {
-		fail(ps, ps->line, -EINVAL, "%s: expected allow, deny, check or kill, got '%s'",
+		fail(ps, ps->line, -EINVAL, "%s: expected allow, check, self, deny or kill, got '%s'",
 		     key, val);
 		return;
 	}
 	if (a == ACT_CHECK && funcs[i].check == CK_NONE) {
 		fail(ps, ps->line, -EINVAL, "%s has no argument check: expected allow, deny or kill",
 		     key);
+		return;
+	}
+	if (a == ACT_SELF && !names_a_process(&funcs[i])) {
+		fail(ps, ps->line, -EINVAL, "%s names no process to signal: self is for the kill "
+		     "family and pidfd calls", key);
 		return;
 	}
 	if (fn[i].set && fn[i].rule.file == ps->file) {  /* a layer below may be overridden */
@@ -436,6 +453,10 @@ static struct module_rules *module_for(struct parse *ps, const char *section)
 	struct module_rules *m = &v[p->n_modules];
 	memset(m, 0, sizeof *m);
 	m->pattern = strdup(pat);
+	/* no absolute path is one of these words: patterns meant as paths are
+	 * unaffected */
+	m->kind = !strcmp(pat, "untrusted") ? MOD_UNTRUSTED
+	        : !strcmp(pat, "extensions") ? MOD_EXTENSIONS : MOD_PATTERN;
 	m->fn = calloc(funcs_count, sizeof *m->fn);
 	set_rule(&m->rule, ps, "module", pat);
 	p->n_modules++;
@@ -588,6 +609,21 @@ static const char *add_layer(struct policy *p, const char *name)
 	if (!(v[p->n_layers] = strdup(name)))
 		return NULL;
 	return v[p->n_layers++];
+}
+
+/* The strictest action each function gets from any [module] section: what
+ * tells whether a call's stack can change its decision (decide.c). */
+static int module_maxima(struct policy *p)
+{
+	p->module_max = calloc(funcs_count, sizeof *p->module_max);
+	if (!p->module_max)
+		return -ENOMEM;
+	for (size_t m = 0; m < p->n_modules; m++)
+		for (size_t i = 0; i < funcs_count; i++)
+			if (p->modules[m].fn[i].set &&
+			    policy_looser(p->module_max[i], p->modules[m].fn[i].action))
+				p->module_max[i] = p->modules[m].fn[i].action;
+	return 0;
 }
 
 int policy_add_text(struct policy *p, const char *text, size_t len, const char *file,
@@ -784,6 +820,11 @@ int policy_finish(struct policy *p, char *err, size_t errlen)
 			p->fn[i].action = p->fallback;
 			p->fn[i].rule = p->fallback_rule;
 		}
+	free(p->module_max);
+	if (module_maxima(p) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
 	p->finished = true;
 	return 0;
 }
@@ -880,6 +921,7 @@ void policy_free(struct policy *p)
 		free(p->modules[i].fn);
 	}
 	free(p->modules);
+	free(p->module_max);
 	free(p->fn);
 	free(p->file);
 	for (size_t i = 0; i < p->n_layers; i++)
@@ -890,20 +932,15 @@ void policy_free(struct policy *p)
 
 const char *policy_action_name(enum action a)
 {
-	switch (a) {
-	case ACT_ALLOW: return "allow";
-	case ACT_DENY: return "deny";
-	case ACT_CHECK: return "check";
-	case ACT_KILL: return "kill";
-	}
-	return "?";
+	return (unsigned)a < ACT_COUNT ? action_names[a] : "?";
 }
 
 const struct fn_rule *policy_module_rule(const struct policy *p, const char *path, int fid,
                                          const struct module_rules **mod)
 {
 	for (size_t i = 0; path && i < p->n_modules; i++)
-		if (p->modules[i].fn[fid].set && fnmatch(p->modules[i].pattern, path, 0) == 0) {
+		if (p->modules[i].kind == MOD_PATTERN && p->modules[i].fn[fid].set &&
+		    fnmatch(p->modules[i].pattern, path, 0) == 0) {
 			if (mod)
 				*mod = &p->modules[i];
 			return &p->modules[i].fn[fid];
@@ -911,7 +948,42 @@ const struct fn_rule *policy_module_rule(const struct policy *p, const char *pat
 	return NULL;
 }
 
-/* allow < check < deny < kill: the enum's order */
+static bool word_fits(enum module_kind k, const struct module_subject *o)
+{
+	if (k == MOD_UNTRUSTED)
+		return !o->trusted;
+	return k == MOD_EXTENSIONS && o->path && !o->trusted && o->extension;
+}
+
+const struct fn_rule *policy_subject_rule(const struct policy *p, const struct module_subject *o,
+                                          int fid, const struct module_rules **mod)
+{
+	const struct fn_rule *r = policy_module_rule(p, o->path, fid, mod);
+	for (size_t i = 0; !r && i < p->n_modules; i++)
+		if (p->modules[i].kind != MOD_PATTERN && p->modules[i].fn[fid].set &&
+		    word_fits(p->modules[i].kind, o)) {
+			if (mod)
+				*mod = &p->modules[i];
+			r = &p->modules[i].fn[fid];
+		}
+	return r;
+}
+
+bool policy_module_names(const struct policy *p, int fid)
+{
+	for (size_t i = 0; i < p->n_modules; i++)
+		if (p->modules[i].fn[fid].set)
+			return true;
+	return false;
+}
+
+bool policy_module_tightens(const struct policy *p, int fid, enum action a)
+{
+	return p->module_max && policy_looser(a, p->module_max[fid]);
+}
+
+/* Strictness is the enum's order (policy.h): one definition, no table to
+ * keep in step with it. */
 bool policy_looser(enum action a, enum action b)
 {
 	return a < b;

@@ -24,12 +24,18 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* The actions, from the loosest to the strictest: each lets through at most
+ * what the one before it does.  The enum's order is the one definition of
+ * strictness (policy_looser compares it), and policy.c names the actions in
+ * the same order. */
 enum action {
 	ACT_ALLOW,
-	ACT_DENY,     /* the call fails with EPERM */
 	ACT_CHECK,    /* the function's argument check decides allow or deny */
+	ACT_SELF,     /* allowed only when the call reaches the caller's own process */
+	ACT_DENY,     /* the call fails with EPERM */
 	ACT_KILL,     /* the whole job is ended */
 };
+#define ACT_COUNT (ACT_KILL + 1)
 
 struct rule {
 	const char *file;   /* the policy's file name (owned by the policy) */
@@ -64,11 +70,29 @@ enum refuse_flag {
 	REFUSE_WX = 1u << 5,           /* a segment both writable and executable */
 };
 
+/* What a [module] section names: objects by a pattern over their path, or by
+ * what they are (the words "untrusted" and "extensions"). */
+enum module_kind {
+	MOD_PATTERN,
+	MOD_UNTRUSTED,   /* every object [objects] does not trust, and code in no object */
+	MOD_EXTENSIONS,  /* untrusted extension modules and the libraries they need */
+};
+
 /* A [module PATTERN] section: rules for calls coming from matching objects. */
 struct module_rules {
-	char *pattern;        /* fnmatch pattern over the object's path */
+	char *pattern;        /* fnmatch pattern over the object's path, or the word */
+	enum module_kind kind;
 	struct rule rule;     /* the section line */
 	struct fn_rule *fn;   /* by funcs[] index; set only for the functions it names */
+};
+
+/* An object a [module] section may bind: the caller of a call, or one on its
+ * stack.  path NULL: code in no loaded object (or frames that could not be
+ * walked), which only "untrusted" sections bind. */
+struct module_subject {
+	const char *path;
+	bool trusted;     /* [objects] trust or trust-sha256 */
+	bool extension;   /* untrusted, and an extension module or a library one needs */
 };
 
 struct policy {
@@ -93,6 +117,9 @@ struct policy {
 	bool require_landlock;           /* [files] require-landlock = yes */
 	struct module_rules *modules;    /* in file order: the first match wins */
 	size_t n_modules;
+	/* by funcs[] index: the strictest action any [module] section gives the
+	 * function, ACT_ALLOW when none names it */
+	enum action *module_max;
 
 	/* layers (policy_add_*), in order; rule.file points at these names */
 	char **layers;
@@ -140,10 +167,23 @@ int policy_print(const struct policy *p, FILE *out);
 
 const char *policy_action_name(enum action a);
 /* The rule for function fid called from an object at path: the first
- * [module] section matching path that names fid, else NULL. */
+ * [module PATTERN] section matching path that names fid, else NULL.  The
+ * word sections ("untrusted", "extensions") match by what an object is, not
+ * by its path: policy_subject_rule asks them. */
 const struct fn_rule *policy_module_rule(const struct policy *p, const char *path, int fid,
                                          const struct module_rules **mod);
-/* Whether action a is looser than b (allow < check < deny < kill). */
+/* The [module] rule for fid that binds object o: the first PATTERN section
+ * matching its path that names fid, else the first word section that fits
+ * it and names fid (a named exception comes before the general rule,
+ * wherever it is in the file), else NULL. */
+const struct fn_rule *policy_subject_rule(const struct policy *p, const struct module_subject *o,
+                                          int fid, const struct module_rules **mod);
+/* Whether any [module] section names fid: a call through any object's slot
+ * may then be decided by a section (the stack's objects, decide.c). */
+bool policy_module_names(const struct policy *p, int fid);
+/* Whether some [module] section gives fid an action stricter than a. */
+bool policy_module_tightens(const struct policy *p, int fid, enum action a);
+/* Whether action a is looser than b, by the order of enum action. */
 bool policy_looser(enum action a, enum action b);
 /* A word list lookup; returns the matching entry or NULL. */
 const struct rule_word *policy_list_find(const struct rule_list *l, const char *word);

@@ -72,7 +72,8 @@ struct frame_rec {
 
 /* State of one pystack_read: what has been read and checked so far. */
 struct walk {
-	pid_t tid;
+	pid_t tid;             /* whose memory is read */
+	pid_t owner;           /* the native thread whose Python stack it is */
 	uint64_t runtime;
 	uint64_t self;         /* pthread_self() of tid (layouts without native ids) */
 	const struct pystack_info *info;
@@ -332,7 +333,7 @@ static int find_thread(struct walk *w, uint64_t head, uint64_t *frame)
 {
 	const struct pystack_layout *L = w->L;
 	bool native = has(L->ts_native_thread_id);
-	uint64_t key = native ? (uint64_t)w->tid : w->self;
+	uint64_t key = native ? (uint64_t)w->owner : w->self;
 	unsigned n_threads = 0;
 	struct cycle ic = {0, 0, 1};
 	int rc;
@@ -531,6 +532,12 @@ static int thread_self(pid_t tid, uint64_t *self)
 
 int pystack_read(pid_t tid, const struct pystack_info *info, struct pyframe *out, size_t max)
 {
+	return pystack_read_for(tid, tid, info, out, max);
+}
+
+int pystack_read_for(pid_t tid, pid_t owner, const struct pystack_info *info,
+                     struct pyframe *out, size_t max)
+{
 	uint64_t head, frame;
 	struct walk *w;
 	int rc;
@@ -543,6 +550,7 @@ int pystack_read(pid_t tid, const struct pystack_info *info, struct pyframe *out
 	if (!w)
 		return -ENOMEM;
 	w->tid = tid;
+	w->owner = owner;
 	w->runtime = info->runtime;
 	w->info = info;
 	w->L = &info->lay;

@@ -56,5 +56,11 @@ int pystack_probe(pid_t tid, pystack_lookup_fn *lookup, void *ctx, struct pystac
  * number of frames (0: the thread runs no Python code), or a negative errno
  * (-ENOTSUP: layout not understood). */
 int pystack_read(pid_t tid, const struct pystack_info *info, struct pyframe *out, size_t max);
+/* The same for the Python thread of native thread owner, read through thread
+ * tid: a vfork child (tid) runs in its parent's memory, on the stack of the
+ * parent thread (owner) that is waiting in the same call, whose Python line
+ * is the one that asked for the child's exec. */
+int pystack_read_for(pid_t tid, pid_t owner, const struct pystack_info *info,
+                     struct pyframe *out, size_t max);
 
 #endif

@@ -109,6 +109,9 @@ static void on_new_child(struct monitor *m, struct thread *parent)
 	}
 	tracee_bind(&m->t, th, p);
 	th->vfork_child = (flags & CLONE_VFORK) && !(flags & CLONE_THREAD);
+	th->vfork_parent = th->vfork_child ? parent->tid : 0;
+	if (th->vfork_child)
+		execstop_note_vfork(m, parent, child);  /* who asked: on the parent's stack now */
 	if (parent->kept) {  /* it inherited the narrowed set: resume puts its own back */
 		th->kept = true;
 		th->kept_set = parent->kept_set;

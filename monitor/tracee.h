@@ -52,6 +52,7 @@ struct thread {
 	/* A vfork child (CLONE_VFORK, not a thread) until its exec, and whether
 	 * the monitor keeps it on its CPU meanwhile (pin.h), its own set kept. */
 	bool vfork_child;
+	pid_t vfork_parent;     /* the thread waiting in vfork for it, while vfork_child */
 	bool kept;
 	cpu_set_t kept_set;
 	struct thread *hnext;

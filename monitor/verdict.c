@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "monitor/funcs.h"
@@ -81,10 +82,16 @@ static void set(struct obj_judgement *j, enum obj_verdict v, const struct rule *
 	va_end(ap);
 }
 
-/* A raw system call the policy denies, or one the scan cannot number. */
-static bool bad_syscall(const struct policy *p, const struct elfscan_report *r, char *what,
-                        size_t n)
+/* A raw system call the policy denies this object, or one the scan cannot
+ * number.  The object's own [module] rules count where they are stricter:
+ * its raw system calls would be decided by them, and refusing the object
+ * keeps the ones no filter stop sees (fork, when [functions] allows it) out
+ * of it.  A library is not known here to be one an extension needs: only
+ * the extension module itself is judged as one. */
+static bool bad_syscall(const struct policy *p, const char *path, const struct elfscan_report *r,
+                        char *what, size_t n)
 {
+	const struct module_subject o = {path, false, (r->flags & ELFSCAN_PYEXT) != 0};
 	for (size_t i = 0; i < r->n_syscalls; i++) {
 		const struct elfscan_syscall_site *s = &r->syscalls[i];
 		if (s->insn != ELFSCAN_SYSCALL) {
@@ -103,6 +110,9 @@ static bool bad_syscall(const struct policy *p, const struct elfscan_report *r, 
 		if (fid < 0 || !(p->refuse & REFUSE_SYSCALL))
 			continue;
 		enum action a = p->fn[fid].action;
+		const struct fn_rule *mr = policy_subject_rule(p, &o, fid, NULL);
+		if (mr && policy_looser(a, mr->action))
+			a = mr->action;
 		if (a == ACT_DENY || a == ACT_KILL) {
 			snprintf(what, n, "a raw %s system call (%ld) at %#llx", funcs[fid].name, s->nr,
 			         (unsigned long long)s->vaddr);
@@ -135,7 +145,7 @@ void verdict_judge(const struct monitor *m, const char *path, const struct elfsc
 		set(j, OBJ_REFUSED, rr, "untrusted object with relocations in its code (TEXTREL)");
 	else if ((p->refuse & REFUSE_WX) && (r->flags & ELFSCAN_WX))
 		set(j, OBJ_REFUSED, rr, "untrusted object with a writable and executable segment");
-	else if (bad_syscall(p, r, what, sizeof what))
+	else if (bad_syscall(p, path, r, what, sizeof what))
 		set(j, OBJ_REFUSED, rr, "untrusted object with %s", what);
 	else
 		set(j, OBJ_ISOLATED, NULL, "untrusted: isolated");
@@ -144,4 +154,63 @@ void verdict_judge(const struct monitor *m, const char *path, const struct elfsc
 const char *verdict_obj_name(enum obj_verdict v)
 {
 	return v == OBJ_TRUSTED ? "trusted" : v == OBJ_REFUSED ? "refused" : "isolated";
+}
+
+/* The name other objects' DT_NEEDED entries give o: its soname, else its
+ * file name (how the loader matched it). */
+static const char *needed_name(const struct object *o)
+{
+	const char *slash = strrchr(o->path, '/');
+	if (o->scan->soname)
+		return o->scan->soname;
+	return slash ? slash + 1 : o->path;
+}
+
+static bool untrusted_scanned(const struct object *o)
+{
+	return o->live && !o->trusted && o->scan && !o->scan->error;
+}
+
+/* Upwards from o through the objects that need it, each looked at once (a
+ * hostile job may load many libraries needing each other), until an
+ * extension module is found.  Work: the untrusted objects times their
+ * DT_NEEDED entries, at most once each. */
+bool verdict_extension(const struct aspace *as, const struct object *o)
+{
+	if (!as || !o || !untrusted_scanned(o))
+		return false;
+	if (o->scan->flags & ELFSCAN_PYEXT)
+		return true;
+	bool *seen = calloc(as->n_objs, sizeof *seen);
+	size_t *todo = calloc(as->n_objs + 1, sizeof *todo);
+	size_t n_todo = 0;
+	bool found = false;
+	if (!seen || !todo) {
+		found = true;  /* not known: bound as the stricter would be */
+		goto out;
+	}
+	todo[n_todo++] = (size_t)(o - as->objs);
+	while (n_todo && !found) {
+		const struct object *cur = &as->objs[todo[--n_todo]];
+		const char *name = needed_name(cur);
+		for (size_t i = 0; i < as->n_objs && !found; i++) {
+			const struct object *x = &as->objs[i];
+			if (seen[i] || x == cur || !untrusted_scanned(x))
+				continue;
+			for (size_t k = 0; k < x->scan->n_needed; k++) {
+				if (strcmp(x->scan->needed[k], name))
+					continue;
+				seen[i] = true;
+				if (x->scan->flags & ELFSCAN_PYEXT)
+					found = true;
+				else
+					todo[n_todo++] = i;
+				break;
+			}
+		}
+	}
+out:
+	free(seen);
+	free(todo);
+	return found;
 }

@@ -8,6 +8,8 @@
  *
  * Every object, whatever its verdict, has its GOT redirected and its calls
  * attributed to it: trust changes what it may do, not whether it is watched.
+ * An untrusted object's [module] rules also bind the calls made while it is
+ * on the stack (decide.c); a trusted one's bind the calls it makes itself.
  */
 #ifndef PYSBX_VERDICT_H
 #define PYSBX_VERDICT_H
@@ -39,5 +41,12 @@ void verdict_judge(const struct monitor *m, const char *path, const struct elfsc
                    struct obj_judgement *j);
 
 const char *verdict_obj_name(enum obj_verdict v);
+
+/* Whether object o (of address space as) is what [module extensions] binds:
+ * untrusted, and a Python extension module (it defines PyInit_*) or a
+ * library one needs (DT_NEEDED, directly or through other such libraries).
+ * A library loaded by the job's own ctypes is not: the Python code that
+ * loaded it could make its calls itself. */
+bool verdict_extension(const struct aspace *as, const struct object *o);
 
 #endif

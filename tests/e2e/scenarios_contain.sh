@@ -24,6 +24,15 @@ stop_victim() {
   kill -9 "$victim" 2>/dev/null; wait "$victim" 2>/dev/null
 }
 
+# The case's verdict: the victim left no marker and is alive; then it goes,
+# with the case's directory $2.
+victim_verdict() {
+  sleep 0.3
+  if [ -e "$2/MARK" ] || ! kill -0 "$victim" 2>/dev/null; then bad "$1" "$(cat "$2/MARK" 2>/dev/null || echo victim died)"
+  else ok "$1"; fi
+  stop_victim; rm -rf "$2"
+}
+
 # SIGIO without kill(): the job names an outside process as the owner of a
 # pipe (F_SETOWN, and F_SETOWN_EX with F_SETSIG), turns on O_ASYNC and writes.
 t_contain_sigio_owner() {
@@ -45,10 +54,7 @@ for how in ('own', 'own_ex'):
     except OSError as e:
         print(how, 'refused:', e)
 time.sleep(0.5)" >"$d/out" 2>"$d/err")
-  sleep 0.3
-  if [ -e "$d/MARK" ] || ! kill -0 "$victim" 2>/dev/null; then bad "$FUNCNAME" "$(cat "$d/MARK" 2>/dev/null || echo victim died)"
-  else ok "$FUNCNAME"; fi
-  stop_victim; rm -rf "$d"
+  victim_verdict "$FUNCNAME" "$d"
 }
 
 # The fd number the monitor judged is not the one the kernel uses: one thread
@@ -84,10 +90,7 @@ while time.time() < end:
 stop.append(1)
 os.kill(child, 9)
 os.waitpid(child, 0)" >"$d/out" 2>"$d/err")
-  sleep 0.3
-  if [ -e "$d/MARK" ] || ! kill -0 "$victim" 2>/dev/null; then bad "$FUNCNAME" "$(cat "$d/MARK" 2>/dev/null || echo victim died)"
-  else ok "$FUNCNAME"; fi
-  stop_victim; rm -rf "$d"
+  victim_verdict "$FUNCNAME" "$d"
 }
 
 # Terminal injection: the job, on a terminal of its own session, pushes a

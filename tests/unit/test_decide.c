@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <limits.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 #include "monitor/decide.h"
 #include "monitor/funcs.h"
+#include "monitor/verdict.h"
 
 static struct policy *pol;
 
@@ -494,6 +496,250 @@ static void module_rules(void **state)
 	policy_free(p);
 }
 
+/* kill(target, 15) by pid 120 (thread 121) from object obj, decided by p. */
+static struct decision kill_from(const struct policy *p, const char *obj, bool trusted,
+                                 pid_t target)
+{
+	struct call c = {.layer = LAYER_GOT, .func = funcs_by_name("kill"), .outer = -1,
+	                 .pid = 120, .tid = 121, .nargs = 2, .object = obj,
+	                 .object_trusted = trusted};
+	struct decision d;
+	c.a[0] = (struct call_arg){.fmt = 'i', .num = target};
+	c.a[1] = (struct call_arg){.fmt = 'i', .num = 15};
+	decide_call(p, &c, &view, &d);
+	return d;
+}
+
+/* Every pair of a [functions] action and a [module] action, for an isolated
+ * and for a trusted caller: the module's rule decides when it is stricter,
+ * or when the caller is trusted; otherwise [functions] does.  The decisions
+ * differ by action for kill(150): a process of the job, not the caller's. */
+static void module_action_every_pair(void **state)
+{
+	static const char *const names[] = {"allow", "check", "self", "deny", "kill"};
+	static const enum verdict want[] = {V_ALLOW, V_ALLOW, V_DENY, V_DENY, V_KILL};
+	(void)state;
+	for (size_t g = 0; g < 5; g++)
+		for (size_t m = 0; m < 5; m++)
+			for (int trusted = 0; trusted < 2; trusted++) {
+				char text[128], err[256];
+				struct policy *p;
+				snprintf(text, sizeof text, "[functions]\nkill = %s\n[module /m/*]\nkill = %s\n",
+				         names[g], names[m]);
+				assert_int_equal(policy_parse(text, strlen(text), "p.ini", &p, err,
+				                              sizeof err), 0);
+				struct decision d = kill_from(p, "/m/mod.so", trusted, 150);
+				size_t by = trusted || m >= g ? m : g;
+				if (d.verdict != want[by] || d.rule->line != (trusted || m >= g ? 4 : 2))
+					fail_msg("[functions] %s, [module] %s, %s caller: %s by line %d",
+					         names[g], names[m], trusted ? "trusted" : "isolated",
+					         verdict_name(d.verdict), d.rule->line);
+				assert_null(d.on_behalf);
+				policy_free(p);
+			}
+}
+
+/* self: only the caller's own process, by its id or the calling thread's. */
+static void self_reaches_only_the_caller(void **state)
+{
+	char err[256];
+	struct policy *p;
+	struct decision d;
+	(void)state;
+	const char *text = "[functions]\nkill = self\ntgkill = self\nkillpg = self\n"
+	                   "pidfd_send_signal = self\n";
+	assert_int_equal(policy_parse(text, strlen(text), "s.ini", &p, err, sizeof err), 0);
+	assert_int_equal(kill_from(p, NULL, false, 120).verdict, V_ALLOW);
+	assert_int_equal(kill_from(p, NULL, false, 121).verdict, V_ALLOW);
+	assert_int_equal(kill_from(p, NULL, false, 150).verdict, V_DENY);   /* in the job */
+	assert_int_equal(kill_from(p, NULL, false, 0).verdict, V_DENY);     /* its group */
+	assert_int_equal(kill_from(p, NULL, false, -120).verdict, V_DENY);
+	assert_int_equal(kill_from(p, NULL, false, -1).verdict, V_DENY);
+	struct call c = {.layer = LAYER_SYSCALL, .func = funcs_by_name("tgkill"), .outer = -1,
+	                 .pid = 120, .tid = 121, .nargs = 3};
+	c.a[0] = (struct call_arg){.fmt = 'i', .num = 120};
+	decide_call(p, &c, &view, &d);
+	assert_int_equal(d.verdict, V_ALLOW);
+	c.a[0].num = 150;
+	decide_call(p, &c, &view, &d);
+	assert_int_equal(d.verdict, V_DENY);
+	c.a[0].err = -EFAULT;
+	c.a[0].num = 120;
+	decide_call(p, &c, &view, &d);
+	assert_int_equal(d.verdict, V_DENY);                     /* unreadable: no */
+	c.a[0].err = 0;
+	c.func = funcs_by_name("killpg");                        /* a group: never only itself */
+	decide_call(p, &c, &view, &d);
+	assert_int_equal(d.verdict, V_DENY);
+	c.func = funcs_by_name("pidfd_send_signal");             /* fd 3 is pid 120's */
+	c.a[0] = (struct call_arg){.fmt = 'f', .num = 3};
+	decide_call(p, &c, &view, &d);
+	assert_int_equal(d.verdict, V_ALLOW);
+	c.a[0].num = 9;
+	decide_call(p, &c, &view, &d);
+	assert_int_equal(d.verdict, V_DENY);
+	policy_free(p);
+}
+
+/* The untrusted objects on a call's stack bind it: the strictest rule wins
+ * and the decision names its object; their looser rules are ignored; code in
+ * no object binds only [module untrusted]. */
+static void stack_objects_bind(void **state)
+{
+	char err[256];
+	struct policy *p;
+	struct decision d;
+	(void)state;
+	const char *text = "[functions]\nsystem = check\nfork = allow\nkill = check\n"
+	                   "[module */evil*]\nsystem = deny\n"
+	                   "[module */kills*]\nsystem = kill\n"
+	                   "[module */loose*]\nsystem = allow\nfork = allow\n"
+	                   "[module extensions]\nfork = deny\nkill = self\n";
+	assert_int_equal(policy_parse(text, strlen(text), "k.ini", &p, err, sizeof err), 0);
+	struct call c = {.layer = LAYER_GOT, .func = funcs_by_name("system"), .outer = -1,
+	                 .pid = 100, .tid = 100, .nargs = 1, .object = "/usr/bin/python3.11",
+	                 .object_trusted = true};
+	c.a[0] = (struct call_arg){.fmt = 'c', .str = "true"};
+	decide_call(p, &c, &view, &d);
+	assert_int_equal(d.verdict, V_ALLOW);
+	assert_null(d.on_behalf);
+	assert_true(decide_stack_matters(p, &c));    /* a section could tighten system */
+	c.stack[c.n_stack++] = (struct stack_object){"/tmp/j/loose.so", false};
+	decide_call(p, &c, &view, &d);
+	assert_int_equal(d.verdict, V_ALLOW);        /* looser: ignored */
+	assert_null(d.on_behalf);
+	c.stack[c.n_stack++] = (struct stack_object){"/tmp/j/evil.so", false};
+	decide_call(p, &c, &view, &d);
+	assert_int_equal(d.verdict, V_DENY);
+	assert_string_equal(d.on_behalf, "/tmp/j/evil.so");
+	assert_string_equal(d.rule->text, "system = deny");
+	c.stack[c.n_stack++] = (struct stack_object){"/tmp/j/kills.so", false};
+	decide_call(p, &c, &view, &d);
+	assert_int_equal(d.verdict, V_KILL);         /* the strictest of them */
+	assert_string_equal(d.on_behalf, "/tmp/j/kills.so");
+	/* an equally strict rule on the stack leaves the caller's own */
+	c.n_stack = 0;
+	c.object = "/tmp/j/evil2.so";
+	c.object_trusted = false;
+	c.stack[c.n_stack++] = (struct stack_object){"/tmp/j/evil.so", false};
+	decide_call(p, &c, &view, &d);
+	assert_int_equal(d.verdict, V_DENY);
+	assert_null(d.on_behalf);
+	/* extensions: fork and signals to others, through the interpreter */
+	c = (struct call){.layer = LAYER_GOT, .func = funcs_by_name("fork"), .outer = -1,
+	                  .pid = 100, .tid = 100, .object = "/usr/bin/python3.11",
+	                  .object_trusted = true};
+	c.stack[c.n_stack++] = (struct stack_object){"/venv/lib/libdep.so", false};
+	decide_call(p, &c, &view, &d);
+	assert_int_equal(d.verdict, V_ALLOW);        /* a library no extension needs */
+	c.stack[c.n_stack++] = (struct stack_object){NULL, false};
+	decide_call(p, &c, &view, &d);
+	assert_int_equal(d.verdict, V_ALLOW);        /* unknown code is no extension */
+	c.stack[c.n_stack++] = (struct stack_object){"/venv/x/_x.so", true};
+	decide_call(p, &c, &view, &d);
+	assert_int_equal(d.verdict, V_DENY);
+	assert_string_equal(d.on_behalf, "/venv/x/_x.so");
+	c.func = funcs_by_name("kill");
+	c.nargs = 2;
+	c.a[0] = (struct call_arg){.fmt = 'i', .num = 150};
+	c.a[1] = (struct call_arg){.fmt = 'i', .num = 0};
+	decide_call(p, &c, &view, &d);
+	assert_int_equal(d.verdict, V_DENY);         /* self: another process of the job */
+	c.a[0].num = 100;
+	decide_call(p, &c, &view, &d);
+	assert_int_equal(d.verdict, V_ALLOW);
+	/* syscall(SYS_fork) on behalf of the extension: the inner call's rule */
+	c.func = funcs_by_name("fork");
+	c.outer = funcs_by_name("syscall");
+	c.nargs = 0;
+	decide_call(p, &c, &view, &d);
+	assert_int_equal(d.verdict, V_DENY);
+	policy_free(p);
+	/* unknown code is bound by [module untrusted] */
+	text = "[functions]\nsystem = check\n[module untrusted]\nsystem = deny\n";
+	assert_int_equal(policy_parse(text, strlen(text), "u.ini", &p, err, sizeof err), 0);
+	c = (struct call){.layer = LAYER_SYSCALL, .func = funcs_by_name("system"), .outer = -1,
+	                  .pid = 100, .tid = 100, .nargs = 1};
+	c.a[0] = (struct call_arg){.fmt = 'c', .str = "true"};
+	decide_call(p, &c, &view, &d);
+	assert_int_equal(d.verdict, V_ALLOW);        /* no caller, nothing on the stack */
+	c.stack[c.n_stack++] = (struct stack_object){NULL, false};
+	decide_call(p, &c, &view, &d);
+	assert_int_equal(d.verdict, V_DENY);
+	assert_string_equal(d.on_behalf, "code in no loaded object");
+	policy_free(p);
+}
+
+/* The stack is walked only when a section could make the decision stricter
+ * than the caller's own rule. */
+static void stack_matters_only_when_stricter(void **state)
+{
+	char err[256];
+	struct policy *p;
+	(void)state;
+	const char *text = "[functions]\nsystem = check\nsetuid = deny\nfork = allow\n"
+	                   "[module extensions]\nsystem = deny\nsetuid = deny\n"
+	                   "[module /trusted/*]\nfork = kill\n";
+	assert_int_equal(policy_parse(text, strlen(text), "w.ini", &p, err, sizeof err), 0);
+	struct call c = {.layer = LAYER_GOT, .func = funcs_by_name("system"), .outer = -1,
+	                 .object = "/usr/bin/python3.11", .object_trusted = true};
+	assert_true(decide_stack_matters(p, &c));
+	c.func = funcs_by_name("setuid");            /* deny already */
+	assert_false(decide_stack_matters(p, &c));
+	c.func = funcs_by_name("fork");
+	assert_true(decide_stack_matters(p, &c));
+	c.object = "/trusted/t.so";                  /* kill already, for this caller */
+	assert_false(decide_stack_matters(p, &c));
+	c.func = funcs_by_name("mount");             /* no section names it */
+	assert_false(decide_stack_matters(p, &c));
+	policy_free(p);
+	/* the built-in policy has [module] rules; one without costs no walk */
+	text = "[functions]\nsystem = check\nkill = check\n";
+	assert_int_equal(policy_parse(text, strlen(text), "n.ini", &p, err, sizeof err), 0);
+	c.func = funcs_by_name("system");
+	assert_false(decide_stack_matters(p, &c));
+	c.func = funcs_by_name("kill");
+	assert_false(decide_stack_matters(p, &c));
+	policy_free(p);
+}
+
+/* What [module extensions] binds: untrusted extension modules and the
+ * untrusted libraries they need, by soname or file name, through other such
+ * libraries; not a library nothing of that kind needs, not a trusted one, not
+ * one whose extension went away; a cycle of libraries ends. */
+static void extensions_and_what_they_need(void **state)
+{
+	(void)state;
+	static char *ext_needs[] = {"libA.so.1", "libT.so", "libc.so.6"};
+	static char *a_needs[] = {"libB.so"};
+	static char *d_needs[] = {"libE.so"};
+	static char *e_needs[] = {"libD.so"};
+	struct elfscan_report ext = {.flags = ELFSCAN_PYEXT, .needed = ext_needs, .n_needed = 3};
+	struct elfscan_report a = {.soname = "libA.so.1", .needed = a_needs, .n_needed = 1};
+	struct elfscan_report b = {0}, c = {0}, t = {.soname = "libT.so"};
+	struct elfscan_report d = {.needed = d_needs, .n_needed = 1};
+	struct elfscan_report e = {.needed = e_needs, .n_needed = 1};
+	struct object objs[] = {
+		{.path = "/venv/x/_x.so", .scan = &ext, .live = true},
+		{.path = "/venv/x.libs/libA-1234.so", .scan = &a, .live = true},
+		{.path = "/venv/x.libs/libB.so", .scan = &b, .live = true},
+		{.path = "/tmp/j/libC.so", .scan = &c, .live = true},
+		{.path = "/usr/lib/libT.so", .scan = &t, .live = true, .trusted = true},
+		{.path = "/tmp/j/libD.so", .scan = &d, .live = true},
+		{.path = "/tmp/j/libE.so", .scan = &e, .live = true},
+	};
+	struct aspace as = {.objs = objs, .n_objs = sizeof objs / sizeof objs[0]};
+	const bool want[] = {true, true, true, false, false, false, false};
+	for (size_t i = 0; i < as.n_objs; i++)
+		if (verdict_extension(&as, &objs[i]) != want[i])
+			fail_msg("%s: %d", objs[i].path, !want[i]);
+	objs[0].live = false;  /* the extension was unloaded */
+	assert_false(verdict_extension(&as, &objs[1]));
+	assert_false(verdict_extension(&as, &objs[2]));
+	assert_false(verdict_extension(&as, NULL));
+	assert_false(verdict_extension(NULL, &objs[1]));
+}
+
 /* The function table's name lookup: every name finds its own entry, and
  * names that are not in it (prefixes, suffixes, empty) find nothing. */
 static void function_names(void **state)
@@ -659,6 +905,11 @@ int main(void)
 		cmocka_unit_test(syscall_judged_by_number),
 		cmocka_unit_test(actions_of_a_custom_policy),
 		cmocka_unit_test(module_rules),
+		cmocka_unit_test(module_action_every_pair),
+		cmocka_unit_test(self_reaches_only_the_caller),
+		cmocka_unit_test(stack_objects_bind),
+		cmocka_unit_test(stack_matters_only_when_stricter),
+		cmocka_unit_test(extensions_and_what_they_need),
 		cmocka_unit_test(function_names),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -167,6 +167,92 @@ static void objects_and_modules(void **state)
 	parse_bad("[modules]\n", "t.ini:1: unknown section [modules]");
 }
 
+/* The action a one-line policy gives kill (which accepts every action). */
+static enum action action_named(const char *name)
+{
+	char text[64];
+	snprintf(text, sizeof text, "[functions]\nkill = %s\n", name);
+	struct policy *p = parse_ok(text);
+	enum action a = p->fn[funcs_by_name("kill")].action;
+	policy_free(p);
+	return a;
+}
+
+/* The order of strictness, written here by name and independently of the
+ * enum: every pair is compared both ways.  (policy.h once listed deny before
+ * check while policy_looser read the enum's order as allow < check < deny:
+ * a [module] deny counted as looser than check and was ignored.) */
+static void action_order_every_pair(void **state)
+{
+	(void)state;
+	static const char *const loosest_first[] = {"allow", "check", "self", "deny", "kill"};
+	enum n_ { N = sizeof loosest_first / sizeof loosest_first[0] };
+	enum action a[N];
+	assert_int_equal(N, ACT_COUNT);
+	for (size_t i = 0; i < N; i++) {
+		a[i] = action_named(loosest_first[i]);
+		assert_string_equal(policy_action_name(a[i]), loosest_first[i]);
+	}
+	for (size_t i = 0; i < N; i++)
+		for (size_t j = 0; j < N; j++) {
+			bool want = i < j;
+			if (policy_looser(a[i], a[j]) != want)
+				fail_msg("policy_looser(%s, %s) is %d, wanted %d", loosest_first[i],
+				         loosest_first[j], !want, want);
+		}
+	assert_string_equal(policy_action_name((enum action)ACT_COUNT), "?");
+}
+
+/* [module untrusted] and [module extensions] bind by what an object is;
+ * a pattern section naming the function comes first wherever it is. */
+static void module_words(void **state)
+{
+	(void)state;
+	struct policy *p = parse_ok("[functions]\nfork = allow\nkill = check\nsystem = check\n"
+	                            "[module extensions]\nfork = deny\nkill = self\n"
+	                            "[module untrusted]\nsystem = deny\n"
+	                            "[module */uvloop/*]\nfork = allow\n");
+	int fork = funcs_by_name("fork"), kill = funcs_by_name("kill");
+	int sys = funcs_by_name("system"), setuid = funcs_by_name("setuid");
+	const struct module_rules *m = NULL;
+	struct module_subject ext = {"/venv/site-packages/a/_a.so", false, true};
+	struct module_subject lib = {"/venv/site-packages/b/libb.so", false, false};
+	struct module_subject trusted = {"/usr/lib/python3/x.so", true, false};
+	struct module_subject uv = {"/venv/site-packages/uvloop/loop.so", false, true};
+	struct module_subject unknown = {NULL, false, false};
+	const struct fn_rule *r = policy_subject_rule(p, &ext, fork, &m);
+	assert_non_null(r);
+	assert_int_equal(r->action, ACT_DENY);
+	assert_int_equal(m->kind, MOD_EXTENSIONS);
+	assert_int_equal(policy_subject_rule(p, &ext, kill, NULL)->action, ACT_SELF);
+	assert_null(policy_subject_rule(p, &lib, fork, NULL));          /* not an extension */
+	assert_int_equal(policy_subject_rule(p, &lib, sys, NULL)->action, ACT_DENY);
+	assert_null(policy_subject_rule(p, &trusted, sys, NULL));
+	assert_null(policy_subject_rule(p, &trusted, fork, NULL));
+	assert_int_equal(policy_subject_rule(p, &uv, fork, NULL)->action, ACT_ALLOW);
+	assert_int_equal(policy_subject_rule(p, &unknown, sys, NULL)->action, ACT_DENY);
+	assert_null(policy_subject_rule(p, &unknown, fork, NULL));       /* no path: no extension */
+	/* the path-only lookup never matches the words */
+	assert_null(policy_module_rule(p, "extensions", fork, NULL));
+	assert_true(policy_module_names(p, fork));
+	assert_false(policy_module_names(p, setuid));
+	assert_true(policy_module_tightens(p, fork, ACT_ALLOW));
+	assert_false(policy_module_tightens(p, fork, ACT_DENY));
+	assert_true(policy_module_tightens(p, kill, ACT_CHECK));
+	assert_false(policy_module_tightens(p, kill, ACT_SELF));
+	assert_false(policy_module_tightens(p, setuid, ACT_ALLOW));
+	policy_free(p);
+	p = parse_ok("[functions]\nfork = allow\n");
+	assert_false(policy_module_tightens(p, fork, ACT_ALLOW));
+	policy_free(p);
+	parse_bad("[module /x/*]\nfork = self\n", "t.ini:2: fork names no process to signal");
+	parse_bad("[policy]\ndefault = self\n", "t.ini:2: default: expected allow, deny or kill");
+	parse_bad("[functions]\nkill = own\n",
+	          "t.ini:2: kill: expected allow, check, self, deny or kill");
+	p = parse_ok("[functions]\nkillpg = self\npidfd_send_signal = self\ntkill = self\n");
+	policy_free(p);
+}
+
 static void load_reports_missing_file(void **state)
 {
 	(void)state;
@@ -370,8 +456,16 @@ static void printed_policy_reads_back(void **state)
 		assert_int_equal(p->refuse, q->refuse);
 		assert_int_equal(p->allow_interpreter, q->allow_interpreter);
 		assert_int_equal(p->files_set, q->files_set);
-		assert_int_equal(q->n_modules, 1);
-		assert_int_equal(q->modules[0].fn[funcs_by_name("fork")].action, ACT_DENY);
+		assert_int_equal(q->n_modules, p->n_modules);
+		for (size_t m = 0; m < p->n_modules; m++) {
+			assert_string_equal(q->modules[m].pattern, p->modules[m].pattern);
+			for (size_t i = 0; i < funcs_count; i++)
+				assert_int_equal(q->modules[m].fn[i].action, p->modules[m].fn[i].action);
+		}
+		const struct fn_rule *fork = policy_module_rule(q, "/a/x/b.so", funcs_by_name("fork"),
+		                                                NULL);
+		assert_non_null(fork);
+		assert_int_equal(fork->action, ACT_DENY);
 		assert_non_null(strstr(text, "setuid = deny ; policy.ini (built in):"));
 		assert_non_null(strstr(text, "write = /srv ; over.ini:4"));
 		free(text);
@@ -390,6 +484,8 @@ int main(void)
 		cmocka_unit_test(malformed_is_refused_with_line),
 		cmocka_unit_test(long_line_and_nul_are_refused),
 		cmocka_unit_test(objects_and_modules),
+		cmocka_unit_test(action_order_every_pair),
+		cmocka_unit_test(module_words),
 		cmocka_unit_test(load_reports_missing_file),
 		cmocka_unit_test(later_layers_override_keys),
 		cmocka_unit_test(lists_replace_extend_and_shrink),
