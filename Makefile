@@ -2,6 +2,8 @@
 #
 #   make            bin/pysbx-trace and bin/pysbx-scan
 #   make check      unit tests (cmocka), end-to-end tests, and the shared corpus when ../shared exists
+#   make e2e-all    the end-to-end tests on every CPython 3.8-3.13 the machine has
+#   make transparency  CPython's regression tests bare, --audit and default (tests/transparency)
 #   make deps       install the Debian build dependencies (apt-get)
 #   make demo       build, then run pysbx-trace on an example job
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -69,7 +71,7 @@ $(B)/%.o: %.S
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 # The built-in default policy is policy.ini itself, assembled in with .incbin.
-$(B)/monitor/policy_blob.o: policy.ini
+$(B)/monitor/policy_blob.o: policy.ini $(wildcard profiles/*.ini)
 
 $(B)/libelfscan.a: $(call obj,$(ELFSCAN_SRC))
 $(B)/libinject.a:  $(call obj,$(INJECT_SRC))
@@ -117,6 +119,29 @@ e2e: all fixtures
 	TIMEOUT_SCALE=$(if $(filter 1,$(SANITIZE)),4,1) \
 	  PYSBX_TRACE=$(CURDIR)/$(BIN)/pysbx-trace PYSBX_SCAN=$(CURDIR)/$(BIN)/pysbx-scan \
 	  FIXTURES=$(CURDIR)/$(B)/fixtures tests/e2e/run-e2e
+
+# The e2e suite on every interpreter the machine has: Debian's python3 and
+# pyenv's CPython 3.8-3.13 (tests/e2e/run-e2e, PYTHONS=all); CI runs it.
+.PHONY: e2e-all
+e2e-all: all fixtures
+	TIMEOUT_SCALE=$(if $(filter 1,$(SANITIZE)),4,1) PYTHONS=all \
+	  PYSBX_TRACE=$(CURDIR)/$(BIN)/pysbx-trace PYSBX_SCAN=$(CURDIR)/$(BIN)/pysbx-scan \
+	  FIXTURES=$(CURDIR)/$(B)/fixtures tests/e2e/run-e2e
+
+# CPython's own regression tests bare, under --audit and under the default
+# policy: the same results but for the intended denials listed in
+# tests/transparency/expected.json (about 30 minutes; CI runs it).
+# TRANSPARENCY_PYTHONS="LABEL=PATH ..." picks the interpreters.
+.PHONY: transparency
+transparency: all
+	tests/transparency/check --out $(CURDIR)/$(B)/transparency --trace $(CURDIR)/$(BIN)/pysbx-trace
+
+# Real workloads bare and under pysbx-trace, side by side (psutil's process
+# tests, jupyter nbconvert under --profile notebook, pip, a setuptools C
+# extension, multiprocessing): a report, skipping what the machine lacks.
+.PHONY: workloads
+workloads: all
+	tests/transparency/workloads --trace $(CURDIR)/$(BIN)/pysbx-trace
 
 # The shared corpus is optional: the project's own tests never need it.
 corpus: all

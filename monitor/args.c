@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "inject/mem.h"
 #include "monitor/facts.h"
@@ -232,13 +233,30 @@ static char *fd_target(pid_t pid, int fd)
 	return strdup(buf);
 }
 
+/* The program an exec through a descriptor runs (fexecve, execveat with
+ * AT_EMPTY_PATH) is the descriptor's file: judged like the same file named by
+ * path -- the job's interpreter is the interpreter, a fresh file is fresh --
+ * by the identity of the file the descriptor holds, not of a name. */
+static void fd_program(struct monitor *m, pid_t pid, int fd, struct program *p)
+{
+	char what[64];
+	struct stat st;
+	p->resolved = fd_target(pid, fd);
+	snprintf(what, sizeof what, "/proc/%d/fd/%d", (int)pid, fd);
+	if (!p->resolved || fd < 0 || stat(what, &st) < 0)
+		return;
+	for (size_t i = 0; i < m->n_interp; i++)  /* the job's interpreters (monitor.h) */
+		p->interpreter |= m->interp[i].dev == st.st_dev && m->interp[i].ino == st.st_ino;
+	identity_of_stat(m, what, &st, &p->fresh, &p->known_as);
+}
+
 /* execveat(dirfd, path, argv, envp, flags) */
 static int at_program(struct monitor *m, struct call *c, struct program *p)
 {
 	int dirfd = (int)c->a[0].num;
 	const char *path = c->a[1].str;
 	if (!*path && (c->a[4].raw & AT_EMPTY_PATH)) {
-		p->resolved = fd_target(c->pid, dirfd);
+		fd_program(m, c->pid, dirfd, p);
 		return 0;
 	}
 	if (path[0] == '/' || dirfd == AT_FDCWD)
@@ -271,7 +289,7 @@ int args_program(struct monitor *m, struct call *c)
 		char given[32];
 		snprintf(given, sizeof given, "/dev/fd/%d", (int)c->a[f->prog_arg].num);
 		p->given = strdup(given);
-		p->resolved = fd_target(c->pid, (int)c->a[f->prog_arg].num);
+		fd_program(m, c->pid, (int)c->a[f->prog_arg].num, p);
 	} else {
 		p->given = strdup(c->a[f->prog_arg].str);
 		rc = f->how == EX_AT ? at_program(m, c, p)

@@ -77,6 +77,19 @@ static bool check_shell_cmd(const struct policy *p, const char *cmd, size_t len,
                             const struct job_view *v, pid_t caller, struct decision *d,
                             unsigned depth);
 
+/* A command string being judged (system, popen, sh -c): its simple commands
+ * run later, after what comes before them in the string. */
+struct shell_ctx {
+	const struct policy *p;
+	const struct job_view *v;
+	pid_t caller;
+	struct decision *d;
+	unsigned depth;
+	bool denied;
+	const char *cmd;   /* the whole string */
+	size_t len;
+};
+
 /* How a shell was asked to read commands, read the way dash (and bash run as
  * sh) reads its command line:
  *   sh [-+FLAGS]... [-+o NAME]... [--] [FILE [ARG...]]
@@ -150,9 +163,36 @@ static void sh_parse(const struct program *prog, struct sh_mode *m)
 	m->operand = i < prog->argc ? prog->argv[i] : NULL;
 }
 
+/* Whether a script operand that is not there now may be made by the command
+ * it is part of ("echo ... > s.sh; sh s.sh"): it does not exist, and it is a
+ * word known only at run time or one the command names elsewhere too.  Such
+ * a shell is judged at its own exec, where the script exists or not. */
+static bool made_by_command(const struct shell_ctx *in_cmd, const struct job_view *v,
+                            pid_t caller, const char *operand)
+{
+	struct program prog = {.given = (char *)operand};
+	size_t n = strlen(operand), seen = 0;
+	if (!in_cmd || !n)
+		return false;
+	int rc = v->resolve(v->ctx, caller, operand, false, &prog);
+	free(prog.resolved);
+	if (rc != -ENOENT)
+		return false;
+	if (strpbrk(operand, "$`*?[") || operand[0] == '~')
+		return true;
+	for (const char *at = in_cmd->cmd; at && at < in_cmd->cmd + in_cmd->len; at += n) {
+		at = memmem(at, (size_t)(in_cmd->cmd + in_cmd->len - at), operand, n);
+		if (!at)
+			break;
+		seen++;
+	}
+	return seen >= 2;
+}
+
 static bool check_shell_program(const struct policy *p, const struct program *prog,
                                 const struct rule_word *w, const struct job_view *v,
-                                pid_t caller, struct decision *d, unsigned depth)
+                                pid_t caller, struct decision *d, unsigned depth,
+                                const struct shell_ctx *in_cmd)
 {
 	struct sh_mode m;
 	sh_parse(prog, &m);
@@ -172,10 +212,14 @@ static bool check_shell_program(const struct policy *p, const struct program *pr
 	if (!m.operand)
 		return verdict(d, V_DENY, &w->rule, "%s would read commands from its input",
 		               w->word);
-	if (!v->is_script(v->ctx, caller, m.operand))
-		return verdict(d, V_DENY, &w->rule, "%s script '%s' is not a regular file",
-		               w->word, m.operand);
-	return verdict(d, V_ALLOW, &w->rule, "%s runs the script %s", w->word, m.operand);
+	if (v->is_script(v->ctx, caller, m.operand))
+		return verdict(d, V_ALLOW, &w->rule, "%s runs the script %s", w->word, m.operand);
+	if (made_by_command(in_cmd, v, caller, m.operand))
+		return verdict(d, V_ALLOW, &w->rule, "%s script %s is not there yet: the command "
+		               "may make it, and %s is judged at its exec", w->word, m.operand,
+		               w->word);
+	return verdict(d, V_DENY, &w->rule, "%s script '%s' is not a regular file",
+	               w->word, m.operand);
 }
 
 static const struct rule_word *under_dir(const struct rule_list *dirs, const char *path)
@@ -192,18 +236,42 @@ static const struct rule_word *under_dir(const struct rule_list *dirs, const cha
 }
 
 /* A denied name: what it was called, what it resolves to, its image, and
- * (last, so a plain name wins in the message) what its content is. */
+ * (last, so a plain name wins in the message) what its content is.  *which
+ * is the index of the name that matched (3: by content). */
 static const struct rule_word *denied_name(const struct policy *p, const struct program *prog,
-                                           bool *by_content)
+                                           int *which)
 {
 	const char *names[] = {base_name(prog->given), base_name(prog->resolved),
 	                       base_name(prog->image), prog->known_as};
-	for (size_t i = 0; i < 4; i++) {
-		*by_content = i == 3;
+	for (int i = 0; i < 4; i++) {
+		*which = i;
 		const struct rule_word *w = names[i] ? policy_list_find(&p->deny_programs, names[i])
 		                                     : NULL;
 		if (w)
 			return w;
+	}
+	return NULL;
+}
+
+/* At an exec stop, a script's image is its #! interpreter, and the kernel
+ * put the interpreter's name and its #! argument in front of argv.  For
+ * "#!/usr/bin/env NAME" (a pyenv shim is "#!/usr/bin/env bash") the program
+ * that runs the script is NAME, found by env: the first word of the #!
+ * argument that is not an option or an assignment. */
+static const struct rule_word *denied_env_interpreter(const struct policy *p,
+                                                      const struct program *prog,
+                                                      char *name, size_t cap)
+{
+	if (!prog->image || !prog->argv || prog->argc < 3 ||
+	    strcmp(base_name(prog->image), "env") != 0)
+		return NULL;
+	char buf[256], *save = NULL;
+	snprintf(buf, sizeof buf, "%s", prog->argv[1]);
+	for (char *t = strtok_r(buf, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+		if (t[0] == '-' || strchr(t, '='))
+			continue;
+		snprintf(name, cap, "%s", base_name(t));
+		return policy_list_find(&p->deny_programs, name);
 	}
 	return NULL;
 }
@@ -243,23 +311,31 @@ static bool check_location(const struct policy *p, const char *path, bool interp
 
 static bool program_at(const struct policy *p, const struct program *prog,
                        const struct job_view *v, pid_t caller, struct decision *d,
-                       unsigned depth)
+                       unsigned depth, const struct shell_ctx *in_cmd)
 {
 	const struct rule_word *w;
+	const char *what = prog->resolved ? prog->resolved : prog->given;
+	char name[64];
 	if (depth > MAX_DEPTH)
-		return verdict(d, V_DENY, &builtin_rule, "commands nested too deeply");
-	bool by_content;
-	w = denied_name(p, prog, &by_content);
-	if (w && by_content)
+		return verdict(d, V_DENY, NULL, "commands nested too deeply");
+	int which;
+	w = denied_name(p, prog, &which);
+	if (w && which == 3)
 		return verdict(d, V_DENY, &w->rule, "%s is a copy of %s, a denied program",
-		               prog->resolved ? prog->resolved : prog->given, w->word);
+		               what, w->word);
+	if (w && which == 2 && prog->resolved && strcmp(prog->resolved, prog->image) != 0)
+		return verdict(d, V_DENY, &w->rule, "%s is a script for %s, a denied program",
+		               what, w->word);
 	if (w)
 		return verdict(d, V_DENY, &w->rule, "%s is a denied program", w->word);
+	w = denied_env_interpreter(p, prog, name, sizeof name);
+	if (w)
+		return verdict(d, V_DENY, &w->rule, "%s is a script for %s (#!%s %s), and %s is a "
+		               "denied program", what, name, prog->image, prog->argv[1], w->word);
 	if (prog->fresh)
-		return verdict(d, V_DENY, &builtin_rule, "%s was created or changed during the job",
-		               prog->resolved ? prog->resolved : prog->given);
+		return verdict(d, V_DENY, NULL, "%s was created or changed during the job", what);
 	if (!prog->resolved)
-		return verdict(d, V_ALLOW, &builtin_rule,
+		return verdict(d, V_ALLOW, NULL,
 		               "%s not found (checked again if it is ever run)", prog->given);
 	if (prog->image && !check_location(p, prog->image, prog->interpreter, d))
 		return false;
@@ -267,15 +343,18 @@ static bool program_at(const struct policy *p, const struct program *prog,
 		return false;
 	w = shell_name(p, prog);
 	if (w && prog->argc > 0)
-		return check_shell_program(p, prog, w, v, caller, d, depth);
+		return check_shell_program(p, prog, w, v, caller, d, depth, in_cmd);
 	return true;
 }
 
 bool decide_program(const struct policy *p, const struct program *prog,
                     const struct job_view *v, pid_t caller, struct decision *d)
 {
-	d->rule = &builtin_rule;
-	return program_at(p, prog, v, caller, d, 0);
+	/* the rule that asked (execve = check) stays the rule, unless a more
+	 * specific one decides */
+	if (!d->rule)
+		d->rule = &builtin_rule;
+	return program_at(p, prog, v, caller, d, 0, NULL);
 }
 
 bool decide_program_plain(const struct policy *p, const struct program *prog)
@@ -284,15 +363,6 @@ bool decide_program_plain(const struct policy *p, const struct program *prog)
 }
 
 /* --- shell commands ---------------------------------------------------- */
-
-struct shell_ctx {
-	const struct policy *p;
-	const struct job_view *v;
-	pid_t caller;
-	struct decision *d;
-	unsigned depth;
-	bool denied;
-};
 
 /* Shell words that are not programs: builtins and keywords that never exec. */
 static bool is_builtin(const char *w)
@@ -354,21 +424,64 @@ static long unwrap(char **argv, size_t argc)
 
 static int shell_word_cb(void *vctx, const struct shsplit_cmd *cmd);
 
+/* Whether the name after "/dev/" (up to k bytes) can be tcp or udp once the
+ * shell has expanded it: its literal start is a start of "tcp" or "udp" and
+ * an expansion ($, `, {) follows.  A glob cannot make it: /dev/tcp is no file. */
+static bool may_expand_to_net(const char *c, size_t k)
+{
+	size_t lit = strcspn(c, "$`{");
+	if (lit >= k)
+		return false;
+	return !strncmp(c, "tcp", lit < 3 ? lit : 3) || !strncmp(c, "udp", lit < 3 ? lit : 3);
+}
+
+/* bash opens a network connection itself for a redirection to
+ * /dev/tcp/HOST/PORT or /dev/udp/HOST/PORT: no exec to judge it at.  Such a
+ * path anywhere in a command, however quoted, is refused, and so is a /dev/
+ * path whose next name an expansion may turn into one (/dev/$x/...).  A path
+ * built wholly at run time is not seen here; it reaches no further than the
+ * job's own sockets. */
+static const char *net_path(const char *cmd, size_t len)
+{
+	char *s = malloc(len + 1);
+	size_t n = 0;
+	const char *why = NULL;
+	if (!s)
+		return "out of memory";
+	for (size_t i = 0; i < len; i++)   /* quotes and backslashes hide nothing */
+		if (cmd[i] != '\'' && cmd[i] != '"' && cmd[i] != '\\')
+			s[n++] = cmd[i];
+	s[n] = 0;
+	for (const char *at = strstr(s, "/dev/"); at && !why; at = strstr(at + 1, "/dev/")) {
+		const char *c = at + 5;
+		size_t k = strcspn(c, "/ \t\n;&|<>()");
+		if (!strncmp(c, "tcp", 3) || !strncmp(c, "udp", 3))
+			why = "a /dev/tcp or /dev/udp path: bash would open a network connection";
+		else if (may_expand_to_net(c, k))
+			why = "a /dev/ path known only at run time (it could be /dev/tcp)";
+	}
+	free(s);
+	return why;
+}
+
 static bool check_shell_cmd(const struct policy *p, const char *cmd, size_t len,
                             const struct job_view *v, pid_t caller, struct decision *d,
                             unsigned depth)
 {
-	struct shell_ctx ctx = {p, v, caller, d, depth, false};
+	struct shell_ctx ctx = {p, v, caller, d, depth, false, cmd, len};
 	if (depth > MAX_DEPTH)
-		return verdict(d, V_DENY, &builtin_rule, "commands nested too deeply");
+		return verdict(d, V_DENY, NULL, "commands nested too deeply");
+	const char *net = net_path(cmd, len);
+	if (net)
+		return verdict(d, V_DENY, NULL, "the command holds %s", net);
 	verdict(d, V_ALLOW, NULL, "every program the command runs is allowed");
 	int rc = shsplit_run(cmd, len, shell_word_cb, &ctx);
 	if (ctx.denied)
 		return false;
 	if (rc == -EINVAL)
-		return verdict(d, V_DENY, &builtin_rule, "the shell would reject the command");
+		return verdict(d, V_DENY, NULL, "the shell would reject the command");
 	if (rc < 0)
-		return verdict(d, V_DENY, &builtin_rule, "command too complex to judge");
+		return verdict(d, V_DENY, NULL, "command too complex to judge");
 	return true;
 }
 
@@ -380,7 +493,7 @@ static int check_eval(struct shell_ctx *s, char **argv, size_t argc)
 		len += strlen(argv[i]) + 1;
 	char *joined = malloc(len + 1);
 	if (!joined) {
-		s->denied = !verdict(s->d, V_DENY, &builtin_rule, "out of memory");
+		s->denied = !verdict(s->d, V_DENY, NULL, "out of memory");
 		return 1;
 	}
 	joined[0] = 0;
@@ -411,6 +524,18 @@ static int check_dynamic(struct shell_ctx *s, char **argv, const unsigned *flags
 	return 0;
 }
 
+/* bash's "enable -f FILE NAME" loads FILE as a builtin: native code in a
+ * shell, with no exec to judge it at. */
+static bool enable_f(char **argv, size_t argc)
+{
+	if (strcmp(argv[0], "enable") != 0)
+		return false;
+	for (size_t i = 1; i < argc && argv[i][0] == '-'; i++)
+		if (strchr(argv[i], 'f'))
+			return true;
+	return false;
+}
+
 static int check_simple(struct shell_ctx *s, char **argv, const unsigned *flags, size_t argc)
 {
 	while (argc > 0) {
@@ -423,14 +548,19 @@ static int check_simple(struct shell_ctx *s, char **argv, const unsigned *flags,
 		long next = unwrap(argv, argc);
 		bool shell_own = !strcmp(argv[0], "exec") || !strcmp(argv[0], "command") ||
 		                 !strcmp(argv[0], "builtin");
+		if (enable_f(argv, argc)) {
+			s->denied = !verdict(s->d, V_DENY, NULL, "enable -f would load a shared object "
+			                     "into the shell");
+			return 1;
+		}
 		if (next == 0 && is_builtin(argv[0]))
 			return 0;
 		if (!shell_own) {
 			struct program prog = {.given = argv[0], .argv = argv, .argc = argc};
 			int rc = s->v->resolve(s->v->ctx, s->caller, argv[0], true, &prog);
 			bool ok = rc == 0 || rc == -ENOENT
-			        ? program_at(s->p, &prog, s->v, s->caller, s->d, s->depth)
-			        : verdict(s->d, V_DENY, &builtin_rule, "cannot resolve %s", argv[0]);
+			        ? program_at(s->p, &prog, s->v, s->caller, s->d, s->depth, s)
+			        : verdict(s->d, V_DENY, NULL, "cannot resolve %s", argv[0]);
 			free(prog.resolved);
 			if (!ok) {
 				s->denied = true;
@@ -541,7 +671,7 @@ static bool check_exec(const struct policy *p, const struct call *c, const struc
 	if (f->argv_arg >= 0 && c->a[f->argv_arg].err)
 		return read_error(d, &c->a[f->argv_arg], "argument vector");
 	if (!c->has_prog)
-		return verdict(d, V_DENY, &builtin_rule, "program could not be identified");
+		return verdict(d, V_DENY, NULL, "program could not be identified");
 	return decide_program(p, &c->prog, v, c->pid, d);
 }
 

@@ -175,8 +175,14 @@ static int exec_program(struct monitor *m, struct proc *p, struct call *c, const
 		if (!prog->image)
 			return -ENOMEM;
 	}
-	if (!prog->resolved && !(prog->resolved = strdup(p->exe)))
-		return -ENOMEM;
+	if (!prog->resolved) {
+		/* the name no longer resolves (fexecve's /dev/fd/N, closed on exec):
+		 * the image is all there is, judged once as what it is -- the job's
+		 * interpreter run through a descriptor is the interpreter */
+		prog->resolved = prog->image;
+		prog->image = NULL;
+		return 0;
+	}
 	if (prog->image && strcmp(prog->resolved, prog->image) != 0) {
 		identity_of(m, prog->resolved, &fresh, &known);
 		prog->fresh |= fresh;

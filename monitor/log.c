@@ -176,14 +176,23 @@ void log_fini(void)
 	close_all();
 }
 
+/* Notes name paths and variables the job chose: escaped as callfmt escapes
+ * a call's strings, so no byte of theirs reaches the terminal as it is. */
 void log_note(const char *fmt, ...)
 {
 	char buf[1024];
+	struct jw h;
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	dprintf(STDERR_FILENO, "pysbx: %s\n", buf);
+	jw_init(&h);
+	jw_raw(&h, "pysbx: ", 7);
+	callfmt_text(&h, buf, strlen(buf));
+	jw_raw(&h, "\n", 1);
+	if (!h.failed)
+		(void)!write(STDERR_FILENO, h.buf, h.len);
+	jw_free(&h);
 }
 
 static double now(void)
@@ -604,15 +613,19 @@ static void json_call(const struct call *c, const struct decision *d, bool enfor
 }
 
 /* The stderr line is callfmt's rendering, the one every log tool shows too;
- * it escapes whatever a hostile argument holds. */
+ * it escapes whatever a hostile argument holds.  Every line names its rule:
+ * FILE:LINE of the policy, or what pysbx itself holds ("self-protection
+ * (built in)") where no line of a policy decided. */
 static void human_call(const struct call *c, const struct decision *d, bool enforced)
 {
 	struct jw h;
-	char rule[512] = "";
+	char rule[512] = "built in";
 	struct callfmt_outcome o = {.what = callfmt_what(verdict_name(d->verdict), enforced),
 	                            .why = d->why, .rule = rule, .on_behalf = d->on_behalf};
 	if (d->rule && d->rule->line)
 		snprintf(rule, sizeof rule, "%s:%d", d->rule->file, d->rule->line);
+	else if (d->rule && d->rule->text[0])
+		snprintf(rule, sizeof rule, "%s", d->rule->text);
 	if (c->traced && c->n_py > 0) {
 		o.py_file = c->py[0].file;
 		o.py_line = c->py[0].line;
@@ -625,6 +638,41 @@ static void human_call(const struct call *c, const struct decision *d, bool enfo
 	if (!h.failed)
 		(void)!write(STDERR_FILENO, h.buf, h.len);
 	jw_free(&h);
+}
+
+/* Audit mode lets a call through, and it goes on: a GOT call to its system
+ * call (the filter stops it again), a command or an exec to the execs it
+ * leads to (system("bash") to sh -c bash, then bash).  Those stops decide the
+ * same thing again; the stderr line says it once (the event log has every
+ * decision).  The last would-deny said: */
+static struct {
+	bool set;
+	pid_t tid;
+	int func;
+	enum layer layer;
+	const struct rule *rule;
+	char why[sizeof ((struct decision *)0)->why];
+} said;
+
+static bool said_already(const struct call *c, const struct decision *d)
+{
+	if (!said.set)
+		return false;
+	if (c->layer == LAYER_SYSCALL && said.layer == LAYER_GOT)
+		return c->tid == said.tid && c->func == said.func;
+	if (c->layer == LAYER_EXEC)
+		return d->rule == said.rule && !strcmp(d->why, said.why);
+	return false;
+}
+
+static void remember_said(const struct call *c, const struct decision *d)
+{
+	said.set = true;
+	said.tid = c->tid;
+	said.func = c->func;
+	said.layer = c->layer;
+	said.rule = d->rule;
+	snprintf(said.why, sizeof said.why, "%s", d->why);
 }
 
 /* One attempt, one line.  A PATH search (execvp, posix_spawnp,
@@ -676,7 +724,13 @@ void log_call(const struct call *c, const struct decision *d, bool enforced)
 	/* the kernel's own answer (a process that does not exist, a descriptor
 	 * that is no pidfd) reaches nothing: logged, not said on stderr */
 	bool kernels = d->verdict == V_DENY && d->err && d->err != EPERM;
-	if (((d->verdict != V_ALLOW && !kernels) || lg.verbose) && !repeat)
+	bool say = ((d->verdict != V_ALLOW && !kernels) || lg.verbose) && !repeat;
+	if (d->verdict != V_ALLOW && !kernels && !enforced) {
+		if (said_already(c, d))
+			say = say && lg.verbose;
+		remember_said(c, d);
+	}
+	if (say)
 		human_call(c, d, enforced);
 }
 

@@ -10,10 +10,13 @@
 #include <linux/capability.h>
 #include <sys/syscall.h>
 #include <pwd.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "inject/mem.h"
 #include "monitor/backstop.h"
+#include "monitor/callfmt.h"
 #include "monitor/landlock.h"
 #include "monitor/launch.h"
 #include "monitor/log.h"
@@ -72,14 +75,82 @@ static uint64_t pick_codepage_addr(void)
 	return low + (uint64_t)(r % ((top - low) / 0x1000 + 1)) * 0x1000u;
 }
 
-static int load_policy(const struct options *o, struct policy **p)
+/* A policy problem, on stderr: the text may hold any byte a file held. */
+static void say_policy_error(const char *err)
 {
-	char err[512];
-	int rc = o->policy_path ? policy_load(o->policy_path, p, err, sizeof err)
-	                        : policy_builtin(p, err, sizeof err);
-	if (rc < 0)
-		fprintf(stderr, "pysbx-trace: %s\n", err);
-	return rc;
+	struct jw b;
+	jw_init(&b);
+	jw_raw(&b, "pysbx-trace: ", 13);
+	callfmt_text(&b, err, strlen(err));
+	jw_raw(&b, "\n", 1);
+	if (!b.failed)
+		(void)!write(STDERR_FILENO, b.buf, b.len);
+	jw_free(&b);
+}
+
+/* The word --allow or --allow-dir puts in the policy: the policy matches
+ * resolved paths, so a directory or program that exists is resolved, and a
+ * name without a slash is looked up in PATH the way the job's exec would;
+ * a pattern (* ? [) is taken as it is.  NULL with a message in err. */
+static char *allow_word(const struct opt_allow *a, char *err, size_t errlen)
+{
+	bool dir = !strcmp(a->key, "allow-dir");
+	char *found = NULL;
+	struct stat st;
+	if (!dir && strpbrk(a->word, "*?["))
+		return strdup(a->word);
+	if (!dir && !strchr(a->word, '/')) {
+		const char *path = getenv("PATH");
+		char *copy = strdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin"), *save = NULL;
+		for (char *d = copy ? strtok_r(copy, ":", &save) : NULL; d && !found;
+		     d = strtok_r(NULL, ":", &save)) {
+			char cand[PATH_MAX];
+			if (snprintf(cand, sizeof cand, "%s/%s", d, a->word) < (int)sizeof cand &&
+			    stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0)
+				found = realpath(cand, NULL);
+		}
+		free(copy);
+		if (!found)
+			snprintf(err, errlen, "--allow %s: no such program in PATH", a->word);
+		return found;
+	}
+	found = realpath(a->word, NULL);
+	if (!found || stat(found, &st) < 0 || (dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))) {
+		snprintf(err, errlen, "--%s %s: %s", a->key, a->word,
+		         !found ? strerror(errno) : dir ? "not a directory" : "not a regular file");
+		free(found);
+		return NULL;
+	}
+	return found;
+}
+
+/* The policy's layers (options.h): the profile, or the built-in default when
+ * there is neither a profile nor a -c FILE; each -c FILE; each --allow and
+ * --allow-dir. */
+static int load_policy(const struct options *o, struct policy **out)
+{
+	char err[1024] = "out of memory";
+	struct policy *p = policy_new();
+	int rc = p ? 0 : -ENOMEM;
+	if (rc == 0 && (o->profile || !o->n_policy))
+		rc = policy_add_profile(p, o->profile ? o->profile : "default", err, sizeof err);
+	for (size_t i = 0; rc == 0 && i < o->n_policy; i++)
+		rc = policy_add_file(p, o->policy_paths[i], err, sizeof err);
+	for (size_t i = 0; rc == 0 && i < o->n_allow; i++) {
+		char *w = allow_word(&o->allow[i], err, sizeof err);
+		rc = w ? policy_add_arg(p, o->allow[i].key, w, o->allow[i].argi, err, sizeof err)
+		       : -EINVAL;
+		free(w);
+	}
+	if (rc == 0)
+		rc = policy_finish(p, err, sizeof err);
+	if (rc < 0) {
+		say_policy_error(err);
+		policy_free(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
 }
 
 static void say_launch_failure(const struct launch *l, const char *prog)
@@ -268,10 +339,11 @@ int main(int argc, char **argv)
 	if (rc < 0)
 		return 125;
 	if (rc > 0 && o.print_policy) {
-		size_t len;
-		const char *text = policy_builtin_text(&len);
-		fwrite(text, 1, len, stdout);
-		return 0;
+		if (load_policy(&o, &m.policy) < 0)
+			return 125;
+		rc = policy_print(m.policy, stdout) < 0 || fflush(stdout) != 0 ? 125 : 0;
+		policy_free(m.policy);
+		return rc;
 	}
 	if (rc == 1)
 		return 0;

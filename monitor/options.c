@@ -10,6 +10,7 @@
 
 static const char usage[] =
 	"usage: pysbx-trace [options] [--] PROGRAM [ARGS...]\n"
+	"       pysbx-trace --print-policy [--profile NAME] [-c FILE]... [--allow PROGRAM]...\n"
 	"       pysbx-trace [-c FILE] --check-log LOG\n"
 	"       pysbx-trace [-c FILE] --learn LOG > job-policy.ini\n"
 	"       pysbx-trace --report LOG [--format text|dot|html]\n"
@@ -19,7 +20,13 @@ static const char usage[] =
 	"policy from outside the job's address space.\n"
 	"\n"
 	"options:\n"
-	"  -c, --policy FILE   use the policy in FILE (default: the built-in policy.ini)\n"
+	"  -c, --policy FILE   use the policy in FILE instead of the built-in one; given\n"
+	"                      again, each FILE is a layer on the ones before it\n"
+	"      --profile NAME  start from a shipped profile: default (the built-in\n"
+	"                      policy.ini), judge (no program but the interpreter) or\n"
+	"                      notebook (bash as a shell); -c FILEs are layers on it\n"
+	"      --allow PROGRAM allow PROGRAM (a path, a pattern, or a name found in PATH)\n"
+	"      --allow-dir DIR allow the programs under DIR\n"
 	"  -o, --output FILE   write every event as JSON Lines to FILE\n"
 	"      --log-fd N      write the events to descriptor N (the job does not inherit it)\n"
 	"      --user USER[:GROUP]  run the job as USER (pysbx-trace must be root)\n"
@@ -29,7 +36,8 @@ static const char usage[] =
 	"  -b, --backtrace     record the native and Python stacks of every intercepted call\n"
 	"  -v, --verbose       also report allowed calls on stderr\n"
 	"      --no-pin        leave pysbx-trace's CPU and scheduling policy alone\n"
-	"      --print-policy  print the built-in policy and exit\n"
+	"      --print-policy  print the policy (merged from -c, --profile, --allow and\n"
+	"                      --allow-dir) with the FILE:LINE of every key, and exit\n"
 	"      --check-log LOG decide every call of a recorded run again under the policy,\n"
 	"                      print what changes; exit status 0 when nothing does\n"
 	"      --learn LOG     write the tightest policy that allows what the run did and\n"
@@ -46,12 +54,16 @@ static const char usage[] =
 	"it was altered), and --report and --check-log 2 when it is altered or incomplete.\n";
 
 enum { OPT_AUDIT = 256, OPT_VERSION, OPT_PRINT_POLICY, OPT_CHECK_LOG, OPT_LEARN, OPT_REPORT,
-       OPT_FORMAT, OPT_NO_PIN, OPT_USER, OPT_LOG_FD, OPT_REQUIRE_LANDLOCK };
+       OPT_FORMAT, OPT_NO_PIN, OPT_USER, OPT_LOG_FD, OPT_REQUIRE_LANDLOCK, OPT_PROFILE,
+       OPT_ALLOW, OPT_ALLOW_DIR };
 
 int options_parse(int argc, char **argv, struct options *o)
 {
 	static const struct option longs[] = {
 		{"policy", required_argument, NULL, 'c'},
+		{"profile", required_argument, NULL, OPT_PROFILE},
+		{"allow", required_argument, NULL, OPT_ALLOW},
+		{"allow-dir", required_argument, NULL, OPT_ALLOW_DIR},
 		{"output", required_argument, NULL, 'o'},
 		{"audit", no_argument, NULL, OPT_AUDIT},
 		{"verbose", no_argument, NULL, 'v'},
@@ -75,7 +87,31 @@ int options_parse(int argc, char **argv, struct options *o)
 	/* "+": options end at PROGRAM; its own options are its own */
 	while ((c = getopt_long(argc, argv, "+c:o:vbh", longs, NULL)) != -1) {
 		switch (c) {
-		case 'c': o->policy_path = optarg; break;
+		case 'c':
+			if (o->n_policy == OPT_MAX_LAYERS) {
+				fprintf(stderr, "pysbx-trace: -c: at most %d policy files\n", OPT_MAX_LAYERS);
+				return -1;
+			}
+			o->policy_paths[o->n_policy++] = optarg;
+			break;
+		case OPT_PROFILE:
+			if (o->profile) {
+				fputs("pysbx-trace: --profile: one profile only (layer files on it with -c)\n",
+				      stderr);
+				return -1;
+			}
+			o->profile = optarg;
+			break;
+		case OPT_ALLOW:
+		case OPT_ALLOW_DIR:
+			if (o->n_allow == OPT_MAX_LAYERS) {
+				fprintf(stderr, "pysbx-trace: at most %d --allow and --allow-dir\n",
+				        OPT_MAX_LAYERS);
+				return -1;
+			}
+			o->allow[o->n_allow++] = (struct opt_allow){c == OPT_ALLOW ? "allow" : "allow-dir",
+			                                            optarg, optind - 1};
+			break;
 		case 'o': o->log_path = optarg; break;
 		case 'v': o->verbose++; break;
 		case 'b': o->backtrace = true; break;
@@ -93,7 +129,7 @@ int options_parse(int argc, char **argv, struct options *o)
 			o->log_fd = (int)fd;
 			break;
 		}
-		case OPT_PRINT_POLICY: o->print_policy = true; return 1;
+		case OPT_PRINT_POLICY: o->print_policy = true; break;
 		case OPT_CHECK_LOG: o->check_log = optarg; break;
 		case OPT_LEARN: o->learn = optarg; break;
 		case OPT_REPORT: o->report = optarg; break;
@@ -116,6 +152,8 @@ int options_parse(int argc, char **argv, struct options *o)
 			return -1;
 		}
 	}
+	if (o->print_policy)
+		return 1;
 	int modes = !!o->check_log + !!o->learn + !!o->report;
 	if (modes > 1 || (modes && optind < argc)) {
 		fputs("pysbx-trace: --check-log, --learn and --report take a log, not a program\n",

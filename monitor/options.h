@@ -3,9 +3,25 @@
 #define PYSBX_OPTIONS_H
 
 #include <stdbool.h>
+#include <stddef.h>
+
+#define OPT_MAX_LAYERS 32
+
+/* --allow PROGRAM, --allow-dir DIR: a word for the policy's [programs] list. */
+struct opt_allow {
+	const char *key;          /* "allow" or "allow-dir" */
+	const char *word;
+	int argi;                 /* its position in argv */
+};
 
 struct options {
-	const char *policy_path;  /* -c FILE; NULL: the built-in default */
+	/* The policy, built in this order: the profile (or, with neither, the
+	 * built-in default), each -c FILE, each --allow/--allow-dir. */
+	const char *profile;      /* --profile NAME, or NULL */
+	const char *policy_paths[OPT_MAX_LAYERS];  /* -c FILE ... */
+	size_t n_policy;
+	struct opt_allow allow[OPT_MAX_LAYERS];
+	size_t n_allow;
 	const char *log_path;     /* -o FILE */
 	bool audit;               /* --audit: record, do not enforce */
 	int verbose;              /* -v */

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <fcntl.h>
 #include <ini.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,8 +24,22 @@
 #define POLICY_MAX_BYTES (1u << 20)
 #define INIH_LINE 200   /* INI_MAX_LINE of the inih build; longer lines are refused */
 
+/* The list-valued settings (and refuse, a set of flags), as bits: which a
+ * layer set with '=' and which it changed with '+=' or '-='. */
+enum list_bit {
+	L_DENY = 1u << 0, L_SHELL = 1u << 1, L_ALLOW_DIR = 1u << 2, L_ALLOW = 1u << 3,
+	L_TRUST = 1u << 4, L_TRUST_SHA256 = 1u << 5, L_WRITE = 1u << 6, L_REFUSE = 1u << 7,
+};
+
 struct parse {
 	struct policy *p;
+	const char *file;             /* this layer's name (owned by p->layers) */
+	bool has_base;                /* there are layers below this one */
+	unsigned lists_set;           /* enum list_bit: set with '=' in this layer */
+	unsigned lists_changed;       /* enum list_bit: changed with '+=' or '-=' */
+	char op;                      /* the key's operator: '=', '+' or '-' */
+	unsigned keys;                /* keys handled */
+	int said_empty;               /* the line of [policy] empty = yes, or 0 */
 	const char *text, *end, *at;  /* reader position */
 	int line;                     /* line most recently read */
 	char *err;
@@ -43,7 +58,7 @@ static void fail(struct parse *ps, int line, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	snprintf(ps->err, ps->errlen, "%s:%d: %s", ps->p->file, line, msg);
+	snprintf(ps->err, ps->errlen, "%s:%d: %s", ps->file, line, msg);
 	ps->failed = code;
 }
 
@@ -108,9 +123,10 @@ static char *reader(char *str, int num, void *stream)
 
 static void set_rule(struct rule *r, const struct parse *ps, const char *key, const char *val)
 {
-	r->file = ps->p->file;
+	r->file = ps->file;
 	r->line = ps->line;
-	snprintf(r->text, sizeof r->text, "%s = %s", key, val);
+	if (snprintf(r->text, sizeof r->text, "%s = %s", key, val) >= (int)sizeof r->text)
+		strcpy(r->text + sizeof r->text - 4, "...");  /* for logs: the line is the rule */
 }
 
 /* In the order of enum action: the loosest first. */
@@ -155,6 +171,86 @@ static int list_add(struct rule_list *l, const char *word, const struct rule *r)
 	return 0;
 }
 
+static void list_clear(struct rule_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].word);
+	l->n = 0;
+}
+
+/* Takes each blank-separated word of val off the list: every one must be on it. */
+static void list_remove_words(struct parse *ps, struct rule_list *l, const char *key,
+                              const char *val)
+{
+	char buf[INIH_LINE];
+	char *save = NULL;
+	snprintf(buf, sizeof buf, "%s", val);
+	for (char *w = strtok_r(buf, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+		size_t i = 0;
+		while (i < l->n && strcmp(l->v[i].word, w) != 0)
+			i++;
+		if (i == l->n) {
+			fail(ps, ps->line, -EINVAL, "%s -= %s: '%s' is not on the list the layers below "
+			     "set", key, w, w);
+			return;
+		}
+		free(l->v[i].word);
+		memmove(&l->v[i], &l->v[i + 1], (l->n - i - 1) * sizeof l->v[0]);
+		l->n--;
+	}
+}
+
+/* Whether this layer may apply its operator to a list-valued key (bit):
+ * '=' replaces what the layers below set (the layer's own '=' lines add up),
+ * '+=' and '-=' change it, and one layer does not mix the two for one key.
+ * Returns -1 after an error, 1 when this '=' is the layer's first for the key
+ * (the list below is to be dropped), 0 otherwise. */
+static int layer_op(struct parse *ps, unsigned bit, const char *key)
+{
+	if (ps->op == '=') {
+		if (ps->lists_changed & bit) {
+			fail(ps, ps->line, -EINVAL, "%s = after %s += or -=: a file either sets a list "
+			     "(=) or changes the one below it (+=, -=)", key, key);
+			return -1;
+		}
+		if (ps->lists_set & bit)
+			return 0;
+		ps->lists_set |= bit;
+		return 1;
+	}
+	if (ps->lists_set & bit) {
+		fail(ps, ps->line, -EINVAL, "%s %c= after %s =: a file either sets a list (=) or "
+		     "changes the one below it (+=, -=)", key, ps->op, key);
+		return -1;
+	}
+	if (!ps->has_base) {
+		fail(ps, ps->line, -EINVAL, "%s %c=: no policy below this file to change (give "
+		     "--profile NAME or another -c FILE first, or write %s = ...)", key, ps->op, key);
+		return -1;
+	}
+	ps->lists_changed |= bit;
+	return 0;
+}
+
+/* The operator on a list: returns true when val's words are to be added
+ * ('=' and '+='); '-=' and 'KEY = none' are done here. */
+static bool list_op(struct parse *ps, struct rule_list *l, unsigned bit, const char *key,
+                    const char *val)
+{
+	int rc = layer_op(ps, bit, key);
+	if (rc < 0)
+		return false;
+	if (rc > 0) {
+		list_clear(l);
+		set_rule(&l->origin, ps, key, val);
+	}
+	if (ps->op == '-') {
+		list_remove_words(ps, l, key, val);
+		return false;
+	}
+	return !(ps->op == '=' && !strcmp(val, "none"));  /* KEY = none: the empty list */
+}
+
 /* Adds each blank-separated word of val to the list. */
 static int list_add_words(struct parse *ps, struct rule_list *l, const char *key,
                           const char *val, int dirs)
@@ -182,11 +278,31 @@ static int list_add_words(struct parse *ps, struct rule_list *l, const char *key
 	return 1;
 }
 
+/* A key that takes one value: '+=' and '-=' are for lists. */
+static bool scalar(struct parse *ps, const char *key)
+{
+	if (ps->op == '=')
+		return true;
+	fail(ps, ps->line, -EINVAL, "%s %c=: %s takes one value, not a list: expected %s = VALUE",
+	     key, ps->op, key, key);
+	return false;
+}
+
 static void on_policy(struct parse *ps, const char *key, const char *val)
 {
 	enum action a;
+	if (!scalar(ps, key))
+		return;
+	if (strcmp(key, "empty") == 0) {
+		/* a file with no rules on purpose (policy_add_text) */
+		if (strcmp(val, "yes") != 0)
+			fail(ps, ps->line, -EINVAL, "empty: expected yes, got '%s'", val);
+		ps->said_empty = ps->line;
+		return;
+	}
 	if (strcmp(key, "default") != 0) {
-		fail(ps, ps->line, -EINVAL, "unknown key '%s' in [policy] (expected default)", key);
+		fail(ps, ps->line, -EINVAL, "unknown key '%s' in [policy] (expected default or "
+		     "empty)", key);
 		return;
 	}
 	if (parse_action(val, &a) < 0 || a == ACT_CHECK || a == ACT_SELF) {
@@ -201,6 +317,8 @@ static void on_function_in(struct parse *ps, struct fn_rule *fn, const char *key
                            const char *val)
 {
 	enum action a;
+	if (!scalar(ps, key))
+		return;
 	int i = funcs_by_name(key);
 	if (i < 0) {
 		fail(ps, ps->line, -EINVAL,
@@ -228,7 +346,7 @@ static void on_function_in(struct parse *ps, struct fn_rule *fn, const char *key
 		     "family and pidfd calls", key);
 		return;
 	}
-	if (fn[i].set) {
+	if (fn[i].set && fn[i].rule.file == ps->file) {  /* a layer below may be overridden */
 		fail(ps, ps->line, -EINVAL, "%s is already set on line %d", key, fn[i].rule.line);
 		return;
 	}
@@ -254,9 +372,12 @@ static void on_refuse(struct parse *ps, const char *key, const char *val)
 {
 	char buf[INIH_LINE];
 	char *save = NULL;
+	unsigned flags = 0;
 	snprintf(buf, sizeof buf, "%s", val);
 	for (char *w = strtok_r(buf, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
 		size_t i;
+		if (ps->op == '=' && !strcmp(w, "none") && !strcmp(val, "none"))
+			break;
 		for (i = 0; i < sizeof refuse_names / sizeof refuse_names[0]; i++)
 			if (strcmp(w, refuse_names[i].name) == 0)
 				break;
@@ -265,9 +386,28 @@ static void on_refuse(struct parse *ps, const char *key, const char *val)
 			     "unknown-syscall, textrel or wx, got '%s'", w);
 			return;
 		}
-		ps->p->refuse |= refuse_names[i].flag;
+		flags |= refuse_names[i].flag;
 	}
+	/* a set of flags: '=' replaces the layers' below, '+=' and '-=' change it */
+	int rc = layer_op(ps, L_REFUSE, key);
+	if (rc < 0)
+		return;
+	if (rc > 0)
+		ps->p->refuse = 0;
+	if (ps->op == '-')
+		ps->p->refuse &= ~flags;
+	else
+		ps->p->refuse |= flags;
 	set_rule(&ps->p->refuse_rule, ps, key, val);
+}
+
+/* A list-valued key with its operator (list_op).  Returns 1 when words were added. */
+static int list_key(struct parse *ps, struct rule_list *l, unsigned bit, const char *key,
+                    const char *val, int dirs)
+{
+	if (!list_op(ps, l, bit, key, val) || ps->failed)
+		return 0;
+	return list_add_words(ps, l, key, val, dirs);
 }
 
 static bool is_hex64(const char *w)
@@ -283,9 +423,9 @@ static void on_object(struct parse *ps, const char *key, const char *val)
 {
 	struct policy *p = ps->p;
 	if (strcmp(key, "trust") == 0)
-		list_add_words(ps, &p->trust, key, val, 0);
+		list_key(ps, &p->trust, L_TRUST, key, val, 0);
 	else if (strcmp(key, "trust-sha256") == 0) {
-		if (list_add_words(ps, &p->trust_sha256, key, val, 0) && !ps->failed)
+		if (list_key(ps, &p->trust_sha256, L_TRUST_SHA256, key, val, 0) && !ps->failed)
 			for (size_t i = 0; i < p->trust_sha256.n; i++)
 				if (!is_hex64(p->trust_sha256.v[i].word))
 					fail(ps, ps->line, -EINVAL, "trust-sha256: expected 64 lowercase "
@@ -337,14 +477,16 @@ static void on_program(struct parse *ps, const char *key, const char *val)
 {
 	struct policy *p = ps->p;
 	if (strcmp(key, "deny") == 0)
-		list_add_words(ps, &p->deny_programs, key, val, 0);
+		list_key(ps, &p->deny_programs, L_DENY, key, val, 0);
 	else if (strcmp(key, "shell") == 0)
-		list_add_words(ps, &p->shells, key, val, 0);
+		list_key(ps, &p->shells, L_SHELL, key, val, 0);
 	else if (strcmp(key, "allow-dir") == 0)
-		list_add_words(ps, &p->allow_dirs, key, val, 1);
+		list_key(ps, &p->allow_dirs, L_ALLOW_DIR, key, val, 1);
 	else if (strcmp(key, "allow") == 0)
-		list_add_words(ps, &p->allow_programs, key, val, 1);
+		list_key(ps, &p->allow_programs, L_ALLOW, key, val, 1);
 	else if (strcmp(key, "interpreter") == 0) {
+		if (!scalar(ps, key))
+			return;
 		if (strcmp(val, "yes") && strcmp(val, "no"))
 			fail(ps, ps->line, -EINVAL, "interpreter: expected yes or no, got '%s'", val);
 		p->allow_interpreter = strcmp(val, "yes") == 0;
@@ -365,35 +507,59 @@ static void on_files(struct parse *ps, const char *key, const char *val)
 	struct policy *p = ps->p;
 	if (strcmp(key, "write") == 0) {
 		size_t first = p->write_paths.n;
-		if (!list_add_words(ps, &p->write_paths, key, val, 0) || ps->failed)
+		p->files_set = true;
+		if (!list_key(ps, &p->write_paths, L_WRITE, key, val, 0) || ps->failed)
 			return;
+		if (first > p->write_paths.n)
+			first = 0;
 		for (size_t i = first; i < p->write_paths.n; i++) {
 			const char *w = p->write_paths.v[i].word;
 			if (w[0] != '/' && !files_word(w))
 				fail(ps, ps->line, -EINVAL, "write: expected an absolute path, cwd, "
 				     "tmpdir or terminal, got '%s'", w);
 		}
-		p->files_set = true;
 	} else if (strcmp(key, "require-landlock") == 0) {
+		if (!scalar(ps, key))
+			return;
 		if (strcmp(val, "yes") && strcmp(val, "no"))
 			fail(ps, ps->line, -EINVAL, "require-landlock: expected yes or no, got '%s'",
 			     val);
 		p->require_landlock = strcmp(val, "yes") == 0;
+		set_rule(&p->require_landlock_rule, ps, key, val);
 	} else
 		fail(ps, ps->line, -EINVAL, "unknown key '%s' in [files] "
 		     "(expected write or require-landlock)", key);
 }
 
-static int handler(void *user, const char *section, const char *key, const char *val)
+/* inih hands 'KEY += VALUE' over as key "KEY +": the operator is taken off
+ * the key into ps->op.  Returns the bare key in buf. */
+static const char *split_op(struct parse *ps, const char *key, char *buf, size_t cap)
+{
+	size_t n = strlen(key);
+	ps->op = '=';
+	if (n == 0 || (key[n - 1] != '+' && key[n - 1] != '-'))
+		return key;
+	ps->op = key[n - 1];
+	n--;
+	while (n && (key[n - 1] == ' ' || key[n - 1] == '\t'))
+		n--;
+	snprintf(buf, cap, "%.*s", (int)n, key);
+	return buf;
+}
+
+static int handler(void *user, const char *section, const char *rawkey, const char *val)
 {
 	struct parse *ps = user;
+	char keybuf[INIH_LINE];
 	if (ps->failed)
 		return 0;
+	const char *key = split_op(ps, rawkey, keybuf, sizeof keybuf);
 	/* inih truncates long section names; the reader kept the whole one */
 	if (*section && !strncmp(ps->section, section, strlen(section)))
 		section = ps->section;
 	if (!val || !*val) {
-		fail(ps, ps->line, -EINVAL, "%s: expected a value after '='", key);
+		fail(ps, ps->line, -EINVAL, "%s: expected a value after '%s'", key,
+		     ps->op == '=' ? "=" : ps->op == '+' ? "+=" : "-=");
 		return 0;
 	}
 	if (strcmp(section, "policy") == 0)
@@ -414,39 +580,35 @@ static int handler(void *user, const char *section, const char *key, const char 
 	else
 		fail(ps, ps->line, -EINVAL, "unknown section [%s] (expected policy, functions, "
 		     "programs, objects, files or module PATTERN)", section);
+	if (!ps->failed && !(strcmp(section, "policy") == 0 && strcmp(key, "empty") == 0))
+		ps->keys++;
 	return ps->failed ? 0 : 1;
 }
 
-static struct policy *policy_new(const char *file)
+struct policy *policy_new(void)
 {
 	struct policy *p = calloc(1, sizeof *p);
 	if (!p)
 		return NULL;
-	p->file = strdup(file);
 	p->fn = calloc(funcs_count, sizeof *p->fn);
-	if (!p->file || !p->fn) {
+	if (!p->fn) {
 		policy_free(p);
 		return NULL;
 	}
 	p->fallback = ACT_DENY;
-	p->fallback_rule = (struct rule){p->file, 0, "default = deny (built in)"};
-	p->outside_rule = (struct rule){p->file, 0, "not under any allow-dir"};
 	return p;
 }
 
-/* Functions the policy does not name fall back to [policy] default; the
- * self-protection calls are always checked. */
-static void apply_fallback(struct policy *p)
+/* A new layer's name, owned by the policy. */
+static const char *add_layer(struct policy *p, const char *name)
 {
-	static const struct rule self = {"pysbx", 0, "self-protection (built in)"};
-	for (size_t i = 0; i < funcs_count; i++)
-		if (funcs[i].selfprot) {
-			p->fn[i].action = ACT_CHECK;
-			p->fn[i].rule = self;
-		} else if (!p->fn[i].set) {
-			p->fn[i].action = p->fallback;
-			p->fn[i].rule = p->fallback_rule;
-		}
+	char **v = realloc(p->layers, (p->n_layers + 1) * sizeof *v);
+	if (!v)
+		return NULL;
+	p->layers = v;
+	if (!(v[p->n_layers] = strdup(name)))
+		return NULL;
+	return v[p->n_layers++];
 }
 
 /* The strictest action each function gets from any [module] section: what
@@ -464,16 +626,15 @@ static int module_maxima(struct policy *p)
 	return 0;
 }
 
-int policy_parse(const char *text, size_t len, const char *file,
-                 struct policy **out, char *err, size_t errlen)
+int policy_add_text(struct policy *p, const char *text, size_t len, const char *file,
+                    char *err, size_t errlen)
 {
-	struct parse ps = {.text = text, .at = text, .end = text + len, .err = err,
-	                   .errlen = errlen};
-	*out = NULL;
+	struct parse ps = {.p = p, .text = text, .at = text, .end = text + len, .err = err,
+	                   .errlen = errlen, .has_base = p->n_layers > 0, .op = '='};
 	if (errlen)
 		err[0] = 0;
-	ps.p = policy_new(file);
-	if (!ps.p) {
+	ps.file = add_layer(p, file);
+	if (!ps.file) {
 		snprintf(err, errlen, "%s: out of memory", file);
 		return -ENOMEM;
 	}
@@ -482,23 +643,20 @@ int policy_parse(const char *text, size_t len, const char *file,
 		fail(&ps, rc, -EINVAL, "expected [section], key = value, or a comment");
 	if (!ps.failed && rc < 0)
 		fail(&ps, 0, -ENOMEM, "out of memory");
-	if (ps.failed) {
-		policy_free(ps.p);
-		return ps.failed;
-	}
-	apply_fallback(ps.p);
-	if (module_maxima(ps.p) < 0) {
-		snprintf(err, errlen, "%s: out of memory", file);
-		policy_free(ps.p);
-		return -ENOMEM;
-	}
-	*out = ps.p;
-	return 0;
+	/* an empty file given by mistake must not pass for a policy: it would deny
+	 * everything, or (on a profile) change nothing */
+	if (!ps.failed && ps.said_empty && ps.keys)
+		fail(&ps, ps.said_empty, -EINVAL, "empty = yes in a file that has keys: leave it out");
+	if (!ps.failed && !ps.said_empty && !ps.keys)
+		fail(&ps, ps.line > 0 ? ps.line : 1, -EINVAL, "no key = value line: an empty "
+		     "policy %s; write [policy] empty = yes if that is meant",
+		     ps.has_base ? "changes nothing" : "denies every dangerous function and every "
+		     "program");
+	return ps.failed;
 }
 
-int policy_load(const char *path, struct policy **out, char *err, size_t errlen)
+int policy_add_file(struct policy *p, const char *path, char *err, size_t errlen)
 {
-	*out = NULL;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		int e = errno;
@@ -523,14 +681,211 @@ int policy_load(const char *path, struct policy **out, char *err, size_t errlen)
 		rc = -EIO;
 		goto out;
 	}
-	rc = policy_parse(buf, (size_t)n, path, out, err, errlen);
+	rc = policy_add_text(p, buf, (size_t)n, path, err, errlen);
 out:
 	free(buf);
 	close(fd);
 	return rc;
 }
 
+/* The shipped profiles, compiled in (policy_blob.S): default is policy.ini
+ * itself, the others are layers on it. */
 extern const char policy_blob_begin[], policy_blob_end[];
+extern const char profile_judge_begin[], profile_judge_end[];
+extern const char profile_notebook_begin[], profile_notebook_end[];
+
+static const struct profile {
+	const char *name, *file, *begin, *end, *base;
+} profiles[] = {
+	{"default", "policy.ini (built in)", policy_blob_begin, policy_blob_end, NULL},
+	{"judge", "profiles/judge.ini (built in)", profile_judge_begin, profile_judge_end,
+	 "default"},
+	{"notebook", "profiles/notebook.ini (built in)", profile_notebook_begin,
+	 profile_notebook_end, "default"},
+};
+
+const char *policy_profile_names(void)
+{
+	return "default, judge, notebook";
+}
+
+int policy_add_profile(struct policy *p, const char *name, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < sizeof profiles / sizeof profiles[0]; i++) {
+		const struct profile *f = &profiles[i];
+		if (strcmp(f->name, name) != 0)
+			continue;
+		int rc = f->base ? policy_add_profile(p, f->base, err, errlen) : 0;
+		return rc < 0 ? rc : policy_add_text(p, f->begin, (size_t)(f->end - f->begin),
+		                                     f->file, err, errlen);
+	}
+	snprintf(err, errlen, "no profile '%s' (expected %s)", name, policy_profile_names());
+	return -EINVAL;
+}
+
+#define CMDLINE "command line"
+
+int policy_add_arg(struct policy *p, const char *key, const char *word, int argi,
+                   char *err, size_t errlen)
+{
+	bool dir = strcmp(key, "allow-dir") == 0;
+	const char *layer = p->n_layers ? p->layers[p->n_layers - 1] : NULL;
+	if (!layer || strcmp(layer, CMDLINE) != 0)
+		layer = add_layer(p, CMDLINE);
+	if (!layer) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	if (!dir && strcmp(key, "allow") != 0) {
+		snprintf(err, errlen, CMDLINE ": unknown key '%s'", key);
+		return -EINVAL;
+	}
+	if (word[0] != '/') {
+		snprintf(err, errlen, "--%s %s: expected an absolute %s", key, word,
+		         dir ? "directory" : "path or pattern");
+		return -EINVAL;
+	}
+	if (strlen(word) >= INIH_LINE - 16) {
+		snprintf(err, errlen, "--%s: path too long", key);
+		return -EINVAL;
+	}
+	/* the deny list wins over allow: saying otherwise takes a policy layer */
+	const char *base = strrchr(word, '/') + 1;
+	const struct rule_word *denied = dir ? NULL : policy_list_find(&p->deny_programs, base);
+	if (denied) {
+		snprintf(err, errlen, "--allow %s: %s is a denied program (%s:%d); a policy layer "
+		         "can take it off the list ([programs] deny -= %s)", word, denied->word,
+		         denied->rule.file, denied->rule.line, denied->word);
+		return -EINVAL;
+	}
+	struct rule r = {.file = layer, .line = argi};
+	if (snprintf(r.text, sizeof r.text, "--%s %s", key, word) >= (int)sizeof r.text)
+		strcpy(r.text + sizeof r.text - 4, "...");
+	if (list_add(dir ? &p->allow_dirs : &p->allow_programs, word, &r) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* The layers' names joined, for the log: "policy.ini (built in) + site.ini". */
+static char *describe(const struct policy *p)
+{
+	size_t len = 1;
+	for (size_t i = 0; i < p->n_layers; i++)
+		len += strlen(p->layers[i]) + 3;
+	char *s = malloc(len);
+	if (!s)
+		return NULL;
+	s[0] = 0;
+	for (size_t i = 0; i < p->n_layers; i++) {
+		if (i)
+			strcat(s, " + ");
+		strcat(s, p->layers[i]);
+	}
+	return s;
+}
+
+int policy_finish(struct policy *p, char *err, size_t errlen)
+{
+	static const struct rule self = {"pysbx", 0, "self-protection (built in)"};
+	if (!p->n_layers) {
+		snprintf(err, errlen, "no policy given");
+		return -EINVAL;
+	}
+	free(p->file);
+	if (!(p->file = describe(p))) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	if (!p->fallback_rule.line)
+		p->fallback_rule = (struct rule){p->layers[0], 0, "default = deny (built in)"};
+	/* "not an allowed program" names the allow-dir list's first line */
+	const struct rule_list *dirs = p->allow_dirs.n ? &p->allow_dirs : &p->allow_programs;
+	p->outside_rule = (struct rule){p->layers[0], 0, "not under any allow-dir"};
+	if (dirs->n) {
+		p->outside_rule.file = dirs->v[0].rule.file;
+		p->outside_rule.line = dirs->v[0].rule.line;
+	} else if (p->allow_dirs.origin.line > 0) {  /* allow-dir = none */
+		p->outside_rule.file = p->allow_dirs.origin.file;
+		p->outside_rule.line = p->allow_dirs.origin.line;
+	}
+	/* functions no layer named fall back to [policy] default; the
+	 * self-protection calls are always checked */
+	for (size_t i = 0; i < funcs_count; i++)
+		if (funcs[i].selfprot) {
+			p->fn[i].action = ACT_CHECK;
+			p->fn[i].rule = self;
+		} else if (!p->fn[i].set) {
+			p->fn[i].action = p->fallback;
+			p->fn[i].rule = p->fallback_rule;
+		}
+	free(p->module_max);
+	if (module_maxima(p) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	p->finished = true;
+	return 0;
+}
+
+/* A whole policy from one source. */
+static int policy_one(int (*add)(struct policy *, const void *, size_t, const char *, char *,
+                                 size_t),
+                      const void *src, size_t len, const char *name, struct policy **out,
+                      char *err, size_t errlen)
+{
+	*out = NULL;
+	if (errlen)
+		err[0] = 0;
+	struct policy *p = policy_new();
+	if (!p) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		return -ENOMEM;
+	}
+	int rc = add(p, src, len, name, err, errlen);
+	if (rc == 0)
+		rc = policy_finish(p, err, errlen);
+	if (rc < 0) {
+		policy_free(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
+static int add_text(struct policy *p, const void *src, size_t len, const char *name, char *err,
+                    size_t errlen)
+{
+	return policy_add_text(p, src, len, name, err, errlen);
+}
+
+static int add_file(struct policy *p, const void *src, size_t len, const char *name, char *err,
+                    size_t errlen)
+{
+	(void)src;
+	(void)len;
+	return policy_add_file(p, name, err, errlen);
+}
+
+static int add_profile(struct policy *p, const void *src, size_t len, const char *name,
+                       char *err, size_t errlen)
+{
+	(void)len;
+	(void)name;
+	return policy_add_profile(p, src, err, errlen);
+}
+
+int policy_parse(const char *text, size_t len, const char *file,
+                 struct policy **out, char *err, size_t errlen)
+{
+	return policy_one(add_text, text, len, file, out, err, errlen);
+}
+
+int policy_load(const char *path, struct policy **out, char *err, size_t errlen)
+{
+	return policy_one(add_file, NULL, 0, path, out, err, errlen);
+}
 
 const char *policy_builtin_text(size_t *len)
 {
@@ -540,9 +895,7 @@ const char *policy_builtin_text(size_t *len)
 
 int policy_builtin(struct policy **out, char *err, size_t errlen)
 {
-	size_t len;
-	const char *text = policy_builtin_text(&len);
-	return policy_parse(text, len, "policy.ini (built in)", out, err, errlen);
+	return policy_one(add_profile, "default", 0, "default", out, err, errlen);
 }
 
 static void list_free(struct rule_list *l)
@@ -571,6 +924,9 @@ void policy_free(struct policy *p)
 	free(p->module_max);
 	free(p->fn);
 	free(p->file);
+	for (size_t i = 0; i < p->n_layers; i++)
+		free(p->layers[i]);
+	free(p->layers);
 	free(p);
 }
 
@@ -639,4 +995,131 @@ const struct rule_word *policy_list_find(const struct rule_list *l, const char *
 		if (strcmp(l->v[i].word, word) == 0)
 			return &l->v[i];
 	return NULL;
+}
+
+/* --- the merged policy, printed (--print-policy) ---------------------------- */
+
+/* key = val ; FILE:LINE -- the origin on a comment line of its own when the
+ * line would be longer than the parser takes. */
+static void put_line(FILE *out, const char *key, const char *val, const struct rule *r)
+{
+	char where[PATH_MAX + 32] = "";
+	if (r && r->line > 0)
+		snprintf(where, sizeof where, "%s:%d", r->file, r->line);
+	if (!where[0])
+		fprintf(out, "%s = %s\n", key, val);
+	else if (strlen(key) + strlen(val) + strlen(where) + 6 < INIH_LINE)
+		fprintf(out, "%s = %s ; %s\n", key, val, where);
+	else
+		fprintf(out, "; %s\n%s = %s\n", where, key, val);
+}
+
+/* A list, one line per run of words from one line of one layer. */
+static void put_list(FILE *out, const char *key, const struct rule_list *l)
+{
+	char val[INIH_LINE];
+	if (!l->n && l->origin.line > 0)
+		put_line(out, key, "none", &l->origin);
+	for (size_t i = 0; i < l->n;) {
+		const struct rule *r = &l->v[i].rule;
+		size_t len = 0;
+		val[0] = 0;
+		for (; i < l->n && l->v[i].rule.file == r->file && l->v[i].rule.line == r->line; i++) {
+			size_t w = strlen(l->v[i].word);
+			if (len && len + 1 + w > 120)
+				break;
+			len += (size_t)snprintf(val + len, sizeof val - len, "%s%s", len ? " " : "",
+			                        l->v[i].word);
+		}
+		put_line(out, key, val, r);
+	}
+}
+
+static size_t layer_index(const struct policy *p, const char *file)
+{
+	for (size_t i = 0; i < p->n_layers; i++)
+		if (p->layers[i] == file)
+			return i;
+	return p->n_layers;
+}
+
+static const struct policy *sort_policy;
+
+/* Functions in the order their layers and lines gave them. */
+static int by_origin(const void *a, const void *b)
+{
+	const struct fn_rule *x = &sort_policy->fn[*(const size_t *)a];
+	const struct fn_rule *y = &sort_policy->fn[*(const size_t *)b];
+	size_t lx = layer_index(sort_policy, x->rule.file), ly = layer_index(sort_policy, y->rule.file);
+	if (lx != ly)
+		return lx < ly ? -1 : 1;
+	if (x->rule.line != y->rule.line)
+		return x->rule.line < y->rule.line ? -1 : 1;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+static void put_functions(FILE *out, const struct policy *p, const struct fn_rule *fn)
+{
+	size_t *order = malloc(funcs_count * sizeof *order), n = 0;
+	for (size_t i = 0; i < funcs_count; i++)
+		if (fn[i].set && !funcs[i].selfprot) {
+			if (order)
+				order[n++] = i;
+			else
+				put_line(out, funcs[i].name, policy_action_name(fn[i].action), &fn[i].rule);
+		}
+	if (!order)
+		return;
+	sort_policy = p;
+	qsort(order, n, sizeof *order, by_origin);
+	for (size_t k = 0; k < n; k++)
+		put_line(out, funcs[order[k]].name, policy_action_name(fn[order[k]].action),
+		         &fn[order[k]].rule);
+	free(order);
+}
+
+int policy_print(const struct policy *p, FILE *out)
+{
+	fputs("; The policy pysbx-trace enforces, merged from these layers (pysbx-policy(5)):\n",
+	      out);
+	for (size_t i = 0; i < p->n_layers; i++)
+		fprintf(out, ";   %s\n", p->layers[i]);
+	fputs("; Every key names the FILE:LINE it came from.  Given to pysbx-trace -c, this\n"
+	      "; text is the same policy.\n\n[policy]\n", out);
+	put_line(out, "default", policy_action_name(p->fallback), &p->fallback_rule);
+	fputs("\n[functions]\n", out);
+	put_functions(out, p, p->fn);
+	fputs("\n[objects]\n", out);
+	put_list(out, "trust", &p->trust);
+	put_list(out, "trust-sha256", &p->trust_sha256);
+	if (p->refuse_rule.line > 0) {
+		char val[INIH_LINE] = "";
+		size_t len = 0;
+		for (size_t i = 0; i < sizeof refuse_names / sizeof refuse_names[0]; i++)
+			if (p->refuse & refuse_names[i].flag)
+				len += (size_t)snprintf(val + len, sizeof val - len, "%s%s", len ? " " : "",
+				                        refuse_names[i].name);
+		put_line(out, "refuse", len ? val : "none", &p->refuse_rule);
+	}
+	for (size_t i = 0; i < p->n_modules; i++) {
+		const struct module_rules *m = &p->modules[i];
+		if (m->rule.line > 0)
+			fprintf(out, "\n; %s:%d\n", m->rule.file, m->rule.line);
+		fprintf(out, "[module %s]\n", m->pattern);
+		put_functions(out, p, m->fn);
+	}
+	fputs("\n[programs]\n", out);
+	put_list(out, "deny", &p->deny_programs);
+	put_list(out, "shell", &p->shells);
+	put_list(out, "allow-dir", &p->allow_dirs);
+	put_list(out, "allow", &p->allow_programs);
+	if (p->interpreter_rule.line > 0)
+		put_line(out, "interpreter", p->allow_interpreter ? "yes" : "no", &p->interpreter_rule);
+	fputs("\n[files]\n", out);
+	if (p->files_set)
+		put_list(out, "write", &p->write_paths);
+	if (p->require_landlock_rule.line > 0)
+		put_line(out, "require-landlock", p->require_landlock ? "yes" : "no",
+		         &p->require_landlock_rule);
+	return ferror(out) ? -EIO : 0;
 }

@@ -1,17 +1,28 @@
-/* policy: what pysbx allows, read from an INI file (inih).
+/* policy: what pysbx allows, read from INI text (inih).
  *
  * The parser takes text in memory and a file name, so the built-in default
- * (policy.ini compiled in) and a file given with -c go through the same code,
- * and tests feed strings.  Every rule keeps the file and line it came from:
- * decisions name the rule that made them.  A malformed policy is refused with
+ * (policy.ini compiled in), the shipped profiles, a file given with -c and
+ * the words of --allow/--allow-dir go through the same code, and tests feed
+ * strings.  Every rule keeps the file and line it came from: decisions name
+ * the rule that made them.  A malformed policy is refused with
  * "FILE:LINE: what was expected".  The format is documented in policy.ini and
  * pysbx-policy(5).
+ *
+ * A policy is built in layers, each on the ones before it:
+ *
+ *   policy_new -> policy_add_profile / policy_add_file / policy_add_text /
+ *                 policy_add_arg ... -> policy_finish
+ *
+ * A later layer overrides the keys it names; a list it sets with '=' replaces
+ * the list below (its own lines with that key add up), 'KEY += WORDS' and
+ * 'KEY -= WORDS' extend or shrink the list below, 'KEY = none' empties it.
  */
 #ifndef PYSBX_POLICY_H
 #define PYSBX_POLICY_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* The actions, from the loosest to the strictest: each lets through at most
  * what the one before it does.  The enum's order is the one definition of
@@ -40,6 +51,7 @@ struct rule_word {      /* one word of a list-valued setting */
 struct rule_list {
 	struct rule_word *v;
 	size_t n, cap;
+	struct rule origin;   /* the line that last set the whole list (=); line 0: none */
 };
 
 struct fn_rule {
@@ -108,18 +120,50 @@ struct policy {
 	/* by funcs[] index: the strictest action any [module] section gives the
 	 * function, ACT_ALLOW when none names it */
 	enum action *module_max;
+
+	/* layers (policy_add_*), in order; rule.file points at these names */
+	char **layers;
+	size_t n_layers;
+	struct rule require_landlock_rule;
+	bool finished;                   /* policy_finish ran */
 };
 
-/* Parses text[0..len).  Returns 0 with *out set, or -EINVAL with a message
- * "FILE:LINE: ..." in err, or -ENOMEM. */
+/* Parses text[0..len) as a whole policy (one layer).  Returns 0 with *out
+ * set, or -EINVAL with a message "FILE:LINE: ..." in err, or -ENOMEM. */
 int policy_parse(const char *text, size_t len, const char *file,
                  struct policy **out, char *err, size_t errlen);
-/* Reads and parses a file.  -errno with a message in err when it cannot be read. */
+/* Reads and parses a file as a whole policy.  -errno with a message in err
+ * when it cannot be read. */
 int policy_load(const char *path, struct policy **out, char *err, size_t errlen);
 /* The built-in default: the shipped policy.ini, compiled in. */
 int policy_builtin(struct policy **out, char *err, size_t errlen);
 const char *policy_builtin_text(size_t *len);
 void policy_free(struct policy *p);
+
+/* Layers.  Every function returns 0, or -EINVAL (-ENOMEM, -errno of a file)
+ * with "FILE:LINE: ..." in err; after an error the policy is only fit for
+ * policy_free. */
+struct policy *policy_new(void);
+/* text as one more layer named file.  A layer without a single key is
+ * refused: an empty file given by mistake must not pass for a policy. */
+int policy_add_text(struct policy *p, const char *text, size_t len, const char *file,
+                    char *err, size_t errlen);
+int policy_add_file(struct policy *p, const char *path, char *err, size_t errlen);
+/* A shipped profile (policy_profile_names), with the layers it builds on. */
+int policy_add_profile(struct policy *p, const char *name, char *err, size_t errlen);
+/* One word from the command line: key is "allow" or "allow-dir" ([programs]),
+ * word an absolute path or pattern; the rule reads "command line:ARGI".
+ * A program the deny list names cannot be allowed this way. */
+int policy_add_arg(struct policy *p, const char *key, const char *word, int argi,
+                   char *err, size_t errlen);
+/* Functions no layer named fall back to [policy] default. */
+int policy_finish(struct policy *p, char *err, size_t errlen);
+
+/* "default, judge, notebook": the shipped profiles. */
+const char *policy_profile_names(void);
+/* The merged policy as INI text pysbx reads back as the same policy, every
+ * key followed by the FILE:LINE it came from. */
+int policy_print(const struct policy *p, FILE *out);
 
 const char *policy_action_name(enum action a);
 /* The rule for function fid called from an object at path: the first

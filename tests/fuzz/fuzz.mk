@@ -45,7 +45,7 @@ FUZZ_SRC_initstack := monitor/initstack.c inject/mem.c
 FUZZ_SRC_logread := $(wildcard monitor/logtools/*.c) monitor/callfmt.c monitor/jsonw.c \
                     monitor/decide.c monitor/policy.c monitor/funcs.c monitor/shsplit.c \
                     monitor/facts.c monitor/policy_blob.S elfscan/sha256.c monitor/args.c \
-                    inject/mem.c inject/arch_x86_64.c monitor/procfs.c
+                    inject/mem.c inject/arch_x86_64.c monitor/procfs.c monitor/identity.c
 
 # Longest input, and the time one input may take before it counts as a hang
 # (generous: an ELF input with 80000 system call sites takes 0.15 s alone but

@@ -754,6 +754,135 @@ static void function_names(void **state)
 	assert_true(funcs_by_name("system") >= 0);
 }
 
+/* A decision that depends on a file the same command makes is left to the
+ * exec stop; a missing script the command does not name twice is not. */
+static void scripts_made_by_the_command(void **state)
+{
+	(void)state;
+	assert_int_equal(shell("echo true > s.sh; sh s.sh"), V_ALLOW);
+	assert_int_equal(shell("cat >s.sh <<EOF\nls\nEOF\nsh -e s.sh"), V_ALLOW);
+	assert_int_equal(shell("f=x.sh; echo ls > $f; sh $f"), V_ALLOW);
+	assert_int_equal(shell("sh s.sh"), V_DENY);          /* nothing makes it */
+	assert_int_equal(shell("sh -- -s"), V_DENY);
+	assert_int_equal(shell("sh /dev/stdin"), V_DENY);
+	/* what the script holds is judged when it runs; bash is still bash */
+	assert_int_equal(shell("echo bash > s.sh; sh s.sh; bash"), V_DENY);
+	/* an exec stop judges the file as it is then */
+	struct decision d;
+	char *argv[] = {"sh", "s.sh", NULL};
+	assert_int_equal(exec_of("/bin/sh", argv, 2, &d), V_DENY);
+}
+
+/* bash's own routes out, whatever the shell: network redirections and
+ * builtins loaded from a shared object. */
+static void bash_network_paths_and_builtins(void **state)
+{
+	(void)state;
+	assert_int_equal(shell("echo x > /dev/tcp/10.0.0.1/80"), V_DENY);
+	assert_int_equal(shell("cat < \"/dev/\"'udp'/h/53"), V_DENY);
+	assert_int_equal(shell("exec 3<>/dev/t\\cp/h/1"), V_DENY);
+	assert_int_equal(shell("ls > /dev/$d/h/1"), V_DENY);
+	assert_int_equal(shell("ls > /dev/null 2>/dev/stderr"), V_ALLOW);
+	assert_int_equal(shell("ls /dev/tty* /dev/pts/$N /dev/sd$x"), V_ALLOW);  /* cannot be tcp */
+	assert_int_equal(shell("ls > /dev/t$x/h/1"), V_DENY);
+	assert_int_equal(shell("ls > /dev/{tcp,udp}/h/1"), V_DENY);
+	assert_int_equal(shell("enable -f ./x.so x"), V_DENY);
+	assert_int_equal(shell("enable -nf ./x.so x"), V_DENY);
+	assert_int_equal(shell("builtin enable -f ./x.so x"), V_DENY);
+	assert_int_equal(shell("sh -c 'echo > /dev/tcp/h/1'"), V_DENY);
+}
+
+/* A script run through "#!/usr/bin/env bash" (a pyenv shim): the message
+ * names bash, the program that would run it. */
+static void env_script_names_its_interpreter(void **state)
+{
+	(void)state;
+	struct decision d = {0};
+	char *argv[] = {"/usr/bin/env", "bash", "/home/u/.pyenv/shims/python3", "-c", "1", NULL};
+	struct program prog = {.given = "/home/u/.pyenv/shims/python3",
+	                       .resolved = "/home/u/.pyenv/shims/python3",
+	                       .image = "/usr/bin/env", .argv = argv, .argc = 5};
+	assert_false(decide_program(pol, &prog, &view, 100, &d));
+	assert_non_null(strstr(d.why, "/home/u/.pyenv/shims/python3 is a script for bash "
+	                              "(#!/usr/bin/env bash), and bash is a denied program"));
+	assert_string_equal(d.rule->text, "deny = bash");
+	/* env -S with options in front */
+	char *argv2[] = {"/usr/bin/env", "-S -i FOO=1 zsh -e", "/opt/s", NULL};
+	struct program p2 = {.given = "/opt/s", .resolved = "/opt/s", .image = "/usr/bin/env",
+	                     .argv = argv2, .argc = 3};
+	d.rule = NULL;
+	assert_false(decide_program(pol, &p2, &view, 100, &d));
+	assert_non_null(strstr(d.why, "a script for zsh"));
+	/* #!/bin/bash directly: the image is bash */
+	char *argv3[] = {"/bin/bash", "/opt/s", NULL};
+	struct program p3 = {.given = "/opt/s", .resolved = "/opt/s", .image = "/usr/bin/bash",
+	                     .argv = argv3, .argc = 2};
+	d.rule = NULL;
+	assert_false(decide_program(pol, &p3, &view, 100, &d));
+	assert_non_null(strstr(d.why, "/opt/s is a script for bash, a denied program"));
+	/* a script for an allowed interpreter is judged by where it lives */
+	char *argv4[] = {"/usr/bin/env", "python3", "/opt/s", NULL};
+	struct program p4 = {.given = "/opt/s", .resolved = "/opt/s", .image = "/usr/bin/env",
+	                     .argv = argv4, .argc = 3};
+	d.rule = NULL;
+	assert_false(decide_program(pol, &p4, &view, 100, &d));
+	assert_non_null(strstr(d.why, "not an allowed program"));
+	assert_true(d.rule->line > 0);   /* the allow-dir list's line */
+}
+
+/* Every program denial names a line of the policy: the rule that decided,
+ * or the function's "check" line for pysbx's own checks. */
+static void program_denials_name_a_line(void **state)
+{
+	(void)state;
+	struct decision d;
+	char *ls[] = {"ls", NULL};
+	struct call c = {.layer = LAYER_GOT, .func = funcs_by_name("execve"), .outer = -1,
+	                 .pid = 100, .nargs = 2, .has_prog = true};
+	c.a[0] = (struct call_arg){.fmt = 'P', .str = "/usr/bin/ls"};
+	c.a[1] = (struct call_arg){.fmt = 'v', .vec = ls, .n = 1};
+	c.prog = (struct program){.given = "/usr/bin/ls", .resolved = "/usr/bin/ls", .fresh = true,
+	                          .argv = ls, .argc = 1};
+	decide_call(pol, &c, &view, &d);
+	assert_int_equal(d.verdict, V_DENY);
+	assert_string_equal(d.rule->text, "execve = check");
+	assert_true(d.rule->line > 0);
+	assert_int_equal(shell("echo 'unterminated"), V_DENY);
+	struct call s = {.layer = LAYER_GOT, .func = funcs_by_name("system"), .outer = -1,
+	                 .pid = 100, .nargs = 1};
+	s.a[0] = (struct call_arg){.fmt = 'c', .str = "./mytool"};
+	decide_call(pol, &s, &view, &d);
+	assert_int_equal(d.verdict, V_DENY);
+	assert_true(d.rule->line > 0);
+	s.a[0].str = "echo 'unterminated";
+	decide_call(pol, &s, &view, &d);
+	assert_string_equal(d.rule->text, "system = check");
+}
+
+/* The notebook profile: bash as a shell, its commands judged like sh -c's. */
+static void notebook_profile(void **state)
+{
+	(void)state;
+	char err[256];
+	struct policy *saved = pol, *nb = policy_new();
+	assert_int_equal(policy_add_profile(nb, "notebook", err, sizeof err), 0);
+	assert_int_equal(policy_finish(nb, err, sizeof err), 0);
+	pol = nb;
+	assert_int_equal(shell("bash -c ls"), V_ALLOW);
+	assert_int_equal(shell("bash script.sh"), V_ALLOW);
+	assert_int_equal(shell("bash"), V_DENY);
+	assert_int_equal(shell("bash -i"), V_DENY);
+	assert_int_equal(shell("bash -s"), V_DENY);
+	assert_int_equal(shell("bash --rcfile script.sh -c ls"), V_DENY);
+	assert_int_equal(shell("bash -c 'ls; zsh'"), V_DENY);
+	assert_int_equal(shell("bash -c 'cat < /dev/tcp/h/1'"), V_DENY);
+	struct decision d;
+	char *argv[] = {"bash", "-c", "ls", NULL};
+	assert_int_equal(exec_of("/bin/bash", argv, 3, &d), V_ALLOW);
+	pol = saved;
+	policy_free(nb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -763,6 +892,11 @@ int main(void)
 		cmocka_unit_test(kernels_answers),
 		cmocka_unit_test(nesting_is_bounded),
 		cmocka_unit_test(programs),
+		cmocka_unit_test(scripts_made_by_the_command),
+		cmocka_unit_test(bash_network_paths_and_builtins),
+		cmocka_unit_test(env_script_names_its_interpreter),
+		cmocka_unit_test(program_denials_name_a_line),
+		cmocka_unit_test(notebook_profile),
 		cmocka_unit_test(unreadable_arguments_deny),
 		cmocka_unit_test(signals),
 		cmocka_unit_test(limits_targets),

@@ -262,6 +262,218 @@ static void load_reports_missing_file(void **state)
 	assert_null(p);
 }
 
+/* Layers: p is built from the texts in order; returns 0 or the error. */
+static int layers(struct policy **out, const char *const *texts, size_t n)
+{
+	struct policy *p = policy_new();
+	int rc = p ? 0 : -ENOMEM;
+	char name[16];
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		snprintf(name, sizeof name, "l%zu.ini", i + 1);
+		rc = policy_add_text(p, texts[i], strlen(texts[i]), name, err, sizeof err);
+	}
+	if (rc == 0)
+		rc = policy_finish(p, err, sizeof err);
+	if (rc < 0) {
+		policy_free(p);
+		p = NULL;
+	}
+	*out = p;
+	return rc;
+}
+
+static void later_layers_override_keys(void **state)
+{
+	(void)state;
+	const char *const t[] = {
+		"[policy]\ndefault = allow\n[functions]\nsystem = check\nkill = deny\n"
+		"[programs]\ninterpreter = yes\n[objects]\nrefuse = ifunc wx\n",
+		"[functions]\nkill = allow\n[programs]\ninterpreter = no\n[objects]\nrefuse = textrel\n",
+	};
+	struct policy *p;
+	assert_int_equal(layers(&p, t, 2), 0);
+	const struct fn_rule *kill = &p->fn[funcs_by_name("kill")];
+	assert_int_equal(kill->action, ACT_ALLOW);
+	assert_string_equal(kill->rule.file, "l2.ini");
+	assert_int_equal(kill->rule.line, 2);
+	assert_int_equal(p->fn[funcs_by_name("system")].action, ACT_CHECK);
+	assert_string_equal(p->fn[funcs_by_name("system")].rule.file, "l1.ini");
+	/* a function no layer names takes the last [policy] default */
+	assert_int_equal(p->fn[funcs_by_name("mount")].action, ACT_ALLOW);
+	assert_false(p->allow_interpreter);
+	assert_int_equal(p->refuse, REFUSE_TEXTREL);
+	assert_string_equal(p->file, "l1.ini + l2.ini");
+	policy_free(p);
+}
+
+static void lists_replace_extend_and_shrink(void **state)
+{
+	(void)state;
+	const char *const t[] = {
+		"[programs]\ndeny = a b c\ndeny = d\nshell = sh\nallow-dir = /usr/bin\n"
+		"[files]\nwrite = /tmp\n",
+		/* '=' replaces (its own lines add up), '+=' extends, '-=' shrinks */
+		"[programs]\ndeny -= b d\nshell += bash\nallow-dir = /opt/a\nallow-dir = /opt/b\n"
+		"[files]\nwrite += /srv\n",
+		"[programs]\nallow = none\nshell -= sh\n",
+	};
+	struct policy *p;
+	assert_int_equal(layers(&p, t, 3), 0);
+	assert_int_equal(p->deny_programs.n, 2);
+	assert_non_null(policy_list_find(&p->deny_programs, "a"));
+	assert_null(policy_list_find(&p->deny_programs, "b"));
+	assert_null(policy_list_find(&p->deny_programs, "d"));
+	assert_int_equal(p->shells.n, 1);
+	assert_string_equal(p->shells.v[0].word, "bash");
+	assert_string_equal(p->shells.v[0].rule.file, "l2.ini");
+	assert_int_equal(p->allow_dirs.n, 2);
+	assert_string_equal(p->allow_dirs.v[1].word, "/opt/b");
+	assert_int_equal(p->allow_dirs.v[1].rule.line, 5);
+	assert_int_equal(p->write_paths.n, 2);
+	assert_int_equal(p->allow_programs.n, 0);
+	assert_int_equal(p->allow_programs.origin.line, 2);
+	/* "not an allowed program" names the allow-dir list */
+	assert_string_equal(p->outside_rule.file, "l2.ini");
+	assert_int_equal(p->outside_rule.line, 4);
+	policy_free(p);
+}
+
+static void layer_errors_name_file_and_line(void **state)
+{
+	(void)state;
+	struct policy *p;
+	const char *const minus[] = {"[programs]\ndeny = a\n", "\n[programs]\ndeny -= zsh\n"};
+	assert_int_equal(layers(&p, minus, 2), -EINVAL);
+	assert_string_equal(err, "l2.ini:3: deny -= zsh: 'zsh' is not on the list the layers "
+	                         "below set");
+	const char *const mix[] = {"[programs]\ndeny = a\n", "[programs]\ndeny = b\ndeny += c\n"};
+	assert_int_equal(layers(&p, mix, 2), -EINVAL);
+	assert_int_equal(strncmp(err, "l2.ini:3: deny += after deny =", 30), 0);
+	const char *const alone[] = {"[programs]\nshell += bash\n"};
+	assert_int_equal(layers(&p, alone, 1), -EINVAL);
+	assert_int_equal(strncmp(err, "l1.ini:2: shell +=: no policy below this file", 45), 0);
+	const char *const scalar[] = {"[functions]\nsystem = deny\n", "[functions]\nsystem += deny\n"};
+	assert_int_equal(layers(&p, scalar, 2), -EINVAL);
+	assert_int_equal(strncmp(err, "l2.ini:2: system +=: system takes one value", 43), 0);
+	/* within one layer a function is still set once */
+	const char *const twice[] = {"[functions]\nkill = deny\n",
+	                             "[functions]\nkill = allow\nkill = deny\n"};
+	assert_int_equal(layers(&p, twice, 2), -EINVAL);
+	assert_string_equal(err, "l2.ini:3: kill is already set on line 2");
+}
+
+static void empty_policy_must_say_so(void **state)
+{
+	(void)state;
+	parse_bad("", "t.ini:1: no key = value line: an empty policy denies every");
+	parse_bad("; only a comment\n\n[programs]\n", "t.ini:3: no key = value line");
+	parse_bad("[policy]\nempty = yes\n[functions]\nsystem = deny\n",
+	          "t.ini:2: empty = yes in a file that has keys");
+	parse_bad("[policy]\nempty = no\n", "t.ini:2: empty: expected yes");
+	struct policy *p = parse_ok("; nothing, on purpose\n[policy]\nempty = yes\n");
+	assert_int_equal(p->fn[funcs_by_name("system")].action, ACT_DENY);
+	assert_int_equal(p->allow_dirs.n, 0);
+	policy_free(p);
+	/* on a layer below: an empty file changes nothing, and says so too */
+	const char *const t[] = {"[functions]\nsystem = allow\n", "\n"};
+	assert_int_equal(layers(&p, t, 2), -EINVAL);
+	assert_non_null(strstr(err, "l2.ini:1: no key = value line: an empty policy changes "
+	                            "nothing"));
+}
+
+static void profiles_and_command_line(void **state)
+{
+	(void)state;
+	struct policy *p = policy_new();
+	assert_int_equal(policy_add_profile(p, "notebook", err, sizeof err), 0);
+	assert_int_equal(policy_add_arg(p, "allow-dir", "/opt/tools", 4, err, sizeof err), 0);
+	assert_int_equal(policy_add_arg(p, "allow", "/opt/x/bin/*", 6, err, sizeof err), 0);
+	assert_int_equal(policy_finish(p, err, sizeof err), 0);
+	assert_null(policy_list_find(&p->deny_programs, "bash"));
+	assert_non_null(policy_list_find(&p->deny_programs, "zsh"));
+	const struct rule_word *b = policy_list_find(&p->shells, "bash");
+	assert_non_null(b);
+	assert_string_equal(b->rule.file, "profiles/notebook.ini (built in)");
+	const struct rule_word *d = policy_list_find(&p->allow_dirs, "/opt/tools");
+	assert_non_null(d);
+	assert_string_equal(d->rule.file, "command line");
+	assert_int_equal(d->rule.line, 4);
+	assert_string_equal(p->file, "policy.ini (built in) + profiles/notebook.ini (built in) + "
+	                             "command line");
+	policy_free(p);
+
+	p = policy_new();
+	assert_int_equal(policy_add_profile(p, "judge", err, sizeof err), 0);
+	assert_int_equal(policy_finish(p, err, sizeof err), 0);
+	assert_int_equal(p->allow_dirs.n, 0);
+	assert_int_equal(p->fn[funcs_by_name("system")].action, ACT_DENY);
+	assert_true(p->allow_interpreter);
+	policy_free(p);
+
+	p = policy_new();
+	assert_int_equal(policy_add_profile(p, "nonesuch", err, sizeof err), -EINVAL);
+	assert_non_null(strstr(err, "no profile 'nonesuch' (expected default, judge"));
+	assert_int_equal(policy_add_profile(p, "default", err, sizeof err), 0);
+	/* a denied program stays denied: --allow does not say otherwise */
+	assert_int_equal(policy_add_arg(p, "allow", "/usr/bin/bash", 2, err, sizeof err), -EINVAL);
+	assert_non_null(strstr(err, "--allow /usr/bin/bash: bash is a denied program "
+	                            "(policy.ini (built in):"));
+	assert_int_equal(policy_add_arg(p, "allow-dir", "opt", 2, err, sizeof err), -EINVAL);
+	policy_free(p);
+}
+
+/* --print-policy's text is the same policy, and names where each key came from. */
+static void printed_policy_reads_back(void **state)
+{
+	(void)state;
+	const char *names[] = {"default", "judge", "notebook"};
+	for (size_t k = 0; k < 3; k++) {
+		struct policy *p = policy_new(), *q = NULL;
+		assert_int_equal(policy_add_profile(p, names[k], err, sizeof err), 0);
+		const char *over = "[module */x/*]\nfork = deny\n[files]\nwrite += /srv\n";
+		assert_int_equal(policy_add_text(p, over, strlen(over), "over.ini", err, sizeof err), 0);
+		assert_int_equal(policy_finish(p, err, sizeof err), 0);
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+		assert_int_equal(policy_print(p, f), 0);
+		fclose(f);
+		if (policy_parse(text, len, "printed.ini", &q, err, sizeof err) != 0)
+			fail_msg("%s: %s", names[k], err);
+		for (size_t i = 0; i < funcs_count; i++)
+			assert_int_equal(p->fn[i].action, q->fn[i].action);
+		const struct rule_list *a[] = {&p->deny_programs, &p->shells, &p->allow_dirs,
+		                               &p->allow_programs, &p->trust, &p->trust_sha256,
+		                               &p->write_paths};
+		const struct rule_list *b[] = {&q->deny_programs, &q->shells, &q->allow_dirs,
+		                               &q->allow_programs, &q->trust, &q->trust_sha256,
+		                               &q->write_paths};
+		for (size_t l = 0; l < 7; l++) {
+			assert_int_equal(a[l]->n, b[l]->n);
+			for (size_t i = 0; i < a[l]->n; i++)
+				assert_string_equal(a[l]->v[i].word, b[l]->v[i].word);
+		}
+		assert_int_equal(p->refuse, q->refuse);
+		assert_int_equal(p->allow_interpreter, q->allow_interpreter);
+		assert_int_equal(p->files_set, q->files_set);
+		assert_int_equal(q->n_modules, p->n_modules);
+		for (size_t m = 0; m < p->n_modules; m++) {
+			assert_string_equal(q->modules[m].pattern, p->modules[m].pattern);
+			for (size_t i = 0; i < funcs_count; i++)
+				assert_int_equal(q->modules[m].fn[i].action, p->modules[m].fn[i].action);
+		}
+		const struct fn_rule *fork = policy_module_rule(q, "/a/x/b.so", funcs_by_name("fork"),
+		                                                NULL);
+		assert_non_null(fork);
+		assert_int_equal(fork->action, ACT_DENY);
+		assert_non_null(strstr(text, "setuid = deny ; policy.ini (built in):"));
+		assert_non_null(strstr(text, "write = /srv ; over.ini:4"));
+		free(text);
+		policy_free(p);
+		policy_free(q);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -275,6 +487,12 @@ int main(void)
 		cmocka_unit_test(action_order_every_pair),
 		cmocka_unit_test(module_words),
 		cmocka_unit_test(load_reports_missing_file),
+		cmocka_unit_test(later_layers_override_keys),
+		cmocka_unit_test(lists_replace_extend_and_shrink),
+		cmocka_unit_test(layer_errors_name_file_and_line),
+		cmocka_unit_test(empty_policy_must_say_so),
+		cmocka_unit_test(profiles_and_command_line),
+		cmocka_unit_test(printed_policy_reads_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

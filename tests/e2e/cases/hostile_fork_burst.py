@@ -1,5 +1,6 @@
 # expect: ok
 # timeout: 120
+# min-python: 3.9
 # 200 processes forked in a burst, all traced and reaped.
 import os
 pids = []
