@@ -130,7 +130,7 @@ e2e-all: all fixtures
 
 # CPython's own regression tests bare, under --audit and under the default
 # policy: the same results but for the intended denials listed in
-# tests/transparency/expected.json (about 30 minutes; CI runs it).
+# tests/transparency/expected.json (27 minutes on four interpreters; CI runs two).
 # TRANSPARENCY_PYTHONS="LABEL=PATH ..." picks the interpreters.
 .PHONY: transparency
 transparency: all
