@@ -214,6 +214,20 @@ static int setid_rules(scmp_filter_ctx ctx)
 	return rc;
 }
 
+/* A file's mode, owner, attributes and times: every such call stops (decide.c
+ * judges the file against the write set), where a write set holds the job. */
+static int meta_rules(const struct monitor *m, scmp_filter_ctx ctx)
+{
+	const uint32_t trace = SCMP_ACT_TRACE(BACKSTOP_CALL);
+	int rc = 0;
+	if (!m->landlock || m->landlock->ruleset < 0)
+		return 0;
+	for (size_t i = 0; i < funcs_count && rc == 0; i++)
+		if (funcs[i].check == CK_META)
+			rc = rule(ctx, trace, (int)funcs[i].sysnr, 0, NULL);
+	return rc;
+}
+
 /* Other routes out of the job (decide.c judges them): a SIGIO owner, input
  * pushed into a terminal, a filter that outranks pysbx's, a personality that
  * makes memory executable. */
@@ -301,6 +315,8 @@ static int build_rules(const struct monitor *m, pid_t self, void **bpf, size_t *
 		rc = target_rules(ctx);
 	if (rc == 0)
 		rc = route_rules(ctx);
+	if (rc == 0)
+		rc = meta_rules(m, ctx);
 	if (rc == 0 && m->cp_addr)
 		rc = memory_rules(ctx, m->cp_addr + CODEPAGE_SIZE);
 	if (rc == 0)

@@ -863,6 +863,69 @@ static bool check_setid(const struct call *c, struct decision *d)
 	               (unsigned long long)(mode->raw & 07777));
 }
 
+/* Where each call names its file: the descriptor's argument (or -1), the
+ * path's (or -1: the descriptor itself), the flags' (or -1), and whether a
+ * symbolic link is the file (lchown and the l*xattr calls). */
+struct meta_shape {
+	const char *name;
+	signed char fd, path, flags;
+	bool nofollow;
+};
+
+static const struct meta_shape meta_shapes[] = {
+	{"chmod", -1, 0, -1, false},      {"fchmod", 0, -1, -1, false},
+	{"fchmodat", 0, 1, -1, false},    {"fchmodat2", 0, 1, 3, false},
+	{"chown", -1, 0, -1, false},      {"lchown", -1, 0, -1, true},
+	{"fchown", 0, -1, -1, false},     {"fchownat", 0, 1, 4, false},
+	{"setxattr", -1, 0, -1, false},   {"lsetxattr", -1, 0, -1, true},
+	{"fsetxattr", 0, -1, -1, false},  {"removexattr", -1, 0, -1, false},
+	{"lremovexattr", -1, 0, -1, true}, {"fremovexattr", 0, -1, -1, false},
+	{"utime", -1, 0, -1, false},      {"utimes", -1, 0, -1, false},
+	{"futimesat", 0, 1, -1, false},   {"utimensat", 0, 1, 3, false},
+};
+
+/* A file's mode, owner, attributes or times: only a file of the write set
+ * (the monitor resolves the call's file as the caller would and looks where
+ * it is).  A file that cannot be resolved gets the kernel's own answer. */
+static bool check_meta(const struct call *c, const struct job_view *v, struct decision *d)
+{
+	const struct meta_shape *sh = NULL;
+	for (size_t i = 0; i < sizeof meta_shapes / sizeof meta_shapes[0]; i++)
+		if (!strcmp(meta_shapes[i].name, funcs[c->func].name))
+			sh = &meta_shapes[i];
+	if (!sh)
+		return verdict(d, V_DENY, &builtin_rule, "no file argument known");
+	if (strchr(funcs[c->func].fmt, 'm') && !check_setid(c, d))
+		return false;
+	int dirfd = sh->fd >= 0 ? (int)c->a[(int)sh->fd].raw : AT_FDCWD;
+	const char *path = NULL;
+	if (sh->path >= 0 && !c->a[(int)sh->path].raw && sh->fd < 0) {
+		d->err = EFAULT;  /* the kernel's answer to a NULL path */
+		return verdict(d, V_DENY, NULL, "no path");
+	}
+	if (sh->path >= 0 && c->a[(int)sh->path].raw) {  /* utimensat(fd, NULL): the fd */
+		if (c->a[(int)sh->path].err)
+			return read_error(d, &c->a[(int)sh->path], "path");
+		path = c->a[(int)sh->path].str;
+	}
+	unsigned long flags = sh->flags >= 0 ? (unsigned long)c->a[(int)sh->flags].raw : 0;
+	bool nofollow = sh->nofollow || (flags & AT_SYMLINK_NOFOLLOW);
+	if (path && !*path && !(flags & AT_EMPTY_PATH))
+		path = "";  /* the kernel answers ENOENT, and so does the lookup */
+	else if (path && !*path)
+		path = NULL;
+	if (!v->write_target)
+		return verdict(d, V_DENY, NULL, "where the file is is not known");
+	int where = v->write_target(v->ctx, c->pid, dirfd, path, nofollow);
+	if (where < 0) {
+		d->err = -where;
+		return verdict(d, V_DENY, NULL, "the file cannot be found (%s)", strerror(-where));
+	}
+	if (where > 0)
+		return verdict(d, V_DENY, NULL, "the file is outside the job's write set");
+	return verdict(d, V_ALLOW, NULL, "the file is in the job's write set");
+}
+
 /* Namespaces made by clone are judged as unshare would be. */
 static bool check_clone(const struct policy *p, const struct call *c, struct decision *d)
 {
@@ -931,6 +994,8 @@ static bool check_args(const struct policy *p, const struct call *c, const struc
 		return check_persona(c, d);
 	case CK_SETID:
 		return check_setid(c, d);
+	case CK_META:
+		return check_meta(c, v, d);
 	case CK_SOCKET:
 		return check_socket(c, d);
 	case CK_PRCTL:

@@ -52,6 +52,11 @@ struct job_view {
 	int (*read_mem)(void *ctx, pid_t tid, uint64_t addr, void *buf, size_t len);
 	/* a process (pid > 0) or process group (-pgid) exists at all */
 	bool (*exists)(void *ctx, pid_t pid);
+	/* the file path names relative to dirfd (AT_FDCWD: the cwd), or dirfd
+	 * itself when path is NULL, as the caller would resolve it: 0 in the
+	 * job's write set (or no write set holds the job), 1 outside it, -errno
+	 * when it cannot be resolved.  May be NULL (the check denies) */
+	int (*write_target)(void *ctx, pid_t caller, int dirfd, const char *path, bool nofollow);
 };
 
 /* The errno a denied call gets: the decision's, else EPERM. */

@@ -6,7 +6,8 @@
 #include <string.h>
 
 static const char *const kind_names[] = {"in_job", "pgrp_in_job", "pgrp_of", "pidfd",
-                                          "resolve", "script", "codepage", "exists"};
+                                          "resolve", "script", "codepage", "exists",
+                                          "write_target"};
 
 static struct fact *add(struct facts *f, enum fact_kind k, long a, long b)
 {
@@ -128,6 +129,26 @@ static bool rec_exists(void *ctx, pid_t pid)
 	return r;
 }
 
+/* b: the descriptor and whether a link is the file; word: the path, if any */
+static long target_key(int dirfd, bool nofollow)
+{
+	return (long)dirfd * 2 + (nofollow ? 1 : 0);
+}
+
+static int rec_write_target(void *ctx, pid_t caller, int dirfd, const char *path, bool nofollow)
+{
+	struct facts *f = ctx;
+	int r = f->inner->write_target ? f->inner->write_target(f->inner->ctx, caller, dirfd, path,
+	                                                         nofollow)
+	                               : 1;
+	struct fact *x = add(f, FACT_WRITE_TARGET, caller, target_key(dirfd, nofollow));
+	if (x) {
+		x->word = path ? strdup(path) : NULL;
+		x->answer = r;
+	}
+	return r;
+}
+
 /* Memory the check reads is not a fact of the world: it is passed through
  * and not recorded (a replay of such a call denies). */
 static int rec_read_mem(void *ctx, pid_t tid, uint64_t addr, void *buf, size_t len)
@@ -141,7 +162,8 @@ struct job_view facts_recorder(struct facts *f, const struct job_view *inner)
 	memset(f, 0, sizeof *f);
 	f->inner = inner;
 	return (struct job_view){f, rec_in_job, rec_pgrp_in_job, rec_pgrp_of, rec_pidfd,
-	                         rec_resolve, rec_script, rec_codepage, rec_read_mem, rec_exists};
+	                         rec_resolve, rec_script, rec_codepage, rec_read_mem, rec_exists,
+	                         rec_write_target};
 }
 
 /* --- replaying ------------------------------------------------------------
@@ -209,11 +231,20 @@ static bool rep_exists(void *ctx, pid_t pid)
 	return !x || x->answer;
 }
 
+/* Unrecorded: outside the write set (the cautious answer). */
+static int rep_write_target(void *ctx, pid_t caller, int dirfd, const char *path, bool nofollow)
+{
+	const struct fact *x = find(ctx, FACT_WRITE_TARGET, caller, target_key(dirfd, nofollow),
+	                            path, false);
+	return x ? (int)x->answer : 1;
+}
+
 struct job_view facts_replayer(struct facts *f)
 {
 	f->missing = false;
 	return (struct job_view){f, rep_in_job, rep_pgrp_in_job, rep_pgrp_of, rep_pidfd,
-	                         rep_resolve, rep_script, rep_codepage, NULL, rep_exists};
+	                         rep_resolve, rep_script, rep_codepage, NULL, rep_exists,
+	                         rep_write_target};
 }
 
 /* --- the log's form --------------------------------------------------------- */

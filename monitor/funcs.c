@@ -68,6 +68,9 @@
 	{.name = n, .fmt = f, .check = CK_TARGET, .err = ERR_M1, .sysnr = nr, .prog_arg = -1, \
 	 .argv_arg = -1, .selfprot = true}
 
+#define META(n, f, nr) \
+	{.name = n, .fmt = f, .check = CK_META, .err = ERR_M1, .sysnr = nr, .prog_arg = -1, \
+	 .argv_arg = -1, .selfprot = true}
 #define SETID(n, f, nr) \
 	{.name = n, .fmt = f, .check = CK_SETID, .err = ERR_M1, .sysnr = nr, .prog_arg = -1, \
 	 .argv_arg = -1, .selfprot = true}
@@ -216,15 +219,35 @@ const struct func funcs[] = {
 	/* Set-user-ID and set-group-ID files: a job (root above all, which owns
 	 * every system file) must not leave a privileged program for later.  The
 	 * filter stops these only when the mode has a set-ID bit. */
-	SETID("chmod", "sm", SYS_chmod),
-	SETID("fchmod", "fm", SYS_fchmod),
-	SETID("fchmodat", "fsm", SYS_fchmodat),
-	SETID("fchmodat2", "fsmx", 452),
 	SETID("creat", "sm", SYS_creat),
 	SETID("open", "som", SYS_open),
 	SETID("openat", "fsom", SYS_openat),
 	SETID("mknod", "smx", SYS_mknod),
 	SETID("mknodat", "fsmx", SYS_mknodat),
+
+	/* A file's mode, owner, extended attributes and times: Landlock's write
+	 * set does not cover them, and a job owns files outside it (a root job
+	 * every system file: chmod 666 /etc/passwd needs no capability).  Only a
+	 * file in the write set may change (and never to a set-ID mode).  The
+	 * filter stops every one of these. */
+	META("chmod", "sm", SYS_chmod),
+	META("fchmod", "fm", SYS_fchmod),
+	META("fchmodat", "fsm", SYS_fchmodat),
+	META("fchmodat2", "fsmx", 452),
+	META("chown", "sii", SYS_chown),
+	META("lchown", "sii", SYS_lchown),
+	META("fchown", "fii", SYS_fchown),
+	META("fchownat", "fsiix", SYS_fchownat),
+	META("setxattr", "sspux", SYS_setxattr),
+	META("lsetxattr", "sspux", SYS_lsetxattr),
+	META("fsetxattr", "fspux", SYS_fsetxattr),
+	META("removexattr", "ss", SYS_removexattr),
+	META("lremovexattr", "ss", SYS_lremovexattr),
+	META("fremovexattr", "fs", SYS_fremovexattr),
+	META("utime", "sp", SYS_utime),
+	META("utimes", "sp", SYS_utimes),
+	META("futimesat", "fsp", SYS_futimesat),
+	META("utimensat", "fspx", SYS_utimensat),
 
 	/* Sockets of the families a job needs; the others (packet, alg, vsock,
 	 * rds, tipc, can, bluetooth, ...) are raw access or kernel code few use. */

@@ -42,6 +42,7 @@ enum check_kind {
 	CK_SECCOMP,   /* seccomp: no user-notification listener (it outranks pysbx's filter) */
 	CK_PERSONA,   /* personality: no READ_IMPLIES_EXEC, MMAP_PAGE_ZERO */
 	CK_SETID,     /* file modes: no set-user-ID or set-group-ID file made */
+	CK_META,      /* mode, owner, xattrs, times: only of files in the write set */
 	CK_SOCKET,    /* socket, socketpair: the unix, inet, inet6 and netlink families */
 	CK_PRCTL,     /* prctl: nothing that locks the monitor out or opens the job up */
 };

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -322,6 +323,75 @@ static bool exists(void *ctx, pid_t pid)
 	return kill(pid, 0) == 0 || errno == EPERM;
 }
 
+/* Where a descriptor of the caller points: a path, or "" when it is no file
+ * with a name (a pipe, a socket, a memfd, a file deleted everywhere). */
+static int fd_target(pid_t caller, int fd, char *out, size_t cap)
+{
+	char what[32], proc[64];
+	struct stat st;
+	static const char deleted[] = " (deleted)";
+	snprintf(what, sizeof what, "fd/%d", fd);
+	if (fd < 0 || procfs_readlink(caller, what, out, cap) < 0)
+		return -EBADF;
+	size_t len = strlen(out), dl = sizeof deleted - 1;
+	if (out[0] != '/')
+		out[0] = 0;  /* pipe:[N], socket:[N], anon_inode:... */
+	else if (len > dl && !strcmp(out + len - dl, deleted)) {
+		snprintf(proc, sizeof proc, "/proc/%d/fd/%d", (int)caller, fd);
+		if (stat(proc, &st) < 0)
+			return -EBADF;
+		if (st.st_nlink == 0)
+			out[0] = 0;  /* no name anywhere: nobody else can reach it */
+		else
+			out[len - dl] = 0;
+	}
+	return 0;
+}
+
+static int write_target(void *ctx, pid_t caller, int dirfd, const char *path, bool nofollow)
+{
+	struct monitor *m = ctx;
+	char base[PATH_MAX], joined[PATH_MAX], *real = NULL;
+	int rc;
+	if (!m->landlock || m->landlock->ruleset < 0)
+		return 0;  /* no write set holds the job */
+	if (!path || (path[0] != '/' && dirfd != AT_FDCWD)) {
+		if ((rc = fd_target(caller, dirfd, base, sizeof base)) < 0)
+			return rc;
+		if (!base[0])
+			return path ? -ENOTDIR : 0;
+		if (!path)
+			return landlock_may_write(m->landlock, base) ? 0 : 1;
+		if (snprintf(joined, sizeof joined, "%s/%s", base, path) >= (int)sizeof joined)
+			return -ENAMETOOLONG;
+		path = joined;
+	}
+	if (!*path)
+		return -ENOENT;
+	if (nofollow) {
+		/* the link itself: its directory resolved, its own name kept */
+		char dir[PATH_MAX];
+		const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
+		snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+		if (!dir[0])
+			snprintf(dir, sizeof dir, "/");
+		real = world_realpath(caller, dir);
+		if (real && *name && strcmp(name, ".") && strcmp(name, "..")) {
+			char *full;
+			if (asprintf(&full, "%s/%s", strcmp(real, "/") ? real : "", name) < 0)
+				full = NULL;
+			free(real);
+			real = full;
+		}
+	} else
+		real = world_realpath(caller, path);
+	if (!real)
+		return -(errno ? errno : ENOENT);
+	rc = landlock_may_write(m->landlock, real) ? 0 : 1;
+	free(real);
+	return rc;
+}
+
 void world_init(struct monitor *m)
 {
 	m->view = (struct job_view){
@@ -335,5 +405,6 @@ void world_init(struct monitor *m)
 		.codepage = codepage,
 		.read_mem = read_mem,
 		.exists = exists,
+		.write_target = write_target,
 	};
 }

@@ -84,8 +84,19 @@ static bool exists(void *ctx, pid_t pid)
 	return pid > 0 ? pid < 1000 : pid == -7 || pid == -100;
 }
 
+/* The write set: /tmp and descriptor 3; "missing" does not exist. */
+static int write_target(void *ctx, pid_t caller, int dirfd, const char *path, bool nofollow)
+{
+	(void)ctx; (void)caller; (void)nofollow;
+	if (path && !strcmp(path, "missing"))
+		return -ENOENT;
+	if (!path || path[0] != '/')
+		return dirfd == 3 ? 0 : 1;
+	return strncmp(path, "/tmp/", 5) ? 1 : 0;
+}
+
 static const struct job_view view = {NULL, in_job, pgrp_in_job, pgrp_of, pidfd_pid, resolve,
-                                      is_script, codepage, read_mem, exists};
+                                      is_script, codepage, read_mem, exists, write_target};
 
 static int setup(void **state)
 {
@@ -368,7 +379,7 @@ static void other_routes(void **state)
 	assert_int_equal(sys3("personality", 0x0040000 /* ADDR_NO_RANDOMIZE */, 0, 0), V_ALLOW);
 	assert_int_equal(sys3("personality", 0x0400000 /* READ_IMPLIES_EXEC */, 0, 0), V_DENY);
 	assert_int_equal(sys3("chmod", 0, 04755, 0), V_DENY);
-	assert_int_equal(sys3("chmod", 0, 0755, 0), V_ALLOW);
+	assert_int_equal(sys3("chmod", 0, 0755, 0), V_DENY);  /* a NULL path: EFAULT */
 	assert_int_equal(sys3("fchmod", 3, 02755, 0), V_DENY);
 	assert_int_equal(sys3("open", 0, 0 /* O_RDONLY */, 04755), V_ALLOW);
 	assert_int_equal(sys3("open", 0, 0100 /* O_CREAT */, 04755), V_DENY);
@@ -383,6 +394,64 @@ static void other_routes(void **state)
 	assert_int_equal(sys3("prctl", 15 /* PR_SET_NAME */, 0x1000, 0), V_ALLOW);
 	assert_int_equal(sys3("clone", 0x10000000 | 17 /* CLONE_NEWUSER */, 0, 0), V_DENY);
 	assert_int_equal(sys3("clone", 0x04000000 | 17 /* CLONE_NEWUTS */, 0, 0), V_DENY);
+}
+
+/* A metadata call: descriptor, path (NULL: none), mode or flags. */
+static enum verdict meta(const char *fn, int fd, const char *path, uint64_t last, int *err)
+{
+	const struct func *f = &funcs[funcs_by_name(fn)];
+	struct call c = {.layer = LAYER_SYSCALL, .func = funcs_by_name(fn), .outer = -1,
+	                 .pid = 100, .tid = 100};
+	struct decision d;
+	bool path_seen = false;
+	for (size_t i = 0; f->fmt[i]; i++) {
+		struct call_arg *a = &c.a[i];
+		a->fmt = f->fmt[i];
+		if (a->fmt == 'f')
+			a->raw = (uint64_t)(int64_t)fd;
+		else if (a->fmt == 's' && !path_seen) {
+			path_seen = true;
+			a->raw = path ? 0x5000 : 0;
+			a->str = (char *)path;
+			a->err = path ? 0 : -EFAULT;
+		} else if (a->fmt == 'm' || a->fmt == 'x')
+			a->raw = last;
+		a->num = (int64_t)a->raw;
+		c.nargs++;
+	}
+	decide_call(pol, &c, &view, &d);
+	*err = decision_errno(&d);
+	return d.verdict;
+}
+
+/* Mode, owner, attributes, times: only of files in the write set; a file
+ * that is not there gets the kernel's ENOENT; set-ID modes never. */
+static void metadata_only_in_write_set(void **state)
+{
+	int err;
+	(void)state;
+	assert_int_equal(meta("chmod", -1, "/tmp/x", 0644, &err), V_ALLOW);
+	assert_int_equal(meta("chmod", -1, "/etc/passwd", 0644, &err), V_DENY);
+	assert_int_equal(err, EPERM);
+	assert_int_equal(meta("chmod", -1, "/tmp/x", 04755, &err), V_DENY);
+	assert_int_equal(meta("chmod", -1, "missing", 0644, &err), V_DENY);
+	assert_int_equal(err, ENOENT);
+	assert_int_equal(meta("fchmod", 3, NULL, 0600, &err), V_ALLOW);
+	assert_int_equal(meta("fchmod", 5, NULL, 0600, &err), V_DENY);
+	assert_int_equal(meta("fchmodat", 3, "rel", 0600, &err), V_ALLOW);
+	assert_int_equal(meta("fchmodat", 5, "rel", 0600, &err), V_DENY);
+	assert_int_equal(meta("chown", -1, "/etc/shadow", 0, &err), V_DENY);
+	assert_int_equal(meta("lchown", -1, "/tmp/link", 0, &err), V_ALLOW);
+	assert_int_equal(meta("fchown", 5, NULL, 0, &err), V_DENY);
+	assert_int_equal(meta("setxattr", -1, "/usr/bin/ls", 0, &err), V_DENY);
+	assert_int_equal(meta("fremovexattr", 3, "user.x", 0, &err), V_ALLOW);
+	assert_int_equal(meta("utimes", -1, "/etc/hosts", 0, &err), V_DENY);
+	/* utimensat(fd, NULL, ...): the descriptor itself */
+	assert_int_equal(meta("utimensat", 3, NULL, 0, &err), V_ALLOW);
+	assert_int_equal(meta("utimensat", 5, NULL, 0, &err), V_DENY);
+	/* "" with AT_EMPTY_PATH: the descriptor */
+	assert_int_equal(meta("fchownat", 3, "", 0x1000 /* AT_EMPTY_PATH */, &err), V_ALLOW);
+	assert_int_equal(meta("fchownat", 5, "", 0x1000, &err), V_DENY);
 }
 
 static enum verdict two_ints_err(const char *fn, long a, long b, int *err)
@@ -911,6 +980,7 @@ int main(void)
 		cmocka_unit_test(stack_matters_only_when_stricter),
 		cmocka_unit_test(extensions_and_what_they_need),
 		cmocka_unit_test(function_names),
+		cmocka_unit_test(metadata_only_in_write_set),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
