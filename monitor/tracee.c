@@ -119,10 +119,20 @@ void tracee_del_proc(struct tracees *t, struct proc *p)
 			*pp = p->hnext;
 			break;
 		}
+	t->gone[t->n_gone++ % TRACEE_GONE] = p->tgid;
 	aspace_put(p->as);
 	free(p->exe);
 	free(p);
 	t->n_procs--;
+}
+
+bool tracee_was_proc(const struct tracees *t, pid_t tgid)
+{
+	size_t n = t->n_gone < TRACEE_GONE ? t->n_gone : TRACEE_GONE;
+	for (size_t i = 0; i < n; i++)
+		if (t->gone[i] == tgid)
+			return true;
+	return false;
 }
 
 void tracee_each_thread(struct tracees *t, void (*fn)(void *ctx, struct thread *th), void *ctx)

@@ -60,12 +60,16 @@ struct thread {
 
 #define TRACEE_BUCKETS 4096
 
+#define TRACEE_GONE 256
+
 struct tracees {
 	struct thread *threads[TRACEE_BUCKETS];
 	struct proc *procs[TRACEE_BUCKETS];
 	size_t n_threads, n_procs;
 	size_t n_held;  /* threads held: walks for them are skipped when none is */
 	size_t n_exiting;  /* procs marked exiting (tracee_mark_exiting) */
+	pid_t gone[TRACEE_GONE];  /* the last processes deleted, a ring: a zombie */
+	size_t n_gone;            /* of the job's that its parent left is still its */
 };
 
 struct thread *tracee_thread(struct tracees *t, pid_t tid);
@@ -78,6 +82,8 @@ struct proc *tracee_add_proc(struct tracees *t, pid_t tgid, pid_t parent);
 /* Marks p exiting (counted in n_exiting until it is deleted). */
 void tracee_mark_exiting(struct tracees *t, struct proc *p);
 void tracee_del_proc(struct tracees *t, struct proc *p);
+/* Whether tgid is among the last TRACEE_GONE processes deleted. */
+bool tracee_was_proc(const struct tracees *t, pid_t tgid);
 /* Binds a held thread to its process. */
 void tracee_bind(struct tracees *t, struct thread *th, struct proc *p);
 /* Gives a thread a new id (an exec by a non-leader thread takes the leader's id). */

@@ -19,8 +19,10 @@
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-/* A process of the job: traced now, or a child of one that has exited and
- * not yet been reaped by its parent (a zombie still takes signals). */
+/* A process of the job: traced now, or one that has exited and not yet been
+ * reaped (a zombie still takes signals): a child of a traced process, or one
+ * the monitor saw exit as the job's whose parent has gone (init reaps it).  A
+ * zombie's id is not reused before it is reaped. */
 static bool in_job(void *ctx, pid_t pid)
 {
 	struct monitor *m = ctx;
@@ -36,7 +38,7 @@ static bool in_job(void *ctx, pid_t pid)
 	int ppid = 0;
 	rp = strrchr(buf, ')');
 	bool zombie_child = rp && sscanf(rp + 1, " %c %d", &state, &ppid) == 2 && state == 'Z' &&
-	                    tracee_proc(&m->t, ppid);
+	                    (tracee_proc(&m->t, ppid) || tracee_was_proc(&m->t, pid));
 	free(buf);
 	return zombie_child;
 }
