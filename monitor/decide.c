@@ -4,6 +4,7 @@
  * command that cannot be split, nesting too deep, a target that cannot be
  * identified -- each is a deny with a reason. */
 #include "monitor/decide.h"
+#include "monitor/procfs.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -292,8 +293,7 @@ static bool check_location(const struct policy *p, const char *path, bool interp
                            struct decision *d)
 {
 	const struct rule_word *dir;
-	size_t n = strlen(path), k = strlen(" (deleted)");
-	if (n >= k && !strcmp(path + n - k, " (deleted)") && !interpreter)
+	if (procfs_deleted_len(path) && !interpreter)
 		return verdict(d, V_DENY, &p->outside_rule, "%s: its file was deleted, so it lives "
 		               "nowhere it could be allowed from", path);
 	if (interpreter && p->allow_interpreter)

@@ -137,8 +137,7 @@ static bool same_file(const char *path, const struct stat *st)
  * string anyone can create elsewhere, so never a place to be allowed from. */
 static bool deleted_image(const char *exe)
 {
-	size_t n = strlen(exe), k = strlen(" (deleted)");
-	return n >= k && !strcmp(exe + n - k, " (deleted)");
+	return procfs_deleted_len(exe) != 0;
 }
 
 /* What the exec ran: the file named to execve, and the image loaded (the

@@ -4,10 +4,19 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 /* readlink of /proc/<pid>/<what> (exe, cwd, root, fd/N), NUL-terminated. */
 ssize_t procfs_readlink(pid_t pid, const char *what, char *buf, size_t cap);
+/* The length of a /proc link's name without the kernel's " (deleted)" suffix
+ * (an unlinked file, a memfd), or 0 when it has none. */
+static inline size_t procfs_deleted_len(const char *link)
+{
+	static const char suffix[] = " (deleted)";
+	size_t n = strlen(link), k = sizeof suffix - 1;
+	return n >= k && !strcmp(link + n - k, suffix) ? n - k : 0;
+}
 /* Whole file /proc/<pid>/<what>, at most max bytes (-E2BIG beyond); caller frees. */
 int procfs_read(pid_t pid, const char *what, char **buf, size_t *len, size_t max);
 /* The start of /proc/<pid>/<what>, at most cap - 1 bytes, into buf (NUL

@@ -331,21 +331,20 @@ static int fd_target(pid_t caller, int fd, char *out, size_t cap)
 {
 	char what[32], proc[64];
 	struct stat st;
-	static const char deleted[] = " (deleted)";
 	snprintf(what, sizeof what, "fd/%d", fd);
 	if (fd < 0 || procfs_readlink(caller, what, out, cap) < 0)
 		return -EBADF;
-	size_t len = strlen(out), dl = sizeof deleted - 1;
+	size_t name = procfs_deleted_len(out);
 	if (out[0] != '/')
 		out[0] = 0;  /* pipe:[N], socket:[N], anon_inode:... */
-	else if (len > dl && !strcmp(out + len - dl, deleted)) {
+	else if (name) {
 		snprintf(proc, sizeof proc, "/proc/%d/fd/%d", (int)caller, fd);
 		if (stat(proc, &st) < 0)
 			return -EBADF;
 		if (st.st_nlink == 0)
 			out[0] = 0;  /* no name anywhere: nobody else can reach it */
 		else
-			out[len - dl] = 0;
+			out[name] = 0;
 	}
 	return 0;
 }
