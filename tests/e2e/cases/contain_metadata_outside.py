@@ -5,7 +5,8 @@
 # owns, it sets the mode, owner and times to what they are and removes an
 # extended attribute that is not there (ENODATA when the call reached the
 # file): harmless either way.  A call that reaches the file leaves the marker.
-import errno, os, sys
+import ctypes, errno, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
 reached = []
 def owned(path):
     try:
@@ -33,6 +34,17 @@ for p in targets:
     attempt("utime", p, lambda: os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns)))
     attempt("removexattr", p, lambda: os.removexattr(p, "user.pysbx-e2e-absent"),
             (errno.ENODATA, errno.ENOTSUP))
+    # native code: the raw system calls, past every libc wrapper
+    def raw(nr, *args):
+        def call():
+            if libc.syscall(nr, *args) != 0:
+                e = ctypes.get_errno()
+                raise OSError(e, os.strerror(e))
+        return call
+    mode = ctypes.c_uint(st.st_mode & 0o7777)
+    attempt("raw chmod", p, raw(90, p.encode(), mode))
+    attempt("raw fchmodat2", p, raw(452, ctypes.c_int(-100), p.encode(), mode, 0),
+            (errno.ENOSYS,) if False else ())
     fd = os.open(p, os.O_RDONLY)
     attempt("fchmod", p, lambda: os.fchmod(fd, st.st_mode & 0o7777))
     os.close(fd)
