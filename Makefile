@@ -93,6 +93,7 @@ $(BIN)/pysbx-scan: $(B)/elfscan/scan_main.o $(B)/libelfscan.a
 TEST_OBJS_elfscan := $(B)/libelfscan.a
 TEST_OBJS_shsplit := $(B)/monitor/shsplit.o
 TEST_OBJS_initstack := $(B)/monitor/initstack.o $(B)/inject/mem.o
+TEST_OBJS_unixdiag := $(B)/monitor/unixdiag.o
 test_objs = $(if $(TEST_OBJS_$(1)),$(TEST_OBJS_$(1)),$(LIBS))
 .SECONDEXPANSION:
 $(B)/tests/test_%: tests/unit/test_%.c $$(call test_objs,$$*) | fixtures

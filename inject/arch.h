@@ -41,6 +41,7 @@ uint64_t arch_retval(const arch_regs *r);
 long arch_syscall_nr(const arch_regs *r);
 void arch_set_syscall_nr(arch_regs *r, long nr);
 uint64_t arch_syscall_arg(const arch_regs *r, unsigned i);
+void arch_set_syscall_arg(arch_regs *r, unsigned i, uint64_t v);
 /* Prepares registers to run system call nr at the gadget (see stub layout). */
 void arch_setup_syscall(arch_regs *r, uint64_t gadget, long nr, const uint64_t args[6]);
 

@@ -247,6 +247,19 @@ uint64_t arch_syscall_arg(const arch_regs *r, unsigned i)
 	}
 }
 
+void arch_set_syscall_arg(arch_regs *r, unsigned i, uint64_t v)
+{
+	switch (i) {
+	case 0: r->rdi = v; break;
+	case 1: r->rsi = v; break;
+	case 2: r->rdx = v; break;
+	case 3: r->r10 = v; break;
+	case 4: r->r8 = v; break;
+	case 5: r->r9 = v; break;
+	default: break;
+	}
+}
+
 void arch_setup_syscall(arch_regs *r, uint64_t gadget, long nr, const uint64_t a[6])
 {
 	r->rip = gadget;

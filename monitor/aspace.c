@@ -53,6 +53,7 @@ struct aspace *aspace_copy(const struct aspace *parent)
 		return NULL;
 	as->python = parent->python;
 	as->cp = parent->cp;
+	as->stage = parent->stage;  /* copied with the memory; its slots are the new threads' */
 	as->r_brk = parent->r_brk;
 	as->r_debug = parent->r_debug;
 	as->errno_fn = parent->errno_fn;

@@ -38,6 +38,8 @@ struct init_bp {
 	uint32_t object;
 };
 
+#define ASPACE_STAGE_SLOTS 1024
+
 struct aspace {
 	int refs;
 	int memfd;            /* /proc/<pid>/mem of this address space, opened when first needed */
@@ -46,6 +48,10 @@ struct aspace {
 	 * report is the scan cache's */
 	const struct elfscan_report *prefetch_exe;
 	struct codepage cp;
+	/* the socket-address stage (sockpin.h): where it is mapped, 0 if not, and
+	 * which of its slots threads hold */
+	uint64_t stage;
+	uint32_t stage_used[ASPACE_STAGE_SLOTS / 32];
 	struct bkpt r_brk;    /* on _dl_debug_state */
 	uint64_t r_debug;     /* &_r_debug */
 	uint64_t errno_fn;    /* __errno_location, once known */

@@ -31,6 +31,7 @@
 #include "monitor/bpfgen.h"
 #include "monitor/funcs.h"
 #include "monitor/log.h"
+#include "monitor/sockpin.h"
 #include "monitor/surface.h"
 
 #define FILTER_MAX (64u * 1024u)   /* bytes of BPF; ours is a few hundred */
@@ -228,6 +229,26 @@ static int meta_rules(const struct monitor *m, scmp_filter_ctx ctx)
 	return rc;
 }
 
+bool backstop_pins_sockets(const struct monitor *m)
+{
+	return m->landlock && m->landlock->ruleset >= 0;
+}
+
+/* Where a socket sends is pinned and judged (sockpin.h): every connect,
+ * sendmsg and sendmmsg, and sendto with an address. */
+static int sock_rules(const struct monitor *m, scmp_filter_ctx ctx)
+{
+	const uint32_t trace = SCMP_ACT_TRACE(BACKSTOP_CALL);
+	const struct scmp_arg_cmp to = SCMP_A4(SCMP_CMP_NE, 0);
+	const int all[] = {SCMP_SYS(connect), SCMP_SYS(sendmsg), SCMP_SYS(sendmmsg)};
+	int rc = 0;
+	if (!backstop_pins_sockets(m))
+		return 0;
+	for (size_t i = 0; i < sizeof all / sizeof all[0] && rc == 0; i++)
+		rc = rule(ctx, trace, all[i], 0, NULL);
+	return rc == 0 ? rule(ctx, trace, SCMP_SYS(sendto), 1, &to) : rc;
+}
+
 /* Other routes out of the job (decide.c judges them): a SIGIO owner, input
  * pushed into a terminal, a filter that outranks pysbx's, a personality that
  * makes memory executable. */
@@ -317,6 +338,8 @@ static int build_rules(const struct monitor *m, pid_t self, void **bpf, size_t *
 		rc = route_rules(ctx);
 	if (rc == 0)
 		rc = meta_rules(m, ctx);
+	if (rc == 0)
+		rc = sock_rules(m, ctx);
 	if (rc == 0 && m->cp_addr)
 		rc = memory_rules(ctx, m->cp_addr + CODEPAGE_SIZE);
 	if (rc == 0)
@@ -458,6 +481,27 @@ int backstop_install(struct monitor *m, struct thread *th, struct remote_result 
 	return rc;
 }
 
+int backstop_stage(struct monitor *m, struct thread *th, struct remote_result *res)
+{
+	struct aspace *as = th->proc->as;
+	const uint64_t at = sockpin_base(m->cp_addr);
+	memset(res, 0, sizeof *res);
+	int memfd = aspace_memfd(as, th->tid);
+	if (memfd < 0)
+		return memfd;
+	uint64_t gadget = as->cp.base ? codepage_gadget(&as->cp) : 0;
+	/* not MAP_FIXED: the rules stop that here; NOREPLACE fails where
+	 * something is mapped already, rather than replacing it */
+	const uint64_t a[6] = {at, SOCKPIN_SIZE, PROT_READ,
+	                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, (uint64_t)-1, 0};
+	int rc = inject(th, memfd, gadget, arch_nr_mmap, a, res);
+	if (rc == 0 && !res->died && (uint64_t)res->ret != at)
+		rc = -EEXIST;  /* a kernel without NOREPLACE put it elsewhere */
+	if (rc == 0 && !res->died)
+		as->stage = at;
+	return rc;
+}
+
 /* --- stops ------------------------------------------------------------------ */
 
 /* The caller of a stopped system call: the object holding the instruction
@@ -522,20 +566,48 @@ static void unlisted(struct monitor *m, struct thread *th, arch_regs *r, long nr
 	}
 }
 
+/* The pinned destinations become the call's 'D' argument. */
+static void put_dests(struct call *c, char **dests, size_t n)
+{
+	for (size_t i = 0; i < c->nargs; i++)
+		if (c->a[i].fmt == 'D' && !c->a[i].vec) {
+			c->a[i].vec = dests;
+			c->a[i].n = n;
+			return;
+		}
+	for (size_t i = 0; i < n; i++)
+		free(dests[i]);
+	free(dests);
+}
+
 static void decide_stop(struct monitor *m, struct thread *th, arch_regs *r, int fid)
 {
 	struct call c;
 	struct decision d = {0};
+	const arch_regs job = *r;  /* the registers as the job made the call */
+	char **dests = NULL;
+	size_t n_dests = 0;
 	const struct object *caller = fill(&c, th, fid, r);
 	if (!strcmp(funcs[fid].name, "sched_setscheduler") || !strcmp(funcs[fid].name, "sched_setattr"))
 		pin_job_realtime();
-	if (args_decode(&c, th->tid, r) < 0) {
+	/* where a socket sends is copied where the job cannot change it, first:
+	 * the decision reads that copy, and so will the kernel */
+	int pinned = funcs[fid].check == CK_SOCKADDR ? sockpin_enter(th, r, fid, &dests, &n_dests) : 0;
+	if (pinned < 0) {
+		d.verdict = V_DENY;
+		d.err = -pinned;
+		snprintf(d.why, sizeof d.why, "its destination cannot be pinned (%s)", strerror(-pinned));
+	} else if (args_decode(&c, th->tid, &job) < 0) {  /* logged as the job made it */
 		d.verdict = V_DENY;
 		strcpy(d.why, "out of memory reading the arguments");
 	} else {
+		put_dests(&c, dests, n_dests);
+		dests = NULL;
 		backtrace_attribute(th, r, false, m->policy, caller, &c);
 		monitor_decide(m, &c, &d);
 	}
+	if (dests)
+		put_dests(&c, dests, n_dests);  /* not decoded: let go */
 	if (m->opt->backtrace)
 		backtrace_collect(th, r, false, &c);
 	m->n_calls++;
@@ -548,8 +620,24 @@ static void decide_stop(struct monitor *m, struct thread *th, arch_regs *r, int 
 		monitor_end_job(m, "the policy ended the job");
 		return;
 	}
+	arch_regs back = job;
 	if (d.verdict == V_DENY && enforce)
-		deny(th->tid, r, decision_errno(&d));
+		deny(th->tid, &back, decision_errno(&d));
+	else if (pinned > 0) {  /* runs on the copy; its exit stop puts the job's registers back */
+		if (arch_set_regs(th->tid, r) == 0) {
+			th->pin_active = true;
+			pin_cont_to_exit(th->tid);
+		}
+		return;
+	}
+	pin_cont(th->tid, 0);
+}
+
+void backstop_exit(struct monitor *m, struct thread *th)
+{
+	(void)m;
+	if (th->pin_active)
+		sockpin_exit(th);
 	pin_cont(th->tid, 0);
 }
 

@@ -155,6 +155,12 @@ void callfmt_arg(struct jw *b, const struct call_arg *a)
 	case 'v': case 'l':
 		callfmt_vec(b, a->vec, a->n);
 		break;
+	case 'D':  /* the unix sockets it sends to; no unix socket: the address */
+		if (a->n)
+			callfmt_vec(b, a->vec, a->n);
+		else
+			put_f(b, "%#llx", (unsigned long long)a->raw);
+		break;
 	case 'i': case 'f': case 'n':
 		put_f(b, "%lld", (long long)a->num);
 		break;

@@ -835,6 +835,60 @@ static bool check_socket(const struct call *c, struct decision *d)
 	return false;
 }
 
+/* A path that is a word of the list or under one; words are matched as
+ * given and resolved (/var/run/x is /run/x). */
+static const struct rule_word *listed_path(const struct rule_list *l, const char *path)
+{
+	const struct rule_word *w = under_dir(l, path);
+	for (size_t i = 0; !w && i < l->n; i++) {
+		char *real = realpath(l->v[i].word, NULL);
+		const char *word = real ? real : l->v[i].word;
+		size_t n = strlen(word);
+		if (!strcmp(path, word) || (!strncmp(path, word, n) && path[n] == '/'))
+			w = &l->v[i];
+		free(real);
+	}
+	return w;
+}
+
+/* Where a socket call sends, as pinned (sockpin.h): a named unix socket only
+ * of the job's own (a process of the job is bound to it) or on [files]
+ * connect.  Other families, and abstract unix names (Landlock's scope), are
+ * not this check's.  Through syscall() the GOT layer lets it on to the
+ * system call, where the destination is pinned and judged. */
+static bool check_sockaddr(const struct policy *p, const struct call *c,
+                           const struct job_view *v, struct decision *d)
+{
+	const struct call_arg *a = arg_of(c, 'D');
+	const struct rule_word *via = NULL;
+	if (c->layer != LAYER_SYSCALL)
+		return verdict(d, V_ALLOW, NULL, "judged at its system call, where its destination "
+		               "is pinned");
+	if (!a)
+		return verdict(d, V_DENY, &builtin_rule, "no destination argument");
+	if (a->err)
+		return read_error(d, a, "destination");
+	for (size_t i = 0; i < a->n; i++) {
+		const char *path = a->vec[i];
+		int where = v->socket_target ? v->socket_target(v->ctx, c->pid, path) : 1;
+		if (where < 0) {
+			d->err = -where;
+			return verdict(d, V_DENY, NULL, "no socket to reach at %s (%s)", path,
+			               strerror(-where));
+		}
+		const struct rule_word *w = where ? listed_path(&p->connect_paths, path) : NULL;
+		if (where && !w)
+			return verdict(d, V_DENY, p->connect_paths.origin.line > 0 ?
+			               &p->connect_paths.origin : &builtin_rule,
+			               "%s is a unix socket outside the job, not in [files] connect", path);
+		via = w ? w : via;
+	}
+	if (via)
+		return verdict(d, V_ALLOW, &via->rule, "%s is in [files] connect", via->word);
+	return verdict(d, V_ALLOW, NULL, a->n ? "a unix socket of the job's own"
+	                                      : "no named unix socket");
+}
+
 static bool check_prctl(const struct call *c, struct decision *d)
 {
 	unsigned option = (unsigned)c->a[0].raw;
@@ -998,6 +1052,8 @@ static bool check_args(const struct policy *p, const struct call *c, const struc
 		return check_meta(c, v, d);
 	case CK_SOCKET:
 		return check_socket(c, d);
+	case CK_SOCKADDR:
+		return check_sockaddr(p, c, v, d);
 	case CK_PRCTL:
 		return check_prctl(c, d);
 	case CK_SYSCALL:

@@ -57,6 +57,11 @@ struct job_view {
 	 * job's write set (or no write set holds the job), 1 outside it, -errno
 	 * when it cannot be resolved.  May be NULL (the check denies) */
 	int (*write_target)(void *ctx, pid_t caller, int dirfd, const char *path, bool nofollow);
+	/* a named unix socket path (absolute, as pinned) as the caller's connect
+	 * would reach it: 0 a socket a process of the job is bound to (or no
+	 * write set holds the job), 1 another one, -errno when connect would
+	 * find none.  May be NULL (the check denies) */
+	int (*socket_target)(void *ctx, pid_t caller, const char *path);
 };
 
 /* The errno a denied call gets: the decision's, else EPERM. */

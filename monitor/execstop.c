@@ -23,6 +23,7 @@
 #include "monitor/prefetch.h"
 #include "monitor/procfs.h"
 #include "monitor/runner.h"
+#include "monitor/sockpin.h"
 #include "monitor/world.h"
 
 #define MAX_CMDLINE (4u << 20)
@@ -602,6 +603,24 @@ static int hook_python(struct monitor *m, struct thread *th, int *wait_status)
 	return filter(m, th, wait_status);
 }
 
+/* Every image of a filtered process gets the stage its socket calls are
+ * pinned in (sockpin.h); without it they could not run, so neither does it. */
+static int map_stage(struct monitor *m, struct thread *th, int *wait_status)
+{
+	struct remote_result res;
+	int rc = backstop_stage(m, th, &res);
+	if (res.died) {
+		*wait_status = res.wait_status;
+		return 1;
+	}
+	if (rc < 0) {
+		log_note("pid %d: cannot map the socket-address stage (%s); not running it",
+		         (int)th->tid, strerror(-rc));
+		return refuse(th, wait_status);
+	}
+	return 0;
+}
+
 void execstop_prefetch(struct monitor *m, struct thread *th)
 {
 	struct proc *p = th->proc;
@@ -620,6 +639,7 @@ int execstop_handle(struct monitor *m, struct thread *th, int *wait_status)
 	mem_forget(th->tid);  /* its descriptors read the old image */
 	const struct proc *parent = tracee_proc(&m->t, p->parent);
 	bool vforked = parent && parent->as == p->as;  /* before the memory is let go */
+	sockpin_release(th);
 	aspace_put(p->as);
 	p->as = aspace_new();
 	if (!p->as)
@@ -661,6 +681,8 @@ int execstop_handle(struct monitor *m, struct thread *th, int *wait_status)
 		note_interpreter(m, &st, p->exe);
 	}
 	int rc = python ? hook_python(m, th, wait_status) : 0;
+	if (rc == 0 && p->filtered && backstop_pins_sockets(m))
+		rc = map_stage(m, th, wait_status);
 	if (rc == 0 && p->as->python)
 		p->as->prefetch_exe = img;  /* scanned ahead at its RT_ADD */
 	else if (p->main)

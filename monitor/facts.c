@@ -7,7 +7,7 @@
 
 static const char *const kind_names[] = {"in_job", "pgrp_in_job", "pgrp_of", "pidfd",
                                           "resolve", "script", "codepage", "exists",
-                                          "write_target"};
+                                          "write_target", "socket_target"};
 
 static struct fact *add(struct facts *f, enum fact_kind k, long a, long b)
 {
@@ -149,6 +149,18 @@ static int rec_write_target(void *ctx, pid_t caller, int dirfd, const char *path
 	return r;
 }
 
+static int rec_socket_target(void *ctx, pid_t caller, const char *path)
+{
+	struct facts *f = ctx;
+	int r = f->inner->socket_target ? f->inner->socket_target(f->inner->ctx, caller, path) : 1;
+	struct fact *x = add(f, FACT_SOCKET_TARGET, caller, 0);
+	if (x) {
+		x->word = path ? strdup(path) : NULL;
+		x->answer = r;
+	}
+	return r;
+}
+
 /* Memory the check reads is not a fact of the world: it is passed through
  * and not recorded (a replay of such a call denies). */
 static int rec_read_mem(void *ctx, pid_t tid, uint64_t addr, void *buf, size_t len)
@@ -163,7 +175,7 @@ struct job_view facts_recorder(struct facts *f, const struct job_view *inner)
 	f->inner = inner;
 	return (struct job_view){f, rec_in_job, rec_pgrp_in_job, rec_pgrp_of, rec_pidfd,
 	                         rec_resolve, rec_script, rec_codepage, rec_read_mem, rec_exists,
-	                         rec_write_target};
+	                         rec_write_target, rec_socket_target};
 }
 
 /* --- replaying ------------------------------------------------------------
@@ -239,12 +251,19 @@ static int rep_write_target(void *ctx, pid_t caller, int dirfd, const char *path
 	return x ? (int)x->answer : 1;
 }
 
+/* Unrecorded: a socket outside the job (the cautious answer). */
+static int rep_socket_target(void *ctx, pid_t caller, const char *path)
+{
+	const struct fact *x = find(ctx, FACT_SOCKET_TARGET, caller, 0, path, false);
+	return x ? (int)x->answer : 1;
+}
+
 struct job_view facts_replayer(struct facts *f)
 {
 	f->missing = false;
 	return (struct job_view){f, rep_in_job, rep_pgrp_in_job, rep_pgrp_of, rep_pidfd,
 	                         rep_resolve, rep_script, rep_codepage, NULL, rep_exists,
-	                         rep_write_target};
+	                         rep_write_target, rep_socket_target};
 }
 
 /* --- the log's form --------------------------------------------------------- */

@@ -19,7 +19,8 @@
 #define FACTS_MAX 48
 
 enum fact_kind { FACT_IN_JOB, FACT_PGRP_IN_JOB, FACT_PGRP_OF, FACT_PIDFD, FACT_RESOLVE,
-                 FACT_SCRIPT, FACT_CODEPAGE, FACT_EXISTS, FACT_WRITE_TARGET };
+                 FACT_SCRIPT, FACT_CODEPAGE, FACT_EXISTS, FACT_WRITE_TARGET,
+                 FACT_SOCKET_TARGET };
 
 struct fact {
 	enum fact_kind kind;

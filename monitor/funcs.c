@@ -71,6 +71,9 @@
 #define META(n, f, nr) \
 	{.name = n, .fmt = f, .check = CK_META, .err = ERR_M1, .sysnr = nr, .prog_arg = -1, \
 	 .argv_arg = -1, .selfprot = true}
+#define SOCKADDR(n, f, nr) \
+	{.name = n, .fmt = f, .check = CK_SOCKADDR, .err = ERR_M1, .sysnr = nr, .prog_arg = -1, \
+	 .argv_arg = -1, .selfprot = true}
 #define SETID(n, f, nr) \
 	{.name = n, .fmt = f, .check = CK_SETID, .err = ERR_M1, .sysnr = nr, .prog_arg = -1, \
 	 .argv_arg = -1, .selfprot = true}
@@ -255,6 +258,13 @@ const struct func funcs[] = {
 	 .prog_arg = -1, .argv_arg = -1, .selfprot = true},
 	{.name = "socketpair", .fmt = "iixp", .check = CK_SOCKET, .err = ERR_M1,
 	 .sysnr = SYS_socketpair, .prog_arg = -1, .argv_arg = -1, .selfprot = true},
+	/* Where a socket sends: pinned in the stage where the job cannot change it
+	 * (sockpin.h), then judged: a named unix socket only of the job's own or on
+	 * [files] connect. */
+	SOCKADDR("connect", "fDi", SYS_connect),
+	SOCKADDR("sendto", "fpuxDi", SYS_sendto),
+	SOCKADDR("sendmsg", "fDx", SYS_sendmsg),
+	SOCKADDR("sendmmsg", "fDux", SYS_sendmmsg),
 	/* prctl: PR_SET_DUMPABLE 0 would lock an unprivileged monitor out of the
 	 * job's memory; PR_SET_PTRACER and PR_SET_MM open the job to others. */
 	{.name = "prctl", .fmt = "xxxxx", .check = CK_PRCTL, .err = ERR_M1, .sysnr = SYS_prctl,

@@ -16,6 +16,8 @@
  *   F  clone flags
  *   m  file mode (the set-ID bits are what is judged)
  *   o  open flags
+ *   D  a socket call's destination, pinned (sockpin.h): the named unix socket
+ *      paths it sends to, filled in at the system-call stop
  */
 #ifndef PYSBX_FUNCS_H
 #define PYSBX_FUNCS_H
@@ -44,6 +46,7 @@ enum check_kind {
 	CK_SETID,     /* file modes: no set-user-ID or set-group-ID file made */
 	CK_META,      /* mode, owner, xattrs, times: only of files in the write set */
 	CK_SOCKET,    /* socket, socketpair: the unix, inet, inet6 and netlink families */
+	CK_SOCKADDR,  /* connect, sendto, sendmsg, sendmmsg: named unix sockets of the job's */
 	CK_PRCTL,     /* prctl: nothing that locks the monitor out or opens the job up */
 };
 

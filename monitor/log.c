@@ -481,6 +481,9 @@ static void json_arg(struct jw *j, const struct call_arg *a)
 	case 'v': case 'l':
 		json_vec(j, a->vec, a->n);
 		break;
+	case 'D':  /* the named unix sockets it sends to, as pinned */
+		json_vec(j, a->vec, a->n);
+		break;
 	case 'i': case 'f': case 'n':
 		jw_int(j, a->num);
 		break;

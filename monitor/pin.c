@@ -127,14 +127,24 @@ void pin_unkeep(pid_t tid, const cpu_set_t *own)
 		pin_restore(tid, own);
 }
 
-long pin_cont(pid_t tid, int sig)
+static long pin_resume(pid_t tid, enum __ptrace_request req, int sig)
 {
 	cpu_set_t own;
 	bool narrowed = pin_narrow(tid, &own);
-	long rc = ptrace(PTRACE_CONT, tid, 0, (void *)(long)sig);
+	long rc = ptrace(req, tid, 0, (void *)(long)sig);
 	if (narrowed)
 		pin_restore(tid, &own);
 	return rc;
+}
+
+long pin_cont(pid_t tid, int sig)
+{
+	return pin_resume(tid, PTRACE_CONT, sig);
+}
+
+long pin_cont_to_exit(pid_t tid)
+{
+	return pin_resume(tid, PTRACE_SYSCALL, 0);
 }
 
 void pin_release(struct pin *p, pid_t job)

@@ -65,6 +65,9 @@ bool pin_is_realtime(pid_t tid);
 /* PTRACE_CONT for a stopped thread, queued on pysbx-trace's CPU (see above).
  * Returns ptrace's result. */
 long pin_cont(pid_t tid, int sig);
+/* The same with PTRACE_SYSCALL: the thread stops again at the end of the
+ * system call it is stopped in (its syscall-exit stop). */
+long pin_cont_to_exit(pid_t tid);
 
 /* The same for a wake-up the monitor causes otherwise: reaping a child's exit
  * wakes the parent waiting for it.  pin_narrow before, pin_restore after,

@@ -29,6 +29,7 @@
 enum list_bit {
 	L_DENY = 1u << 0, L_SHELL = 1u << 1, L_ALLOW_DIR = 1u << 2, L_ALLOW = 1u << 3,
 	L_TRUST = 1u << 4, L_TRUST_SHA256 = 1u << 5, L_WRITE = 1u << 6, L_REFUSE = 1u << 7,
+	L_CONNECT = 1u << 8,
 };
 
 struct parse {
@@ -518,6 +519,16 @@ static void on_files(struct parse *ps, const char *key, const char *val)
 				fail(ps, ps->line, -EINVAL, "write: expected an absolute path, cwd, "
 				     "tmpdir or terminal, got '%s'", w);
 		}
+	} else if (strcmp(key, "connect") == 0) {
+		size_t first = p->connect_paths.n;
+		if (!list_key(ps, &p->connect_paths, L_CONNECT, key, val, 0) || ps->failed)
+			return;
+		if (first > p->connect_paths.n)
+			first = 0;
+		for (size_t i = first; i < p->connect_paths.n; i++)
+			if (p->connect_paths.v[i].word[0] != '/')
+				fail(ps, ps->line, -EINVAL, "connect: expected an absolute path, got '%s'",
+				     p->connect_paths.v[i].word);
 	} else if (strcmp(key, "require-landlock") == 0) {
 		if (!scalar(ps, key))
 			return;
@@ -528,7 +539,7 @@ static void on_files(struct parse *ps, const char *key, const char *val)
 		set_rule(&p->require_landlock_rule, ps, key, val);
 	} else
 		fail(ps, ps->line, -EINVAL, "unknown key '%s' in [files] "
-		     "(expected write or require-landlock)", key);
+		     "(expected write, connect or require-landlock)", key);
 }
 
 /* inih hands 'KEY += VALUE' over as key "KEY +": the operator is taken off
@@ -916,6 +927,7 @@ void policy_free(struct policy *p)
 	list_free(&p->trust);
 	list_free(&p->trust_sha256);
 	list_free(&p->write_paths);
+	list_free(&p->connect_paths);
 	for (size_t i = 0; i < p->n_modules; i++) {
 		free(p->modules[i].pattern);
 		free(p->modules[i].fn);
@@ -1118,6 +1130,7 @@ int policy_print(const struct policy *p, FILE *out)
 	fputs("\n[files]\n", out);
 	if (p->files_set)
 		put_list(out, "write", &p->write_paths);
+	put_list(out, "connect", &p->connect_paths);
 	if (p->require_landlock_rule.line > 0)
 		put_line(out, "require-landlock", p->require_landlock ? "yes" : "no",
 		         &p->require_landlock_rule);

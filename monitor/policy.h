@@ -115,6 +115,7 @@ struct policy {
 	struct rule_list write_paths;    /* [files] write: absolute paths, cwd, tmpdir, terminal */
 	bool files_set;                  /* [files] write given (else the built-in default list) */
 	bool require_landlock;           /* [files] require-landlock = yes */
+	struct rule_list connect_paths;  /* [files] connect: unix sockets outside the job */
 	struct module_rules *modules;    /* in file order: the first match wins */
 	size_t n_modules;
 	/* by funcs[] index: the strictest action any [module] section gives the

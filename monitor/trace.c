@@ -333,7 +333,9 @@ static void on_stop(struct monitor *m, pid_t tid, int st)
 		resume(th, 0);
 		return;
 	}
-	if (sig == SIGTRAP)
+	if (sig == (SIGTRAP | 0x80))  /* a syscall-exit stop: only pinned calls ask for one */
+		backstop_exit(m, th);
+	else if (sig == SIGTRAP)
 		on_trap(m, th);
 	else
 		resume(th, sig);

@@ -2,6 +2,7 @@
 #include "monitor/tracee.h"
 
 #include "inject/mem.h"
+#include "monitor/sockpin.h"
 
 #include <stdlib.h>
 
@@ -73,6 +74,7 @@ void tracee_bind(struct tracees *t, struct thread *th, struct proc *p)
 void tracee_del_thread(struct tracees *t, struct thread *th)
 {
 	mem_forget(th->tid);
+	sockpin_release(th);
 	unlink_thread(t, th);
 	if (th->proc)
 		th->proc->nthreads--;

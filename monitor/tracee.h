@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "inject/arch.h"
 #include "monitor/aspace.h"
 
 struct proc {
@@ -55,6 +56,13 @@ struct thread {
 	pid_t vfork_parent;     /* the thread waiting in vfork for it, while vfork_child */
 	bool kept;
 	cpu_set_t kept_set;
+	/* A socket call whose destination is pinned in the stage (sockpin.h):
+	 * the thread's slot there (index + 1; 0: none), and while the call runs,
+	 * what its syscall-exit stop puts back. */
+	uint16_t stage_slot1;
+	bool pin_active;
+	uint64_t pin_mmsg_len;  /* sendmmsg made a sendmsg: where its msg_len goes */
+	arch_regs pin_saved;    /* the registers as the job made the call */
 	struct thread *hnext;
 };
 

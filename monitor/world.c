@@ -15,7 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "monitor/log.h"
 #include "monitor/procfs.h"
+#include "monitor/sockpin.h"
+#include "monitor/unixdiag.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -306,10 +309,14 @@ static bool codepage(void *ctx, pid_t caller, uint64_t *lo, uint64_t *hi)
 	struct monitor *m = ctx;
 	struct thread *th = tracee_thread(&m->t, caller);
 	const struct aspace *as = th && th->proc ? th->proc->as : NULL;
-	if (!as || !as->cp.base)
+	if (!as || (!as->cp.base && !as->stage))
 		return false;
-	*lo = as->cp.base;
-	*hi = as->cp.base + CODEPAGE_SIZE;
+	/* the stage and the code page above it, one range (when the code page
+	 * went elsewhere, everything between: more is kept, never less) */
+	uint64_t cp_lo = as->cp.base ? as->cp.base : as->stage + SOCKPIN_SIZE;
+	uint64_t cp_hi = as->cp.base ? as->cp.base + CODEPAGE_SIZE : cp_lo;
+	*lo = as->stage && as->stage < cp_lo ? as->stage : cp_lo;
+	*hi = as->stage && as->stage + SOCKPIN_SIZE > cp_hi ? as->stage + SOCKPIN_SIZE : cp_hi;
 	return true;
 }
 
@@ -393,6 +400,88 @@ static int write_target(void *ctx, pid_t caller, int dirfd, const char *path, bo
 	return rc;
 }
 
+/* The sockets bound to one socket file, and whether a process of the job
+ * holds one of them (its descriptors, read from /proc/<pid>/fd). */
+struct bound {
+	uint64_t *inos;
+	size_t n;
+	bool held;
+};
+
+static void holds(void *ctx, struct proc *p)
+{
+	struct bound *b = ctx;
+	char dir[64], link[96], target[64];
+	if (b->held)
+		return;
+	snprintf(dir, sizeof dir, "/proc/%d/fd", (int)p->tgid);
+	DIR *d = opendir(dir);
+	for (struct dirent *e; d && !b->held && (e = readdir(d));) {
+		snprintf(link, sizeof link, "%s/%.16s", dir, e->d_name);
+		ssize_t len = readlink(link, target, sizeof target - 1);
+		if (len <= 0)
+			continue;
+		target[len] = 0;
+		uint64_t ino = unixdiag_link_inode(target);
+		for (size_t i = 0; ino && i < b->n && !b->held; i++)
+			b->held = b->inos[i] == ino;
+	}
+	if (d)
+		closedir(d);
+}
+
+/* The sockets bound to a file, all of them (a server's accepted connections
+ * carry its file too: the listener may be anywhere in the list). */
+static long bound_to(const struct stat *st, uint64_t **inos)
+{
+	size_t cap = 256;
+	long n = 0;
+	for (int round = 0; round < 3; round++) {
+		free(*inos);
+		*inos = malloc(cap * sizeof **inos);
+		if (!*inos)
+			return -ENOMEM;
+		n = unixdiag_bound(st->st_dev, st->st_ino, *inos, cap);
+		if (n < 0 || (size_t)n <= cap)
+			return n;
+		cap = (size_t)n + 64;  /* more were bound meanwhile: ask again */
+	}
+	return -EAGAIN;
+}
+
+/* Who answers on a socket file: a process of the job (0) or not (1). */
+static int job_bound(struct monitor *m, const struct stat *st)
+{
+	static bool said;
+	struct bound b = {.inos = NULL, .n = 0, .held = false};
+	long n = bound_to(st, &b.inos);
+	if (n < 0 && !said) {
+		said = true;
+		log_note("cannot ask the kernel which sockets are bound to a unix socket file (%s): "
+		         "the job's own named sockets are refused as outside ones", strerror((int)-n));
+	}
+	b.n = n < 0 ? 0 : (size_t)n;
+	if (b.n)
+		tracee_each_proc(&m->t, holds, &b);
+	free(b.inos);
+	return b.held ? 0 : 1;
+}
+
+static int socket_target(void *ctx, pid_t caller, const char *path)
+{
+	struct monitor *m = ctx;
+	struct stat st;
+	if (!m->landlock || m->landlock->ruleset < 0)
+		return 0;  /* no write set holds the job */
+	char *real = world_realpath(caller, path);
+	if (!real)
+		return -(errno ? errno : ENOENT);
+	int rc = stat(real, &st) < 0 ? -errno : !S_ISSOCK(st.st_mode) ? -ECONNREFUSED
+	                                                                : job_bound(m, &st);
+	free(real);
+	return rc;
+}
+
 void world_init(struct monitor *m)
 {
 	m->view = (struct job_view){
@@ -407,5 +496,6 @@ void world_init(struct monitor *m)
 		.read_mem = read_mem,
 		.exists = exists,
 		.write_target = write_target,
+		.socket_target = socket_target,
 	};
 }

@@ -247,3 +247,105 @@ t_user_option() {
   else bad "$FUNCNAME" "ran as '$out' (exit $rc): $(head -2 "$d/err")"; fi
   rm -rf "$d"
 }
+
+# Named unix sockets of outside processes: a server of the test's own (not
+# part of the job), bound in a directory the job may write (as a tmux or X11
+# server is, in /tmp), leaves the marker on any connection or datagram.  The
+# job tries every route to it: the path absolute and relative, a symlink, a
+# /proc/self/fd magic link, sendto, sendmsg, sendmmsg, a raw connect, and a
+# thread that flips the address between the job's own socket and the
+# server's while another connects with it.  Its own sockets keep working.
+t_contain_unix_socket_outside() {
+  local py=$1 d srv; d=$(scratch)
+  mkdir "$d/outside"
+  "$py" -c 'import os, select, socket, sys
+d = sys.argv[1]
+s = socket.socket(socket.AF_UNIX); s.bind(d + "/outside/s.sock"); s.listen(64)
+g = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); g.bind(d + "/outside/d.sock")
+open(d + "/ready", "w").close()
+while True:
+    for r in select.select([s, g], [], [])[0]:
+        what = "connection" if r is s else "datagram"
+        if r is s: r.accept()
+        else: r.recv(100)
+        open(d + "/MARK", "a").write("outside server got a %s\n" % what)' "$d" </dev/null >/dev/null 2>&1 &
+  srv=$!
+  for _ in $(seq 50); do [ -e "$d/ready" ] && break; sleep 0.1; done
+  (cd "$d" && timeout 60 "$TRACE" "$py" -c '
+import ctypes, errno, os, socket, struct, threading, time
+libc = ctypes.CDLL(None, use_errno=True)
+out = os.path.abspath("outside/s.sock"); dg = os.path.abspath("outside/d.sock")
+def tried(what, fn):
+    try:
+        fn(); print("REACHED", what)
+    except OSError as e:
+        print("refused:", what, e.strerror)
+def conn(path):
+    s = socket.socket(socket.AF_UNIX); s.connect(path); s.close()
+tried("absolute", lambda: conn(out))
+tried("relative", lambda: conn("outside/s.sock"))
+os.symlink(out, "link.sock")
+tried("symlink", lambda: conn("link.sock"))
+fd = os.open(out, os.O_PATH)
+tried("magic link", lambda: conn("/proc/self/fd/%d" % fd))
+u = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+tried("sendto", lambda: u.sendto(b"x", dg))
+tried("sendmsg", lambda: u.sendmsg([b"x"], [], 0, dg))
+def sun(path):
+    raw = path.encode()
+    return struct.pack("H", socket.AF_UNIX) + raw + b"\0" * (108 - len(raw))
+name = ctypes.create_string_buffer(sun(dg), 110)
+iov = (ctypes.c_char * 1)(b"x")
+iovec = struct.pack("QQ", ctypes.addressof(iov), 1)
+iovb = ctypes.create_string_buffer(iovec, 16)
+mm = ctypes.create_string_buffer(struct.pack("QiIQQQQiII", ctypes.addressof(name), 110, 0,
+                                             ctypes.addressof(iovb), 1, 0, 0, 0, 0, 0), 64 * 2)
+ctypes.memmove(ctypes.addressof(mm) + 64, ctypes.addressof(mm), 64)
+def mmsg():
+    if libc.sendmmsg(u.fileno(), mm, 2, 0) < 0:
+        raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+tried("sendmmsg", mmsg)
+def raw_connect(buf):
+    s = socket.socket(socket.AF_UNIX)
+    rc = libc.syscall(42, s.fileno(), buf, 110)
+    err = ctypes.get_errno(); s.close()
+    if rc < 0:
+        raise OSError(err, os.strerror(err))
+tried("raw connect", lambda: raw_connect(ctypes.create_string_buffer(sun(out), 110)))
+# the job own socket, and a thread flipping one buffer between the two
+own = os.path.abspath("own.sock")
+l = socket.socket(socket.AF_UNIX); l.bind(own); l.listen(1024)
+c = socket.socket(socket.AF_UNIX); c.connect(own); a, _ = l.accept(); c.send(b"ok")
+print("own stream:", a.recv(2))
+o = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); o.bind(os.path.abspath("own.dg"))
+u.sendto(b"ok", os.path.abspath("own.dg")); print("own datagram:", o.recv(2))
+buf = ctypes.create_string_buffer(sun(own), 110)
+good, evil = sun(own), sun(out)
+stop = []
+def flip():
+    while not stop:
+        ctypes.memmove(buf, evil, 110); ctypes.memmove(buf, good, 110)
+threading.Thread(target=flip, daemon=True).start()
+end, n = time.time() + 1.5, 0
+while time.time() < end:
+    try:
+        raw_connect(buf); n += 1
+    except OSError:
+        pass
+    while True:
+        try:
+            l.setblocking(False); l.accept()[0].close()
+        except BlockingIOError:
+            break
+stop.append(1)
+print("flipped connects that reached the own socket:", n)
+' >"$d/out" 2>"$d/err")
+  sleep 0.3
+  kill "$srv" 2>/dev/null; wait "$srv" 2>/dev/null
+  [ -n "$verbose" ] && cat "$d/out" "$d/err"
+  if [ -e "$d/MARK" ] || grep -q REACHED "$d/out"; then bad "$FUNCNAME" "$(cat "$d/MARK" "$d/out" 2>/dev/null | head -20)"
+  elif ! grep -q "own stream: b'ok'" "$d/out" || ! grep -q "own datagram: b'ok'" "$d/out"; then
+    bad "$FUNCNAME" "the job's own sockets: $(head -c 600 "$d/out" "$d/err")"
+  else ok "$FUNCNAME"; fi
+  rm -rf "$d"
+}

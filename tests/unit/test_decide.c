@@ -95,8 +95,19 @@ static int write_target(void *ctx, pid_t caller, int dirfd, const char *path, bo
 	return strncmp(path, "/tmp/", 5) ? 1 : 0;
 }
 
+/* Unix sockets: the job's own under /tmp/job/, none at /tmp/none, anything
+ * else an outside server's. */
+static int socket_target(void *ctx, pid_t caller, const char *path)
+{
+	(void)ctx; (void)caller;
+	if (!strcmp(path, "/tmp/none"))
+		return -ENOENT;
+	return strncmp(path, "/tmp/job/", 9) ? 1 : 0;
+}
+
 static const struct job_view view = {NULL, in_job, pgrp_in_job, pgrp_of, pidfd_pid, resolve,
-                                      is_script, codepage, read_mem, exists, write_target};
+                                      is_script, codepage, read_mem, exists, write_target,
+                                      socket_target};
 
 static int setup(void **state)
 {
@@ -452,6 +463,56 @@ static void metadata_only_in_write_set(void **state)
 	/* "" with AT_EMPTY_PATH: the descriptor */
 	assert_int_equal(meta("fchownat", 3, "", 0x1000 /* AT_EMPTY_PATH */, &err), V_ALLOW);
 	assert_int_equal(meta("fchownat", 5, "", 0x1000, &err), V_DENY);
+}
+
+/* A socket call whose pinned destinations are paths (none: NULL). */
+static enum verdict sock(const char *fn, enum layer layer, const char *p1, const char *p2,
+                         int *err)
+{
+	const struct func *f = &funcs[funcs_by_name(fn)];
+	struct call c = {.layer = layer, .func = funcs_by_name(fn), .outer = -1, .pid = 100,
+	                 .tid = 100};
+	char *paths[3] = {(char *)p1, (char *)p2, NULL};
+	struct decision d;
+	for (size_t i = 0; f->fmt[i]; i++) {
+		c.a[i].fmt = f->fmt[i];
+		if (f->fmt[i] == 'D' && layer == LAYER_SYSCALL) {
+			c.a[i].vec = paths;
+			c.a[i].n = p2 ? 2 : p1 ? 1 : 0;
+		}
+		c.nargs++;
+	}
+	decide_call(pol, &c, &view, &d);
+	*err = decision_errno(&d);
+	return d.verdict;
+}
+
+/* A named unix socket only of the job's own or on [files] connect; where
+ * the kernel would find none, its own answer. */
+static void unix_sockets_only_of_the_job(void **state)
+{
+	int err;
+	(void)state;
+	assert_int_equal(sock("connect", LAYER_SYSCALL, "/tmp/job/s", NULL, &err), V_ALLOW);
+	assert_int_equal(sock("connect", LAYER_SYSCALL, "/tmp/.X11-unix/X0", NULL, &err), V_DENY);
+	assert_int_equal(err, EPERM);
+	assert_int_equal(sock("connect", LAYER_SYSCALL, "/run/docker.sock", NULL, &err), V_DENY);
+	assert_int_equal(sock("connect", LAYER_SYSCALL, "/tmp/none", NULL, &err), V_DENY);
+	assert_int_equal(err, ENOENT);
+	/* [files] connect: a directory covers what is under it, a word itself */
+	assert_int_equal(sock("sendto", LAYER_SYSCALL, "/run/systemd/journal/socket", NULL, &err),
+	                 V_ALLOW);
+	assert_int_equal(sock("sendmsg", LAYER_SYSCALL, "/run/nscd/socket", NULL, &err), V_ALLOW);
+	assert_int_equal(sock("sendmsg", LAYER_SYSCALL, "/run/nscd/socket2", NULL, &err), V_DENY);
+	assert_int_equal(sock("sendmsg", LAYER_SYSCALL, "/run/systemd/journalx", NULL, &err),
+	                 V_DENY);
+	/* every destination of the call */
+	assert_int_equal(sock("sendmmsg", LAYER_SYSCALL, "/tmp/job/a", "/run/docker.sock", &err),
+	                 V_DENY);
+	/* no named unix socket (inet, abstract, connected): not this check's */
+	assert_int_equal(sock("sendmmsg", LAYER_SYSCALL, NULL, NULL, &err), V_ALLOW);
+	/* syscall() at the GOT layer: on to the system call, where it is pinned */
+	assert_int_equal(sock("connect", LAYER_GOT, NULL, NULL, &err), V_ALLOW);
 }
 
 static enum verdict two_ints_err(const char *fn, long a, long b, int *err)
@@ -981,6 +1042,7 @@ int main(void)
 		cmocka_unit_test(extensions_and_what_they_need),
 		cmocka_unit_test(function_names),
 		cmocka_unit_test(metadata_only_in_write_set),
+		cmocka_unit_test(unix_sockets_only_of_the_job),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

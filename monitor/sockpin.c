@@ -1,0 +1,219 @@
+/* sockpin: socket destinations pinned in the stage (see sockpin.h). */
+#include "monitor/sockpin.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+
+#include "inject/mem.h"
+#include "monitor/funcs.h"
+#include "monitor/world.h"
+
+#define SLOT_NAME 64u  /* the address's place in a slot, after the header */
+
+/* The user's struct msghdr, as the kernel reads it (x86-64). */
+struct umsghdr {
+	uint64_t name;
+	int32_t namelen;
+	uint32_t pad0;
+	uint64_t iov, iovlen, control, controllen;
+	int32_t flags;
+	uint32_t pad1;
+};
+_Static_assert(sizeof(struct umsghdr) == 56, "struct msghdr is 56 bytes on x86-64");
+#define MMSG_LEN_OFF 56u  /* struct mmsghdr: the header, then msg_len */
+
+/* A destination as read from the job, and as it will be pinned. */
+struct dest {
+	struct sockaddr_storage a;
+	uint32_t len;
+	char *path;  /* a named unix socket: the path pinned, else NULL */
+};
+
+/* The thread's slot in its address space's stage, taken on first use. */
+static uint64_t slot_of(struct thread *th)
+{
+	struct aspace *as = th->proc ? th->proc->as : NULL;
+	if (!as || !as->stage)
+		return 0;
+	if (!th->stage_slot1)
+		for (unsigned i = 0; i < ASPACE_STAGE_SLOTS; i++)
+			if (!(as->stage_used[i / 32] & (1u << (i % 32)))) {
+				as->stage_used[i / 32] |= 1u << (i % 32);
+				th->stage_slot1 = (uint16_t)(i + 1);
+				break;
+			}
+	return th->stage_slot1 ? as->stage + (uint64_t)(th->stage_slot1 - 1) * SOCKPIN_SLOT : 0;
+}
+
+void sockpin_release(struct thread *th)
+{
+	struct aspace *as = th->proc ? th->proc->as : NULL;
+	unsigned i = th->stage_slot1 ? th->stage_slot1 - 1u : 0;
+	if (as && th->stage_slot1)
+		as->stage_used[i / 32] &= ~(1u << (i % 32));
+	th->stage_slot1 = 0;
+	th->pin_active = false;
+}
+
+/* A named unix path becomes its absolute, symlink-free form (resolved as the
+ * caller would: its cwd, its /proc/self) when that fits in sun_path; a path
+ * that does not resolve stays as given, and the check answers for it. */
+static int name_unix(pid_t tid, struct dest *d)
+{
+	struct sockaddr_un *u = (struct sockaddr_un *)&d->a;
+	size_t off = offsetof(struct sockaddr_un, sun_path);
+	if (d->len <= off || u->sun_family != AF_UNIX || u->sun_path[0] == 0)
+		return 0;  /* unnamed, abstract (Landlock's scope), or another family */
+	char given[sizeof u->sun_path + 1];
+	size_t n = strnlen(u->sun_path, d->len - off);
+	memcpy(given, u->sun_path, n);
+	given[n] = 0;
+	char *real = world_realpath(tid, given);
+	if (real && strlen(real) < sizeof u->sun_path) {
+		memset(u->sun_path, 0, sizeof u->sun_path);
+		memcpy(u->sun_path, real, strlen(real));
+		d->len = (uint32_t)(off + strlen(real) + 1);
+		d->path = real;
+		return 0;
+	}
+	free(real);
+	d->path = strdup(given);
+	return d->path ? 0 : -ENOMEM;
+}
+
+/* len bytes at addr, as the kernel's move_addr_to_kernel takes them. */
+static int read_dest(pid_t tid, uint64_t addr, int64_t len, struct dest *d)
+{
+	memset(d, 0, sizeof *d);
+	if (len < 0 || len > (int64_t)sizeof d->a)
+		return -EINVAL;
+	d->len = (uint32_t)len;
+	if (len && mem_read(tid, addr, &d->a, (size_t)len) < 0)
+		return -EFAULT;
+	return name_unix(tid, d);
+}
+
+/* A message header's destination, as the kernel's copy_msghdr_from_user
+ * takes it (no name: length 0; longer than an address: cut to one). */
+static int read_msg(pid_t tid, uint64_t at, struct umsghdr *h, struct dest *d)
+{
+	memset(d, 0, sizeof *d);
+	if (mem_read(tid, at, h, sizeof *h) < 0)
+		return -EFAULT;
+	if (!h->name)
+		h->namelen = 0;
+	if (h->namelen < 0)
+		return -EINVAL;
+	if (h->namelen > (int32_t)sizeof d->a)
+		h->namelen = sizeof d->a;
+	return h->namelen ? read_dest(tid, h->name, h->namelen, d) : 0;
+}
+
+/* Which argument holds what, by call. */
+enum shape { SH_CONNECT, SH_SENDTO, SH_SENDMSG, SH_SENDMMSG, SH_NONE };
+
+static enum shape shape_of(int fid)
+{
+	const char *n = funcs[fid].name;
+	return !strcmp(n, "connect") ? SH_CONNECT : !strcmp(n, "sendto") ? SH_SENDTO
+	     : !strcmp(n, "sendmsg") ? SH_SENDMSG : !strcmp(n, "sendmmsg") ? SH_SENDMMSG : SH_NONE;
+}
+
+/* Writes the slot (header at +0 when there is one, the address at +64) and
+ * points r's arguments at it. */
+static int stage(struct thread *th, uint64_t slot, arch_regs *r, enum shape sh,
+                 struct umsghdr *h, const struct dest *d)
+{
+	int memfd = aspace_memfd(th->proc->as, th->tid);
+	if (memfd < 0)
+		return memfd;
+	if (d->len && mem_write(memfd, slot + SLOT_NAME, &d->a, d->len) < 0)
+		return -EIO;
+	if (sh == SH_CONNECT || sh == SH_SENDTO) {
+		unsigned at = sh == SH_CONNECT ? 1 : 4;
+		arch_set_syscall_arg(r, at, slot + SLOT_NAME);
+		arch_set_syscall_arg(r, at + 1, d->len);
+		return 0;
+	}
+	if (h->namelen) {
+		h->name = slot + SLOT_NAME;
+		h->namelen = (int32_t)d->len;
+	}
+	if (mem_write(memfd, slot, h, sizeof *h) < 0)
+		return -EIO;
+	if (sh == SH_SENDMMSG) {  /* sendmsg(fd, first header, flags) */
+		arch_set_syscall_arg(r, 2, arch_syscall_arg(r, 3));
+		arch_set_syscall_nr(r, SYS_sendmsg);
+	}
+	arch_set_syscall_arg(r, 1, slot);
+	return 0;
+}
+
+static int give_dests(struct dest *d, char ***dests, size_t *n)
+{
+	*n = 0;
+	*dests = calloc(2, sizeof **dests);
+	if (!*dests) {
+		free(d->path);
+		return -ENOMEM;
+	}
+	if (d->path)
+		(*dests)[(*n)++] = d->path;
+	d->path = NULL;
+	return 0;
+}
+
+int sockpin_enter(struct thread *th, arch_regs *r, int fid, char ***dests, size_t *n)
+{
+	enum shape sh = shape_of(fid);
+	struct umsghdr h;
+	struct dest d;
+	int rc;
+	*dests = NULL;
+	*n = 0;
+	memset(&h, 0, sizeof h);
+	memset(&d, 0, sizeof d);
+	if (sh == SH_NONE || (sh == SH_SENDTO && !arch_syscall_arg(r, 4)) ||
+	    (sh == SH_SENDMMSG && (uint32_t)arch_syscall_arg(r, 2) == 0))
+		return 0;  /* no destination the kernel will read */
+	uint64_t slot = slot_of(th);
+	if (!slot)
+		return th->proc && th->proc->as && th->proc->as->stage ? -EAGAIN : -EPERM;
+	if (sh == SH_CONNECT || sh == SH_SENDTO) {
+		unsigned at = sh == SH_CONNECT ? 1 : 4;
+		rc = read_dest(th->tid, arch_syscall_arg(r, at), (int32_t)arch_syscall_arg(r, at + 1), &d);
+	} else
+		rc = read_msg(th->tid, arch_syscall_arg(r, 1), &h, &d);
+	th->pin_saved = *r;
+	th->pin_mmsg_len = sh == SH_SENDMMSG ? arch_syscall_arg(r, 1) + MMSG_LEN_OFF : 0;
+	if (rc == 0)
+		rc = stage(th, slot, r, sh, &h, &d);
+	if (rc == 0)
+		rc = give_dests(&d, dests, n);
+	else
+		free(d.path);
+	return rc < 0 ? rc : 1;
+}
+
+void sockpin_exit(struct thread *th)
+{
+	arch_regs now, out = th->pin_saved;
+	th->pin_active = false;
+	if (arch_get_regs(th->tid, &now) < 0)
+		return;  /* gone */
+	int64_t ret = (int64_t)arch_retval(&now);
+	if (th->pin_mmsg_len && ret >= 0) {
+		uint32_t sent = (uint32_t)ret;
+		int memfd = th->proc ? aspace_memfd(th->proc->as, th->tid) : -1;
+		if (memfd >= 0)
+			(void)mem_write(memfd, th->pin_mmsg_len, &sent, sizeof sent);
+		ret = 1;  /* one message sent */
+	}
+	th->pin_mmsg_len = 0;
+	arch_set_retval(&out, (uint64_t)ret);
+	(void)arch_set_regs(th->tid, &out);
+}
