@@ -38,7 +38,7 @@ struct init_bp {
 	uint32_t object;
 };
 
-#define ASPACE_STAGE_SLOTS 1024
+#define ASPACE_STAGE_SLOTS 512
 
 struct aspace {
 	int refs;
@@ -48,7 +48,7 @@ struct aspace {
 	 * report is the scan cache's */
 	const struct elfscan_report *prefetch_exe;
 	struct codepage cp;
-	/* the socket-address stage (sockpin.h): where it is mapped, 0 if not, and
+	/* the socket-address stage (argpin.h): where it is mapped, 0 if not, and
 	 * which of its slots threads hold */
 	uint64_t stage;
 	uint32_t stage_used[ASPACE_STAGE_SLOTS / 32];

@@ -30,8 +30,9 @@
 #include "monitor/backtrace.h"
 #include "monitor/bpfgen.h"
 #include "monitor/funcs.h"
+#include "monitor/decide.h"
 #include "monitor/log.h"
-#include "monitor/sockpin.h"
+#include "monitor/argpin.h"
 #include "monitor/surface.h"
 
 #define FILTER_MAX (64u * 1024u)   /* bytes of BPF; ours is a few hundred */
@@ -234,7 +235,7 @@ bool backstop_pins_sockets(const struct monitor *m)
 	return m->landlock && m->landlock->ruleset >= 0;
 }
 
-/* Where a socket sends is pinned and judged (sockpin.h): every connect,
+/* Where a socket sends is pinned and judged (argpin.h): every connect,
  * sendmsg and sendmmsg, and sendto with an address. */
 static int sock_rules(const struct monitor *m, scmp_filter_ctx ctx)
 {
@@ -484,7 +485,7 @@ int backstop_install(struct monitor *m, struct thread *th, struct remote_result 
 int backstop_stage(struct monitor *m, struct thread *th, struct remote_result *res)
 {
 	struct aspace *as = th->proc->as;
-	const uint64_t at = sockpin_base(m->cp_addr);
+	const uint64_t at = argpin_base(m->cp_addr);
 	memset(res, 0, sizeof *res);
 	int memfd = aspace_memfd(as, th->tid);
 	if (memfd < 0)
@@ -492,7 +493,7 @@ int backstop_stage(struct monitor *m, struct thread *th, struct remote_result *r
 	uint64_t gadget = as->cp.base ? codepage_gadget(&as->cp) : 0;
 	/* not MAP_FIXED: the rules stop that here; NOREPLACE fails where
 	 * something is mapped already, rather than replacing it */
-	const uint64_t a[6] = {at, SOCKPIN_SIZE, PROT_READ,
+	const uint64_t a[6] = {at, ARGPIN_SIZE, PROT_READ,
 	                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, (uint64_t)-1, 0};
 	int rc = inject(th, memfd, gadget, arch_nr_mmap, a, res);
 	if (rc == 0 && !res->died && (uint64_t)res->ret != at)
@@ -566,48 +567,77 @@ static void unlisted(struct monitor *m, struct thread *th, arch_regs *r, long nr
 	}
 }
 
-/* The pinned destinations become the call's 'D' argument. */
-static void put_dests(struct call *c, char **dests, size_t n)
+/* What a stop pinned (argpin.h): the rc, and the copies the decision reads. */
+struct pinned {
+	int rc;            /* 1 pinned, 0 nothing, or the negative errno */
+	char **dests;      /* socket calls: the named unix sockets */
+	size_t n_dests;
+	char *path;        /* metadata calls: the path */
+	int path_arg;
+};
+
+static void pin_args(const struct monitor *m, struct thread *th, arch_regs *r, int fid,
+                     struct pinned *p)
 {
-	for (size_t i = 0; i < c->nargs; i++)
+	bool pin = !m->opt->audit;  /* audit: read, not pinned (nothing the job sees changes) */
+	memset(p, 0, sizeof *p);
+	p->path_arg = -1;
+	if (funcs[fid].check == CK_SOCKADDR)
+		p->rc = argpin_socket(th, r, fid, pin, &p->dests, &p->n_dests);
+	else if (funcs[fid].check == CK_META && (p->path_arg = decide_meta_path(fid)) >= 0)
+		p->rc = argpin_path(th, r, (unsigned)p->path_arg, pin, &p->path);
+}
+
+/* The copies go into the decoded call (which frees them), in place of what
+ * was read from the job's memory; without a call to take them, freed. */
+static void put_pinned(struct call *c, struct pinned *p)
+{
+	for (size_t i = 0; c && p->dests && i < c->nargs; i++)
 		if (c->a[i].fmt == 'D' && !c->a[i].vec) {
-			c->a[i].vec = dests;
-			c->a[i].n = n;
-			return;
+			c->a[i].vec = p->dests;
+			c->a[i].n = p->n_dests;
+			p->dests = NULL;
 		}
-	for (size_t i = 0; i < n; i++)
-		free(dests[i]);
-	free(dests);
+	if (c && p->path && p->path_arg >= 0 && (size_t)p->path_arg < c->nargs) {
+		struct call_arg *a = &c->a[p->path_arg];
+		free(a->str);
+		a->str = p->path;
+		a->err = 0;
+		p->path = NULL;
+	}
+	for (size_t i = 0; p->dests && i < p->n_dests; i++)
+		free(p->dests[i]);
+	free(p->dests);
+	free(p->path);
+	p->dests = NULL;
+	p->path = NULL;
 }
 
 static void decide_stop(struct monitor *m, struct thread *th, arch_regs *r, int fid)
 {
 	struct call c;
 	struct decision d = {0};
+	struct pinned pin;
 	const arch_regs job = *r;  /* the registers as the job made the call */
-	char **dests = NULL;
-	size_t n_dests = 0;
 	const struct object *caller = fill(&c, th, fid, r);
 	if (!strcmp(funcs[fid].name, "sched_setscheduler") || !strcmp(funcs[fid].name, "sched_setattr"))
 		pin_job_realtime();
-	/* where a socket sends is copied where the job cannot change it, first:
-	 * the decision reads that copy, and so will the kernel */
-	int pinned = funcs[fid].check == CK_SOCKADDR ? sockpin_enter(th, r, fid, &dests, &n_dests) : 0;
-	if (pinned < 0) {
+	/* what the job's memory says is copied where the job cannot change it,
+	 * first: the decision reads that copy, and so will the kernel */
+	pin_args(m, th, r, fid, &pin);
+	if (pin.rc < 0) {
 		d.verdict = V_DENY;
-		d.err = -pinned;
-		snprintf(d.why, sizeof d.why, "its destination cannot be pinned (%s)", strerror(-pinned));
+		d.err = -pin.rc;
+		snprintf(d.why, sizeof d.why, "its arguments cannot be pinned (%s)", strerror(-pin.rc));
 	} else if (args_decode(&c, th->tid, &job) < 0) {  /* logged as the job made it */
 		d.verdict = V_DENY;
 		strcpy(d.why, "out of memory reading the arguments");
 	} else {
-		put_dests(&c, dests, n_dests);
-		dests = NULL;
+		put_pinned(&c, &pin);
 		backtrace_attribute(th, r, false, m->policy, caller, &c);
 		monitor_decide(m, &c, &d);
 	}
-	if (dests)
-		put_dests(&c, dests, n_dests);  /* not decoded: let go */
+	put_pinned(NULL, &pin);
 	if (m->opt->backtrace)
 		backtrace_collect(th, r, false, &c);
 	m->n_calls++;
@@ -623,7 +653,7 @@ static void decide_stop(struct monitor *m, struct thread *th, arch_regs *r, int 
 	arch_regs back = job;
 	if (d.verdict == V_DENY && enforce)
 		deny(th->tid, &back, decision_errno(&d));
-	else if (pinned > 0) {  /* runs on the copy; its exit stop puts the job's registers back */
+	else if (pin.rc > 0) {  /* runs on the copy; its exit stop puts the job's registers back */
 		if (arch_set_regs(th->tid, r) == 0) {
 			th->pin_active = true;
 			pin_cont_to_exit(th->tid);
@@ -637,7 +667,7 @@ void backstop_exit(struct monitor *m, struct thread *th)
 {
 	(void)m;
 	if (th->pin_active)
-		sockpin_exit(th);
+		argpin_exit(th);
 	pin_cont(th->tid, 0);
 }
 

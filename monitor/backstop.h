@@ -17,7 +17,7 @@
  * The filter also keeps the code page out of the job's reach (every task
  * of a job has it at the same address): mprotect, munmap, mremap, madvise
  * and MAP_FIXED mappings that touch it are denied; so is the stage below it
- * where socket destinations are pinned (sockpin.h).  execve is judged at the
+ * where socket destinations are pinned (argpin.h).  execve is judged at the
  * exec stop instead, where no race can change what runs.
  */
 #ifndef PYSBX_BACKSTOP_H
@@ -40,7 +40,7 @@ int backstop_install(struct monitor *m, struct thread *th, struct remote_result 
 void backstop_prepare(const struct monitor *m, pid_t self);
 void backstop_free(void);
 
-/* Whether socket destinations are pinned and judged (sockpin.h): where a
+/* Whether socket destinations are pinned and judged (argpin.h): where a
  * write set holds the job, as for a file's metadata. */
 bool backstop_pins_sockets(const struct monitor *m);
 /* Maps the socket-address stage in a process stopped at its exec stop (every

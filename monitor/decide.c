@@ -701,8 +701,8 @@ static bool check_codepage(const struct call *c, const struct job_view *v, struc
 	if (!strcmp(funcs[c->func].name, "mremap") && (c->a[3].raw & MREMAP_FIXED))
 		touch |= overlaps(c->a[4].raw, c->a[2].raw, lo, hi);
 	if (touch)
-		return verdict(d, V_DENY, NULL, "it would change pysbx's code page");
-	return verdict(d, V_ALLOW, NULL, "it leaves pysbx's code page alone");
+		return verdict(d, V_DENY, NULL, "it would change pysbx's code page or socket stage");
+	return verdict(d, V_ALLOW, NULL, "it leaves pysbx's code page and socket stage alone");
 }
 
 /* --- limits and scheduling of a process ----------------------------------- */
@@ -851,7 +851,7 @@ static const struct rule_word *listed_path(const struct rule_list *l, const char
 	return w;
 }
 
-/* Where a socket call sends, as pinned (sockpin.h): a named unix socket only
+/* Where a socket call sends, as pinned (argpin.h): a named unix socket only
  * of the job's own (a process of the job is bound to it) or on [files]
  * connect.  Other families, and abstract unix names (Landlock's scope), are
  * not this check's.  Through syscall() the GOT layer lets it on to the
@@ -937,6 +937,14 @@ static const struct meta_shape meta_shapes[] = {
 	{"utime", -1, 0, -1, false},      {"utimes", -1, 0, -1, false},
 	{"futimesat", 0, 1, -1, false},   {"utimensat", 0, 1, 3, false},
 };
+
+int decide_meta_path(int fid)
+{
+	for (size_t i = 0; fid >= 0 && i < sizeof meta_shapes / sizeof meta_shapes[0]; i++)
+		if (!strcmp(meta_shapes[i].name, funcs[fid].name))
+			return meta_shapes[i].path;
+	return -1;
+}
 
 /* A file's mode, owner, attributes or times: only a file of the write set
  * (the monitor resolves the call's file as the caller would and looks where

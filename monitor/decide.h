@@ -79,6 +79,11 @@ void decide_call(const struct policy *p, const struct call *c, const struct job_
  * the caller's own rule.  Only then is the stack walked. */
 bool decide_stack_matters(const struct policy *p, const struct call *c);
 
+/* The system-call argument holding the path of a metadata call (chmod,
+ * chown, setxattr, utimes...: CK_META), or -1 when it names its file by a
+ * descriptor only.  The system-call layer pins it (argpin.h). */
+int decide_meta_path(int fid);
+
 /* Decides a program (exec-like calls and exec stops): deny list, shells,
  * allowed directories, the interpreter.  Returns true when allowed. */
 bool decide_program(const struct policy *p, const struct program *prog,

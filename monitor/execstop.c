@@ -23,7 +23,7 @@
 #include "monitor/prefetch.h"
 #include "monitor/procfs.h"
 #include "monitor/runner.h"
-#include "monitor/sockpin.h"
+#include "monitor/argpin.h"
 #include "monitor/world.h"
 
 #define MAX_CMDLINE (4u << 20)
@@ -604,7 +604,7 @@ static int hook_python(struct monitor *m, struct thread *th, int *wait_status)
 }
 
 /* Every image of a filtered process gets the stage its socket calls are
- * pinned in (sockpin.h); without it they could not run, so neither does it. */
+ * pinned in (argpin.h); without it they could not run, so neither does it. */
 static int map_stage(struct monitor *m, struct thread *th, int *wait_status)
 {
 	struct remote_result res;
@@ -639,7 +639,7 @@ int execstop_handle(struct monitor *m, struct thread *th, int *wait_status)
 	mem_forget(th->tid);  /* its descriptors read the old image */
 	const struct proc *parent = tracee_proc(&m->t, p->parent);
 	bool vforked = parent && parent->as == p->as;  /* before the memory is let go */
-	sockpin_release(th);
+	argpin_release(th);
 	aspace_put(p->as);
 	p->as = aspace_new();
 	if (!p->as)
@@ -681,7 +681,7 @@ int execstop_handle(struct monitor *m, struct thread *th, int *wait_status)
 		note_interpreter(m, &st, p->exe);
 	}
 	int rc = python ? hook_python(m, th, wait_status) : 0;
-	if (rc == 0 && p->filtered && backstop_pins_sockets(m))
+	if (rc == 0 && p->filtered && backstop_pins_sockets(m) && !m->opt->audit)
 		rc = map_stage(m, th, wait_status);
 	if (rc == 0 && p->as->python)
 		p->as->prefetch_exe = img;  /* scanned ahead at its RT_ADD */

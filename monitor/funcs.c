@@ -259,7 +259,7 @@ const struct func funcs[] = {
 	{.name = "socketpair", .fmt = "iixp", .check = CK_SOCKET, .err = ERR_M1,
 	 .sysnr = SYS_socketpair, .prog_arg = -1, .argv_arg = -1, .selfprot = true},
 	/* Where a socket sends: pinned in the stage where the job cannot change it
-	 * (sockpin.h), then judged: a named unix socket only of the job's own or on
+	 * (argpin.h), then judged: a named unix socket only of the job's own or on
 	 * [files] connect. */
 	SOCKADDR("connect", "fDi", SYS_connect),
 	SOCKADDR("sendto", "fpuxDi", SYS_sendto),

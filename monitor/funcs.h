@@ -16,7 +16,7 @@
  *   F  clone flags
  *   m  file mode (the set-ID bits are what is judged)
  *   o  open flags
- *   D  a socket call's destination, pinned (sockpin.h): the named unix socket
+ *   D  a socket call's destination, pinned (argpin.h): the named unix socket
  *      paths it sends to, filled in at the system-call stop
  */
 #ifndef PYSBX_FUNCS_H

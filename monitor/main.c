@@ -16,7 +16,7 @@
 
 #include "inject/mem.h"
 #include "monitor/backstop.h"
-#include "monitor/sockpin.h"
+#include "monitor/argpin.h"
 #include "monitor/callfmt.h"
 #include "monitor/landlock.h"
 #include "monitor/launch.h"
@@ -70,7 +70,7 @@ static uint64_t pick_codepage_addr(void)
 		low = 0x10000000;
 		top = low + 0xf0000000ull;
 	}
-	low += SOCKPIN_SIZE;  /* the socket-address stage goes just below (sockpin.h) */
+	low += ARGPIN_SIZE;  /* the socket-address stage goes just below (argpin.h) */
 	uint32_t r = 0;
 	if (getrandom(&r, sizeof r, 0) != sizeof r)
 		r = (uint32_t)getpid() * 2654435761u;

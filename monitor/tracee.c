@@ -2,7 +2,7 @@
 #include "monitor/tracee.h"
 
 #include "inject/mem.h"
-#include "monitor/sockpin.h"
+#include "monitor/argpin.h"
 
 #include <stdlib.h>
 
@@ -74,7 +74,7 @@ void tracee_bind(struct tracees *t, struct thread *th, struct proc *p)
 void tracee_del_thread(struct tracees *t, struct thread *th)
 {
 	mem_forget(th->tid);
-	sockpin_release(th);
+	argpin_release(th);
 	unlink_thread(t, th);
 	if (th->proc)
 		th->proc->nthreads--;

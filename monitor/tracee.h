@@ -56,7 +56,7 @@ struct thread {
 	pid_t vfork_parent;     /* the thread waiting in vfork for it, while vfork_child */
 	bool kept;
 	cpu_set_t kept_set;
-	/* A socket call whose destination is pinned in the stage (sockpin.h):
+	/* A socket call whose destination is pinned in the stage (argpin.h):
 	 * the thread's slot there (index + 1; 0: none), and while the call runs,
 	 * what its syscall-exit stop puts back. */
 	uint16_t stage_slot1;

@@ -17,7 +17,7 @@
 
 #include "monitor/log.h"
 #include "monitor/procfs.h"
-#include "monitor/sockpin.h"
+#include "monitor/argpin.h"
 #include "monitor/unixdiag.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -313,10 +313,10 @@ static bool codepage(void *ctx, pid_t caller, uint64_t *lo, uint64_t *hi)
 		return false;
 	/* the stage and the code page above it, one range (when the code page
 	 * went elsewhere, everything between: more is kept, never less) */
-	uint64_t cp_lo = as->cp.base ? as->cp.base : as->stage + SOCKPIN_SIZE;
+	uint64_t cp_lo = as->cp.base ? as->cp.base : as->stage + ARGPIN_SIZE;
 	uint64_t cp_hi = as->cp.base ? as->cp.base + CODEPAGE_SIZE : cp_lo;
 	*lo = as->stage && as->stage < cp_lo ? as->stage : cp_lo;
-	*hi = as->stage && as->stage + SOCKPIN_SIZE > cp_hi ? as->stage + SOCKPIN_SIZE : cp_hi;
+	*hi = as->stage && as->stage + ARGPIN_SIZE > cp_hi ? as->stage + ARGPIN_SIZE : cp_hi;
 	return true;
 }
 

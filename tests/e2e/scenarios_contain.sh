@@ -349,3 +349,36 @@ print("flipped connects that reached the own socket:", n)
   else ok "$FUNCNAME"; fi
   rm -rf "$d"
 }
+
+# A file's metadata through a path another thread flips: one thread rewrites
+# a path buffer between a file of the write set and one the job owns outside
+# it, while another sets the times through that buffer (utimensat).  The
+# write set here is one directory of the test's own, so the outside file is
+# the test's too; the outside file's times tell whether a call reached it.
+t_contain_metadata_flip() {
+  local py=$1 d; d=$(scratch)
+  mkdir "$d/w" && touch "$d/w/own.txt" "$d/outside.txt"
+  printf '[files]\nwrite = %s/w /dev/shm /dev/null\n' "$d" >"$d/policy.ini"
+  local before; before=$(stat -c %Y "$d/outside.txt")
+  (cd "$d/w" && timeout 30 "$TRACE" --profile default -c "$d/policy.ini" "$py" -c '
+import ctypes, sys, threading, time
+libc = ctypes.CDLL(None, use_errno=True)
+own, out = (p.encode().ljust(200, b"\0") for p in (sys.argv[1], sys.argv[2]))
+buf = ctypes.create_string_buffer(own, 200)
+times = (ctypes.c_long * 4)(1234567890, 0, 1234567890, 0)
+stop = []
+def flip():
+    while not stop:
+        ctypes.memmove(buf, out, 200); ctypes.memmove(buf, own, 200)
+threading.Thread(target=flip, daemon=True).start()
+end, ok = time.time() + 1.5, 0
+while time.time() < end:
+    ok += libc.utimensat(-100, buf, times, 0) == 0
+stop.append(1)
+print("calls that reached a file:", ok)' "$d/w/own.txt" "$d/outside.txt" >"$d/out" 2>"$d/err")
+  [ -n "$verbose" ] && cat "$d/out"
+  if [ "$(stat -c %Y "$d/outside.txt")" != "$before" ]; then bad "$FUNCNAME" "the outside file's times changed: $(cat "$d/out")"
+  elif [ "$(stat -c %Y "$d/w/own.txt")" != 1234567890 ]; then bad "$FUNCNAME" "the own file was not reached: $(head -c 600 "$d/out" "$d/err")"
+  else ok "$FUNCNAME"; fi
+  rm -rf "$d"
+}

@@ -120,7 +120,7 @@ static int resolve(void *ctx, pid_t caller, const char *word, bool path_search,
 }
 
 static const struct job_view view = {NULL, in_job, pgrp_in_job, pgrp_of, pidfd_pid, resolve,
-                                      is_script, codepage, NULL, NULL, NULL};
+                                      is_script, codepage, NULL, NULL, NULL, NULL};
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

@@ -1,5 +1,5 @@
-/* sockpin: socket destinations pinned in the stage (see sockpin.h). */
-#include "monitor/sockpin.h"
+/* argpin: memory arguments pinned in the stage (see argpin.h). */
+#include "monitor/argpin.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -12,7 +12,7 @@
 #include "monitor/funcs.h"
 #include "monitor/world.h"
 
-#define SLOT_NAME 64u  /* the address's place in a slot, after the header */
+#define SLOT_NAME 64u  /* a socket address's place in a slot, after the header */
 
 /* The user's struct msghdr, as the kernel reads it (x86-64). */
 struct umsghdr {
@@ -46,10 +46,17 @@ static uint64_t slot_of(struct thread *th)
 				th->stage_slot1 = (uint16_t)(i + 1);
 				break;
 			}
-	return th->stage_slot1 ? as->stage + (uint64_t)(th->stage_slot1 - 1) * SOCKPIN_SLOT : 0;
+	return th->stage_slot1 ? as->stage + (uint64_t)(th->stage_slot1 - 1) * ARGPIN_SLOT : 0;
 }
 
-void sockpin_release(struct thread *th)
+/* Why a thread has no slot: all are taken (its process has more threads in
+ * such calls than the stage has slots), or its process has no stage. */
+static int no_slot(const struct thread *th)
+{
+	return th->proc && th->proc->as && th->proc->as->stage ? -EAGAIN : -EPERM;
+}
+
+void argpin_release(struct thread *th)
 {
 	struct aspace *as = th->proc ? th->proc->as : NULL;
 	unsigned i = th->stage_slot1 ? th->stage_slot1 - 1u : 0;
@@ -167,7 +174,7 @@ static int give_dests(struct dest *d, char ***dests, size_t *n)
 	return 0;
 }
 
-int sockpin_enter(struct thread *th, arch_regs *r, int fid, char ***dests, size_t *n)
+int argpin_socket(struct thread *th, arch_regs *r, int fid, bool pin, char ***dests, size_t *n)
 {
 	enum shape sh = shape_of(fid);
 	struct umsghdr h;
@@ -180,9 +187,9 @@ int sockpin_enter(struct thread *th, arch_regs *r, int fid, char ***dests, size_
 	if (sh == SH_NONE || (sh == SH_SENDTO && !arch_syscall_arg(r, 4)) ||
 	    (sh == SH_SENDMMSG && (uint32_t)arch_syscall_arg(r, 2) == 0))
 		return 0;  /* no destination the kernel will read */
-	uint64_t slot = slot_of(th);
-	if (!slot)
-		return th->proc && th->proc->as && th->proc->as->stage ? -EAGAIN : -EPERM;
+	uint64_t slot = pin ? slot_of(th) : 0;
+	if (pin && !slot)
+		return no_slot(th);
 	if (sh == SH_CONNECT || sh == SH_SENDTO) {
 		unsigned at = sh == SH_CONNECT ? 1 : 4;
 		rc = read_dest(th->tid, arch_syscall_arg(r, at), (int32_t)arch_syscall_arg(r, at + 1), &d);
@@ -190,16 +197,48 @@ int sockpin_enter(struct thread *th, arch_regs *r, int fid, char ***dests, size_
 		rc = read_msg(th->tid, arch_syscall_arg(r, 1), &h, &d);
 	th->pin_saved = *r;
 	th->pin_mmsg_len = sh == SH_SENDMMSG ? arch_syscall_arg(r, 1) + MMSG_LEN_OFF : 0;
-	if (rc == 0)
+	if (rc == 0 && pin)
 		rc = stage(th, slot, r, sh, &h, &d);
 	if (rc == 0)
 		rc = give_dests(&d, dests, n);
 	else
 		free(d.path);
-	return rc < 0 ? rc : 1;
+	return rc < 0 ? rc : pin;
 }
 
-void sockpin_exit(struct thread *th)
+int argpin_path(struct thread *th, arch_regs *r, unsigned i, bool pin, char **path)
+{
+	static char buf[ARGPIN_SLOT];
+	uint64_t at = arch_syscall_arg(r, i);
+	*path = NULL;
+	if (!at)
+		return 0;  /* no path: the descriptor is the file, or the kernel's EFAULT */
+	ssize_t n = mem_read_str(th->tid, at, buf, sizeof buf);
+	if (n < 0)
+		return n == -ENAMETOOLONG ? -ENAMETOOLONG : -EFAULT;
+	*path = strdup(buf);
+	if (!*path)
+		return -ENOMEM;
+	if (!pin)
+		return 0;
+	uint64_t slot = slot_of(th);
+	int memfd = slot ? aspace_memfd(th->proc->as, th->tid) : no_slot(th);
+	int rc = memfd < 0 ? memfd : mem_write(memfd, slot, buf, (size_t)n + 1) < 0 ? -EIO : 0;
+	if (rc < 0) {
+		free(*path);
+		*path = NULL;
+		return rc;
+	}
+	th->pin_saved = *r;
+	th->pin_mmsg_len = 0;
+	arch_set_syscall_arg(r, i, slot);
+	return 1;
+}
+
+/* The syscall-exit stop of a pinned call; a call the kernel will restart
+ * (interrupted by a signal) gets the job's registers whole, so it runs again
+ * as the job made it and stops again. */
+void argpin_exit(struct thread *th)
 {
 	arch_regs now, out = th->pin_saved;
 	th->pin_active = false;
