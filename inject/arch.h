@@ -42,6 +42,9 @@ long arch_syscall_nr(const arch_regs *r);
 void arch_set_syscall_nr(arch_regs *r, long nr);
 uint64_t arch_syscall_arg(const arch_regs *r, unsigned i);
 void arch_set_syscall_arg(arch_regs *r, unsigned i, uint64_t v);
+/* Registers of a system-call stop made to run the call again from its
+ * instruction when resumed (the number back in place, the pc on the insn). */
+void arch_restart_syscall(arch_regs *r);
 /* Prepares registers to run system call nr at the gadget (see stub layout). */
 void arch_setup_syscall(arch_regs *r, uint64_t gadget, long nr, const uint64_t args[6]);
 

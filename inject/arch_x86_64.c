@@ -247,6 +247,12 @@ uint64_t arch_syscall_arg(const arch_regs *r, unsigned i)
 	}
 }
 
+void arch_restart_syscall(arch_regs *r)
+{
+	r->rax = r->orig_rax;
+	r->rip -= 2;  /* syscall: 0f 05 */
+}
+
 void arch_set_syscall_arg(arch_regs *r, unsigned i, uint64_t v)
 {
 	switch (i) {

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -62,8 +63,48 @@ void argpin_release(struct thread *th)
 	unsigned i = th->stage_slot1 ? th->stage_slot1 - 1u : 0;
 	if (as && th->stage_slot1)
 		as->stage_used[i / 32] &= ~(1u << (i % 32));
+	if (as && th->pin_mapping && as->stage_mappers)
+		as->stage_mappers--;
 	th->stage_slot1 = 0;
-	th->pin_active = false;
+	th->pin_active = th->pin_mapping = false;
+}
+
+int argpin_stage(struct thread *th, arch_regs *r, uint64_t base)
+{
+	struct aspace *as = th->proc ? th->proc->as : NULL;
+	if (!as || as->stage || as->stage_failed)
+		return 0;
+	th->pin_saved = *r;
+	th->pin_mmsg_len = 0;
+	th->pin_mapping = true;
+	as->stage_mappers++;
+	/* not MAP_FIXED: the rules stop that; NOREPLACE fails where something is
+	 * mapped already (the job's own, or another thread's stage) */
+	const uint64_t a[6] = {base, ARGPIN_SIZE, PROT_READ,
+	                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, (uint64_t)-1, 0};
+	arch_set_syscall_nr(r, SYS_mmap);
+	for (unsigned i = 0; i < 6; i++)
+		arch_set_syscall_arg(r, i, a[i]);
+	return 1;
+}
+
+/* The stage's mmap is done: the stage is there, another thread's mapping is
+ * still to be seen (it runs again and finds out), or the process cannot
+ * have one.  Then the call is made again. */
+static void staged(struct thread *th, const arch_regs *now)
+{
+	struct aspace *as = th->proc ? th->proc->as : NULL;
+	int64_t ret = (int64_t)arch_retval(now);
+	uint64_t at = arch_syscall_arg(now, 0);
+	th->pin_mapping = false;
+	if (!as)
+		return;
+	if (as->stage_mappers)
+		as->stage_mappers--;
+	if ((uint64_t)ret == at)
+		as->stage = at;
+	else if (!as->stage && !(ret == -EEXIST && as->stage_mappers))
+		as->stage_failed = true;  /* taken by something else, or refused */
 }
 
 /* A named unix path becomes its absolute, symlink-free form (resolved as the
@@ -244,6 +285,12 @@ void argpin_exit(struct thread *th)
 	th->pin_active = false;
 	if (arch_get_regs(th->tid, &now) < 0)
 		return;  /* gone */
+	if (th->pin_mapping) {
+		staged(th, &now);
+		arch_restart_syscall(&out);
+		(void)arch_set_regs(th->tid, &out);
+		return;
+	}
 	int64_t ret = (int64_t)arch_retval(&now);
 	if (th->pin_mmsg_len && ret >= 0) {
 		uint32_t sent = (uint32_t)ret;

@@ -7,7 +7,7 @@
  * its own while the monitor reads, the docker daemon's socket or /etc/passwd
  * when the kernel does).  So at the call's stop the monitor copies the
  * argument into the calling thread's slot of the stage, a read-only mapping
- * every process of the job gets at its exec stop, points the call's register
+ * a process gets at its first such call, points the call's register
  * there, and judges that copy: what the monitor judged is what the kernel
  * reads.  The filter keeps the stage as it keeps the code page (no mprotect,
  * munmap, mremap, madvise or MAP_FIXED reaches it), and /proc/<pid>/mem is
@@ -72,9 +72,17 @@ int argpin_socket(struct thread *th, arch_regs *r, int fid, bool pin, char ***de
  * without its NUL within PATH_MAX ENAMETOOLONG, as the kernel would). */
 int argpin_path(struct thread *th, arch_regs *r, unsigned i, bool pin, char **path);
 
+/* At the first such call of a process without a stage: makes the call the
+ * stage's mmap (at base, read-only, never over another mapping), to be run
+ * to its syscall-exit stop, where argpin_exit makes the thread run the call
+ * again, now with a stage.  Returns 1 when r was changed so, 0 when the
+ * process has its stage (or cannot have one: pinning then fails closed). */
+int argpin_stage(struct thread *th, arch_regs *r, uint64_t base);
+
 /* The syscall-exit stop of a pinned call: the job's registers back, with the
  * call's result (sendmmsg's as sendmmsg's); a call the kernel will restart
- * is restarted as the job made it. */
+ * is restarted as the job made it.  After argpin_stage's mmap: the call is
+ * made again, from its system-call instruction. */
 void argpin_exit(struct thread *th);
 
 /* The thread's slot, back to its address space (the thread is gone, or its

@@ -54,6 +54,7 @@ struct aspace *aspace_copy(const struct aspace *parent)
 	as->python = parent->python;
 	as->cp = parent->cp;
 	as->stage = parent->stage;  /* copied with the memory; its slots are the new threads' */
+	as->stage_failed = parent->stage_failed;
 	as->r_brk = parent->r_brk;
 	as->r_debug = parent->r_debug;
 	as->errno_fn = parent->errno_fn;

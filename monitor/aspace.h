@@ -48,9 +48,12 @@ struct aspace {
 	 * report is the scan cache's */
 	const struct elfscan_report *prefetch_exe;
 	struct codepage cp;
-	/* the socket-address stage (argpin.h): where it is mapped, 0 if not, and
-	 * which of its slots threads hold */
+	/* the argument stage (argpin.h): where it is mapped, 0 if not yet; how
+	 * many threads are mapping it now; whether it cannot be; which of its
+	 * slots threads hold */
 	uint64_t stage;
+	unsigned stage_mappers;
+	bool stage_failed;
 	uint32_t stage_used[ASPACE_STAGE_SLOTS / 32];
 	struct bkpt r_brk;    /* on _dl_debug_state */
 	uint64_t r_debug;     /* &_r_debug */

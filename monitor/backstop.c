@@ -482,27 +482,6 @@ int backstop_install(struct monitor *m, struct thread *th, struct remote_result 
 	return rc;
 }
 
-int backstop_stage(struct monitor *m, struct thread *th, struct remote_result *res)
-{
-	struct aspace *as = th->proc->as;
-	const uint64_t at = argpin_base(m->cp_addr);
-	memset(res, 0, sizeof *res);
-	int memfd = aspace_memfd(as, th->tid);
-	if (memfd < 0)
-		return memfd;
-	uint64_t gadget = as->cp.base ? codepage_gadget(&as->cp) : 0;
-	/* not MAP_FIXED: the rules stop that here; NOREPLACE fails where
-	 * something is mapped already, rather than replacing it */
-	const uint64_t a[6] = {at, ARGPIN_SIZE, PROT_READ,
-	                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, (uint64_t)-1, 0};
-	int rc = inject(th, memfd, gadget, arch_nr_mmap, a, res);
-	if (rc == 0 && !res->died && (uint64_t)res->ret != at)
-		rc = -EEXIST;  /* a kernel without NOREPLACE put it elsewhere */
-	if (rc == 0 && !res->died)
-		as->stage = at;
-	return rc;
-}
-
 /* --- stops ------------------------------------------------------------------ */
 
 /* The caller of a stopped system call: the object holding the instruction
@@ -576,6 +555,13 @@ struct pinned {
 	int path_arg;
 };
 
+/* Whether a call's memory arguments are pinned (not in audit mode). */
+static bool pins(const struct monitor *m, int fid)
+{
+	return !m->opt->audit && (funcs[fid].check == CK_SOCKADDR ||
+	                          (funcs[fid].check == CK_META && decide_meta_path(fid) >= 0));
+}
+
 static void pin_args(const struct monitor *m, struct thread *th, arch_regs *r, int fid,
                      struct pinned *p)
 {
@@ -623,7 +609,16 @@ static void decide_stop(struct monitor *m, struct thread *th, arch_regs *r, int 
 	if (!strcmp(funcs[fid].name, "sched_setscheduler") || !strcmp(funcs[fid].name, "sched_setattr"))
 		pin_job_realtime();
 	/* what the job's memory says is copied where the job cannot change it,
-	 * first: the decision reads that copy, and so will the kernel */
+	 * first: the decision reads that copy, and so will the kernel.  A
+	 * process's first such call maps the stage, then comes back. */
+	if (pins(m, fid) && argpin_stage(th, r, argpin_base(m->cp_addr))) {
+		if (arch_set_regs(th->tid, r) == 0) {
+			th->pin_active = true;
+			pin_cont_to_exit(th->tid);
+		}
+		call_release(&c);
+		return;
+	}
 	pin_args(m, th, r, fid, &pin);
 	if (pin.rc < 0) {
 		d.verdict = V_DENY;

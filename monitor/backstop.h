@@ -17,7 +17,7 @@
  * The filter also keeps the code page out of the job's reach (every task
  * of a job has it at the same address): mprotect, munmap, mremap, madvise
  * and MAP_FIXED mappings that touch it are denied; so is the stage below it
- * where socket destinations are pinned (argpin.h).  execve is judged at the
+ * where memory arguments are pinned (argpin.h).  execve is judged at the
  * exec stop instead, where no race can change what runs.
  */
 #ifndef PYSBX_BACKSTOP_H
@@ -43,10 +43,6 @@ void backstop_free(void);
 /* Whether socket destinations are pinned and judged (argpin.h): where a
  * write set holds the job, as for a file's metadata. */
 bool backstop_pins_sockets(const struct monitor *m);
-/* Maps the socket-address stage in a process stopped at its exec stop (every
- * exec of a filtered process: the new image has none).  Returns 0 or a
- * negative errno; res reports a thread that died. */
-int backstop_stage(struct monitor *m, struct thread *th, struct remote_result *res);
 
 /* Handles a PTRACE_EVENT_SECCOMP stop and restarts the thread. */
 void backstop_stop(struct monitor *m, struct thread *th);

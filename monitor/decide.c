@@ -701,8 +701,8 @@ static bool check_codepage(const struct call *c, const struct job_view *v, struc
 	if (!strcmp(funcs[c->func].name, "mremap") && (c->a[3].raw & MREMAP_FIXED))
 		touch |= overlaps(c->a[4].raw, c->a[2].raw, lo, hi);
 	if (touch)
-		return verdict(d, V_DENY, NULL, "it would change pysbx's code page or socket stage");
-	return verdict(d, V_ALLOW, NULL, "it leaves pysbx's code page and socket stage alone");
+		return verdict(d, V_DENY, NULL, "it would change pysbx's code page or argument stage");
+	return verdict(d, V_ALLOW, NULL, "it leaves pysbx's code page and argument stage alone");
 }
 
 /* --- limits and scheduling of a process ----------------------------------- */

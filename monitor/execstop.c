@@ -603,24 +603,6 @@ static int hook_python(struct monitor *m, struct thread *th, int *wait_status)
 	return filter(m, th, wait_status);
 }
 
-/* Every image of a filtered process gets the stage its socket calls are
- * pinned in (argpin.h); without it they could not run, so neither does it. */
-static int map_stage(struct monitor *m, struct thread *th, int *wait_status)
-{
-	struct remote_result res;
-	int rc = backstop_stage(m, th, &res);
-	if (res.died) {
-		*wait_status = res.wait_status;
-		return 1;
-	}
-	if (rc < 0) {
-		log_note("pid %d: cannot map the socket-address stage (%s); not running it",
-		         (int)th->tid, strerror(-rc));
-		return refuse(th, wait_status);
-	}
-	return 0;
-}
-
 void execstop_prefetch(struct monitor *m, struct thread *th)
 {
 	struct proc *p = th->proc;
@@ -681,8 +663,6 @@ int execstop_handle(struct monitor *m, struct thread *th, int *wait_status)
 		note_interpreter(m, &st, p->exe);
 	}
 	int rc = python ? hook_python(m, th, wait_status) : 0;
-	if (rc == 0 && p->filtered && backstop_pins_sockets(m) && !m->opt->audit)
-		rc = map_stage(m, th, wait_status);
 	if (rc == 0 && p->as->python)
 		p->as->prefetch_exe = img;  /* scanned ahead at its RT_ADD */
 	else if (p->main)

@@ -61,6 +61,7 @@ struct thread {
 	 * what its syscall-exit stop puts back. */
 	uint16_t stage_slot1;
 	bool pin_active;
+	bool pin_mapping;       /* the call was made the stage's mmap, then runs again */
 	uint64_t pin_mmsg_len;  /* sendmmsg made a sendmsg: where its msg_len goes */
 	arch_regs pin_saved;    /* the registers as the job made the call */
 	struct thread *hnext;

@@ -1,6 +1,6 @@
 # expect: blocked
 # The stage where call arguments are pinned (a read-only mapping just below
-# the code page, in every process of the job) stays as pysbx made it:
+# the code page, made at a process's first pinned call) stays as pysbx made it:
 # the job cannot make it writable, unmap it, zero it, map over it or write it
 # through /proc/self/mem; a forked child and an exec'd program have it too.
 # Each change that succeeds leaves the marker (harmless: nothing is sent).
@@ -12,6 +12,14 @@ libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_i
                       ctypes.c_long]
 libc.mmap.restype = ctypes.c_void_p
 MARK = os.environ["MARK"]
+
+def first_pinned_call():
+    """A connect to a socket that is not there: its address is pinned."""
+    import socket
+    try:
+        socket.socket(socket.AF_UNIX).connect("/nonexistent/pysbx-stage-test")
+    except OSError:
+        pass
 
 def stage(maps):
     """The read-only anonymous mapping low in the address space, below 4 MiB
@@ -43,13 +51,15 @@ def attempts(lo, hi):
         reached.append("munmap")
     return reached
 
-if len(sys.argv) > 1:  # an exec'd copy: the stage is there again
+if len(sys.argv) > 1:  # an exec'd copy: it gets a stage of its own
+    first_pinned_call()
     s = stage(open("/proc/self/maps").read())
     print("exec'd: stage", "seen" if s else "missing")
     got = attempts(*s) if s else ["no stage"]
     if got:
         open(MARK, "a").write("exec'd: %s\n" % got)
     sys.exit(0)
+first_pinned_call()
 s = stage(open("/proc/self/maps").read())
 print("stage", "seen" if s else "missing")
 if not s:
