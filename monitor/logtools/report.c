@@ -426,7 +426,11 @@ static void on_call(struct collect *k, const struct jval *ev, size_t line)
 			pstack_set(&k->last[p->first], text_of(r, jsonr_str(ev, "function")), copy, n_py);
 	}
 	bool own = false;
-	if (strcmp(dec, "allow") && grow(r, (void **)&r->den, r->n_den, sizeof *r->den)) {
+	/* the kernel's own answer (no such process, no socket there: any errno
+	 * but EPERM) was no refusal of pysbx's, as the stderr lines say */
+	const char *err = jsonr_str(ev, "errno");
+	bool kernels = err && strcmp(err, "EPERM");
+	if (strcmp(dec, "allow") && !kernels && grow(r, (void **)&r->den, r->n_den, sizeof *r->den)) {
 		struct rdenial *d = &r->den[r->n_den++];
 		struct jw b;
 		memset(d, 0, sizeof *d);
