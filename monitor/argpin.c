@@ -116,6 +116,8 @@ static int name_unix(pid_t tid, struct dest *d)
 	size_t off = offsetof(struct sockaddr_un, sun_path);
 	if (d->len <= off || u->sun_family != AF_UNIX || u->sun_path[0] == 0)
 		return 0;  /* unnamed, abstract (Landlock's scope), or another family */
+	if (d->len > sizeof *u)
+		return 0;  /* longer than a unix address: the kernel refuses it (EINVAL) */
 	char given[sizeof u->sun_path + 1];
 	size_t n = strnlen(u->sun_path, d->len - off);
 	memcpy(given, u->sun_path, n);

@@ -52,6 +52,15 @@ if __name__ == "__main__":
     assert [g.recv(10) for _ in range(3)] == [b"m0", b"m11", b"m222"]
     t = socket.socket(); t.bind(("127.0.0.1", 0)); t.listen(1)
     c = socket.create_connection(t.getsockname()); t.accept()[0].send(b"tcp"); assert c.recv(3) == b"tcp"
+    # a unix address longer than struct sockaddr_un, without a NUL: the kernel's EINVAL
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.connect.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    s = socket.socket(socket.AF_UNIX)
+    for n in (110, 111, 128, 129):
+        raw = struct.pack("H", socket.AF_UNIX) + b"A" * (n - 2)
+        rc = libc.connect(s.fileno(), raw, n)
+        err = ctypes.get_errno()
+        assert rc == -1 and err in ((errno.ENOENT,) if n == 110 else (errno.EINVAL,)), (n, rc, err)
     for target, want in ((os.path.join(d, "none"), errno.ENOENT), (__file__, errno.ECONNREFUSED)):
         try:
             socket.socket(socket.AF_UNIX).connect(target); raise SystemExit("connected to %s" % target)
