@@ -218,21 +218,23 @@ static int setid_rules(scmp_filter_ctx ctx)
 
 /* A file's mode, owner, attributes and times: every such call stops (decide.c
  * judges the file against the write set), where a write set holds the job. */
+/* Whether a Landlock write set holds the job: the metadata and socket rules
+ * check what Landlock does not cover, and only mean something beside it. */
+static bool write_set_holds(const struct monitor *m)
+{
+	return m->landlock && m->landlock->ruleset >= 0;
+}
+
 static int meta_rules(const struct monitor *m, scmp_filter_ctx ctx)
 {
 	const uint32_t trace = SCMP_ACT_TRACE(BACKSTOP_CALL);
 	int rc = 0;
-	if (!m->landlock || m->landlock->ruleset < 0)
+	if (!write_set_holds(m))
 		return 0;
 	for (size_t i = 0; i < funcs_count && rc == 0; i++)
 		if (funcs[i].check == CK_META)
 			rc = rule(ctx, trace, (int)funcs[i].sysnr, 0, NULL);
 	return rc;
-}
-
-bool backstop_pins_sockets(const struct monitor *m)
-{
-	return m->landlock && m->landlock->ruleset >= 0;
 }
 
 /* Where a socket sends is pinned and judged (argpin.h): every connect,
@@ -243,7 +245,7 @@ static int sock_rules(const struct monitor *m, scmp_filter_ctx ctx)
 	const struct scmp_arg_cmp to = SCMP_A4(SCMP_CMP_NE, 0);
 	const int all[] = {SCMP_SYS(connect), SCMP_SYS(sendmsg), SCMP_SYS(sendmmsg)};
 	int rc = 0;
-	if (!backstop_pins_sockets(m))
+	if (!write_set_holds(m))
 		return 0;
 	for (size_t i = 0; i < sizeof all / sizeof all[0] && rc == 0; i++)
 		rc = rule(ctx, trace, all[i], 0, NULL);

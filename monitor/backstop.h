@@ -40,9 +40,6 @@ int backstop_install(struct monitor *m, struct thread *th, struct remote_result 
 void backstop_prepare(const struct monitor *m, pid_t self);
 void backstop_free(void);
 
-/* Whether socket destinations are pinned and judged (argpin.h): where a
- * write set holds the job, as for a file's metadata. */
-bool backstop_pins_sockets(const struct monitor *m);
 
 /* Handles a PTRACE_EVENT_SECCOMP stop and restarts the thread. */
 void backstop_stop(struct monitor *m, struct thread *th);

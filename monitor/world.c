@@ -356,12 +356,19 @@ static int fd_target(pid_t caller, int fd, char *out, size_t cap)
 	return 0;
 }
 
+/* No write set holds the job (no Landlock, or audit): every file and socket
+ * counts as the job's, as nothing else is enforced either. */
+static bool write_set_holds(const struct monitor *m)
+{
+	return m->landlock && m->landlock->ruleset >= 0;
+}
+
 static int write_target(void *ctx, pid_t caller, int dirfd, const char *path, bool nofollow)
 {
 	struct monitor *m = ctx;
 	char base[PATH_MAX], joined[PATH_MAX], *real = NULL;
 	int rc;
-	if (!m->landlock || m->landlock->ruleset < 0)
+	if (!write_set_holds(m))
 		return 0;  /* no write set holds the job */
 	if (!path || (path[0] != '/' && dirfd != AT_FDCWD)) {
 		if ((rc = fd_target(caller, dirfd, base, sizeof base)) < 0)
@@ -471,7 +478,7 @@ static int socket_target(void *ctx, pid_t caller, const char *path)
 {
 	struct monitor *m = ctx;
 	struct stat st;
-	if (!m->landlock || m->landlock->ruleset < 0)
+	if (!write_set_holds(m))
 		return 0;  /* no write set holds the job */
 	char *real = world_realpath(caller, path);
 	if (!real)
