@@ -202,14 +202,16 @@ static bool check_shell_program(const struct policy *p, const struct program *pr
 	if (m.startup)
 		return verdict(d, V_DENY, &w->rule, "%s would read commands from %s at start",
 		               w->word, m.startup);
+	/* with -c as well, -s makes sh read its input once CMD is done (and
+	 * makes it interactive on a terminal) */
+	if (m.stdin_)
+		return verdict(d, V_DENY, &w->rule, "%s -s would read commands from its input",
+		               w->word);
 	if (m.cmd) {
 		if (!m.operand)
 			return verdict(d, V_DENY, &w->rule, "%s -c without a command", w->word);
 		return check_shell_cmd(p, m.operand, strlen(m.operand), v, caller, d, depth + 1);
 	}
-	if (m.stdin_ && !m.cmd)
-		return verdict(d, V_DENY, &w->rule, "%s -s would read commands from its input",
-		               w->word);
 	if (!m.operand)
 		return verdict(d, V_DENY, &w->rule, "%s would read commands from its input",
 		               w->word);
@@ -536,6 +538,20 @@ static bool enable_f(char **argv, size_t argc)
 	return false;
 }
 
+/* ". FILE" reads FILE as commands: judged as "sh FILE" is.  A device, pipe
+ * or descriptor (". /dev/stdin") is the shell reading its input.  A word
+ * known only at run time is not seen here, as for eval. */
+static int check_dot(struct shell_ctx *s, char **argv, const unsigned *flags, size_t argc)
+{
+	if (argc < 2 || (flags[1] & SHSPLIT_DYNAMIC) ||
+	    s->v->is_script(s->v->ctx, s->caller, argv[1]) ||
+	    made_by_command(s, s->v, s->caller, argv[1]))
+		return 0;
+	s->denied = !verdict(s->d, V_DENY, NULL, "%s %s would read commands from what is not "
+	                     "a regular file", argv[0], argv[1]);
+	return 1;
+}
+
 static int check_simple(struct shell_ctx *s, char **argv, const unsigned *flags, size_t argc)
 {
 	while (argc > 0) {
@@ -553,6 +569,8 @@ static int check_simple(struct shell_ctx *s, char **argv, const unsigned *flags,
 			                     "into the shell");
 			return 1;
 		}
+		if (next == 0 && (!strcmp(argv[0], ".") || !strcmp(argv[0], "source")))
+			return check_dot(s, argv, flags, argc);
 		if (next == 0 && is_builtin(argv[0]))
 			return 0;
 		if (!shell_own) {

@@ -368,6 +368,19 @@ static bool stable_name(const struct monitor *m, const char *given, const char *
 	return true;
 }
 
+/* Whether a file is an ELF image.  A runner given a #! script (valgrind
+ * does this) loads the script's interpreter itself, with no exec to stop. */
+static bool is_elf(const char *path)
+{
+	char magic[4] = {0};
+	int fd = path ? open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK) : -1;
+	bool yes = fd >= 0 && read(fd, magic, sizeof magic) == (ssize_t)sizeof magic &&
+	           !memcmp(magic, "\177ELF", 4);
+	if (fd >= 0)
+		close(fd);
+	return yes;
+}
+
 /* The program a runner loads, as a call: execve(PROGRAM, argv from PROGRAM
  * on, argv[0] as the runner sets it). */
 static int runner_call(struct monitor *m, struct proc *p, char **argv, size_t argc,
@@ -438,6 +451,11 @@ static bool judge_runner(struct monitor *m, struct proc *p, const struct given *
 		d.verdict = V_DENY;
 		snprintf(d.why, sizeof d.why, "%s would open %s by a name the job can change "
 		         "meanwhile (an absolute path outside the job's write set is needed)",
+		         runner_name(k), c.prog.given);
+	} else if (!is_elf(c.prog.resolved)) {
+		d.verdict = V_DENY;
+		snprintf(d.why, sizeof d.why, "%s would run %s, which is no ELF program: it would "
+		         "load the script's interpreter itself, with no exec to judge",
 		         runner_name(k), c.prog.given);
 	} else {
 		const struct elfscan_report *r = NULL;

@@ -113,20 +113,6 @@ static pid_t pidfd_pid(void *ctx, pid_t caller, int fd)
 	return pid > 0 ? pid : proc_dir_pid(caller, fd);
 }
 
-/* Joins a relative path to the process's cwd. */
-static char *absolute(pid_t pid, const char *path)
-{
-	char cwd[PATH_MAX];
-	char *out;
-	if (path[0] == '/')
-		return strdup(path);
-	if (procfs_readlink(pid, "cwd", cwd, sizeof cwd) < 0)
-		return NULL;
-	if (asprintf(&out, "%s/%s", cwd, path) < 0)
-		return NULL;
-	return out;
-}
-
 /* /proc/self and /proc/thread-self name the process that looks: for paths the
  * job gave, that is the job's process, not pysbx-trace. */
 static void map_self(char *p, size_t cap, pid_t pid)
@@ -258,11 +244,12 @@ static char *search_path(pid_t pid, const char *word)
 		char *cand;
 		if (asprintf(&cand, "%s/%s", *dir ? dir : ".", word) < 0)
 			break;
-		char *abs = absolute(pid, cand);
+		char *real = world_realpath(pid, cand);
 		free(cand);
-		if (abs && is_exec_file(abs))
-			found = realpath(abs, NULL);
-		free(abs);
+		if (real && is_exec_file(real))
+			found = real;
+		else
+			free(real);
 	}
 	free(path);
 	return found;
@@ -294,13 +281,16 @@ static int resolve(void *ctx, pid_t caller, const char *word, bool path_search,
 	return 0;
 }
 
+/* Resolved as the caller would (its cwd, its /proc/self, /dev/fd and
+ * /dev/stdin): the monitor's own descriptors are not the job's.  A pipe or
+ * socket behind a descriptor link resolves to nothing: not a script. */
 static bool is_script(void *ctx, pid_t caller, const char *path)
 {
 	struct stat st;
 	(void)ctx;
-	char *abs = absolute(caller, path);
-	bool ok = abs && stat(abs, &st) == 0 && S_ISREG(st.st_mode);
-	free(abs);
+	char *real = world_realpath(caller, path);
+	bool ok = real && stat(real, &st) == 0 && S_ISREG(st.st_mode);
+	free(real);
 	return ok;
 }
 

@@ -155,6 +155,17 @@ static void shell_commands(void **state)
 	assert_int_equal(shell("sh -c ls"), V_ALLOW);
 	assert_int_equal(shell("sh script.sh"), V_ALLOW);
 	assert_int_equal(shell("sh /dev/stdin"), V_DENY);
+	/* -s beside -c: sh reads its input once CMD is done */
+	assert_int_equal(shell("sh -sc true"), V_DENY);
+	assert_int_equal(shell("sh -s -c : < cmds"), V_DENY);
+	assert_int_equal(shell("sh +s -c ls"), V_ALLOW);
+	/* "." reads a file as commands: a script file, not the shell's input */
+	assert_int_equal(shell(". script.sh; ls"), V_ALLOW);
+	assert_int_equal(shell(". /dev/stdin"), V_DENY);
+	assert_int_equal(shell("source /proc/self/fd/0"), V_DENY);
+	assert_int_equal(shell("sh -c '. /dev/stdin'"), V_DENY);
+	assert_int_equal(shell("trap '. /dev/stdin' EXIT"), V_DENY);
+	assert_int_equal(shell(". \"$ENVFILE\""), V_ALLOW);   /* known at run time only */
 	assert_int_equal(shell("./mytool"), V_DENY);
 	assert_int_equal(shell("./ls"), V_DENY);
 	/* decided by the shell at run time: checked again at the exec stop */
