@@ -258,10 +258,12 @@ static int sock_rules(const struct monitor *m, scmp_filter_ctx ctx)
 static int route_rules(scmp_filter_ctx ctx)
 {
 	const uint32_t trace = SCMP_ACT_TRACE(BACKSTOP_CALL);
-	static const unsigned fcntl_cmds[] = {F_SETOWN, F_SETOWN_EX};
+	static const unsigned fcntl_cmds[] = {F_SETOWN, F_SETOWN_EX, F_SETSIG, F_NOTIFY};
 	static const unsigned ioctls[] = {TIOCSTI, TIOCLINUX, TIOCCONS, TIOCSETD, TIOCSPGRP,
-	                                  FIOSETOWN, SIOCSPGRP};
-	int rc = 0;
+	                                  FIOSETOWN, SIOCSPGRP, FIOASYNC};
+	const struct scmp_arg_cmp async_on[2] = {SCMP_A1_32(SCMP_CMP_EQ, F_SETFL),
+	                                         SCMP_A2(SCMP_CMP_MASKED_EQ, O_ASYNC, O_ASYNC)};
+	int rc = rule(ctx, trace, SCMP_SYS(fcntl), 2, async_on);
 	for (size_t i = 0; i < sizeof fcntl_cmds / sizeof fcntl_cmds[0] && rc == 0; i++) {
 		struct scmp_arg_cmp c = SCMP_A1_32(SCMP_CMP_EQ, fcntl_cmds[i]);
 		rc = rule(ctx, trace, SCMP_SYS(fcntl), 1, &c);
@@ -269,6 +271,10 @@ static int route_rules(scmp_filter_ctx ctx)
 	for (size_t i = 0; i < sizeof ioctls / sizeof ioctls[0] && rc == 0; i++) {
 		struct scmp_arg_cmp c = SCMP_A1_32(SCMP_CMP_EQ, ioctls[i]);
 		rc = rule(ctx, trace, SCMP_SYS(ioctl), 1, &c);
+	}
+	if (rc == 0) {  /* a group named: joining one (funcs.c) */
+		struct scmp_arg_cmp c = SCMP_A1_32(SCMP_CMP_NE, 0);
+		rc = rule(ctx, trace, SCMP_SYS(setpgid), 1, &c);
 	}
 	if (rc == 0)
 		rc = any_bit(ctx, trace, SCMP_SYS(seccomp), 1, SECCOMP_FILTER_FLAG_NEW_LISTENER);

@@ -780,13 +780,44 @@ static bool check_owner(const struct call *c, const struct job_view *v, int type
 	return check_target(v, pid, d);
 }
 
-/* fcntl(fd, cmd, arg): the owner SIGIO and SIGURG go to. */
+/* F_SETSIG, F_NOTIFY and O_ASYNC (F_SETFL, FIOASYNC) have the kernel signal
+ * the descriptor's owner, which an outside process may have made itself (a
+ * descriptor the job inherited): the signal would leave the job, with the
+ * number the job chose.  Allowed when the owner is none or the job's. */
+static bool check_sigio_route(const struct call *c, const struct job_view *v,
+                              struct decision *d, const char *what)
+{
+	int fd = (int)c->a[0].raw;
+	int where = v->sigio_owner ? v->sigio_owner(v->ctx, c->pid, fd) : -ENOSYS;
+	if (where == 0)
+		return verdict(d, V_ALLOW, NULL, "%s: descriptor %d's SIGIO owner is none or the "
+		               "job's", what, fd);
+	if (where == -EBADF) {
+		verdict(d, V_DENY, NULL, "%s: descriptor %d is not open", what, fd);
+		d->err = EBADF;
+		return false;
+	}
+	if (where < 0)
+		return verdict(d, V_DENY, NULL, "%s: descriptor %d's SIGIO owner cannot be read (%s)",
+		               what, fd, strerror(-where));
+	return verdict(d, V_DENY, NULL, "%s: descriptor %d's SIGIO owner is outside the job",
+	               what, fd);
+}
+
+/* fcntl(fd, cmd, arg): the owner SIGIO and SIGURG go to, and what makes the
+ * kernel signal it. */
 static bool check_fowner(const struct call *c, const struct job_view *v, struct decision *d)
 {
 	unsigned cmd = (unsigned)c->a[1].raw;
 	struct f_owner_ex ex;
 	if (cmd == F_SETOWN)
 		return check_owner(c, v, F_OWNER_PID, (pid_t)(int)c->a[2].raw, d);
+	if (cmd == F_SETSIG)
+		return check_sigio_route(c, v, d, "F_SETSIG");
+	if (cmd == F_NOTIFY)
+		return check_sigio_route(c, v, d, "F_NOTIFY");
+	if (cmd == F_SETFL && (c->a[2].raw & O_ASYNC))
+		return check_sigio_route(c, v, d, "O_ASYNC");
 	if (cmd != F_SETOWN_EX)
 		return verdict(d, V_ALLOW, NULL, "fcntl command %u names no process", cmd);
 	if (!v->read_mem || v->read_mem(v->ctx, c->tid, c->a[2].raw, &ex, sizeof ex) < 0)
@@ -809,6 +840,12 @@ static bool check_ioctl(const struct call *c, const struct job_view *v, struct d
 		return verdict(d, V_DENY, NULL, "TIOCCONS redirects the console");
 	case TIOCSETD:
 		return verdict(d, V_DENY, NULL, "TIOCSETD changes a terminal's line discipline");
+	case FIOASYNC:
+		if (!v->read_mem || v->read_mem(v->ctx, c->tid, c->a[2].raw, &who, sizeof who) < 0)
+			return verdict(d, V_DENY, NULL, "FIOASYNC: flag unreadable");
+		if (!who)
+			return verdict(d, V_ALLOW, NULL, "FIOASYNC off");
+		return check_sigio_route(c, v, d, "FIOASYNC");
 	case FIOSETOWN:
 	case SIOCSPGRP:
 	case TIOCSPGRP:
@@ -819,6 +856,23 @@ static bool check_ioctl(const struct call *c, const struct job_view *v, struct d
 		return check_owner(c, v, F_OWNER_PID, who, d);
 	}
 	return verdict(d, V_ALLOW, NULL, "ioctl %#x reaches no other process", req);
+}
+
+/* setpgid(pid, pgid): a new group named by the process's own id is the
+ * job's; an existing group it joins must be the job's too.  The kernel keeps
+ * groups within the session, where pysbx-trace's group and the shell's other
+ * jobs are: a member reading the terminal from the background has the kernel
+ * stop its whole group (SIGTTIN), and its terminal signals reach them all. */
+static bool check_setpgid(const struct call *c, const struct job_view *v, struct decision *d)
+{
+	pid_t pid = (pid_t)c->a[0].num, pgid = (pid_t)c->a[1].num;
+	if (pid == 0)
+		pid = c->pid;
+	if (pgid == 0 || pgid == pid)
+		return verdict(d, V_ALLOW, NULL, "a process group of its own");
+	if (pgid > 0 && v->pgrp_in_job(v->ctx, pgid))
+		return verdict(d, V_ALLOW, NULL, "process group %d is the job's", (int)pgid);
+	return verdict(d, V_DENY, NULL, "process group %d is not the job's", (int)pgid);
 }
 
 static bool check_seccomp(const struct call *c, struct decision *d)
@@ -1082,6 +1136,8 @@ static bool check_args(const struct policy *p, const struct call *c, const struc
 		return check_sockaddr(p, c, v, d);
 	case CK_PRCTL:
 		return check_prctl(c, d);
+	case CK_PGID:
+		return check_setpgid(c, v, d);
 	case CK_SYSCALL:
 		return verdict(d, V_ALLOW, NULL, "system call %lld is not a dangerous one",
 		               (long long)c->a[0].num);

@@ -62,6 +62,10 @@ struct job_view {
 	 * write set holds the job), 1 another one, -errno when connect would
 	 * find none.  May be NULL (the check denies) */
 	int (*socket_target)(void *ctx, pid_t caller, const char *path);
+	/* the SIGIO owner of the caller's descriptor fd: 0 none, or a process
+	 * or group of the job; 1 outside the job; -errno when it cannot be
+	 * told (-EBADF: no such descriptor).  May be NULL (the check denies) */
+	int (*sigio_owner)(void *ctx, pid_t caller, int fd);
 };
 
 /* The errno a denied call gets: the decision's, else EPERM. */

@@ -20,7 +20,7 @@
 
 enum fact_kind { FACT_IN_JOB, FACT_PGRP_IN_JOB, FACT_PGRP_OF, FACT_PIDFD, FACT_RESOLVE,
                  FACT_SCRIPT, FACT_CODEPAGE, FACT_EXISTS, FACT_WRITE_TARGET,
-                 FACT_SOCKET_TARGET };
+                 FACT_SOCKET_TARGET, FACT_SIGIO_OWNER };
 
 struct fact {
 	enum fact_kind kind;

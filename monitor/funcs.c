@@ -218,6 +218,8 @@ const struct func funcs[] = {
 	 .prog_arg = -1, .argv_arg = -1, .selfprot = true},
 	{.name = "personality", .fmt = "x", .check = CK_PERSONA, .err = ERR_M1,
 	 .sysnr = SYS_personality, .prog_arg = -1, .argv_arg = -1, .selfprot = true},
+	{.name = "setpgid", .fmt = "ii", .check = CK_PGID, .err = ERR_M1, .sysnr = SYS_setpgid,
+	 .prog_arg = -1, .argv_arg = -1, .selfprot = true},
 
 	/* Set-user-ID and set-group-ID files: a job (root above all, which owns
 	 * every system file) must not leave a privileged program for later.  The

@@ -48,6 +48,7 @@ enum check_kind {
 	CK_SOCKET,    /* socket, socketpair: the unix, inet, inet6 and netlink families */
 	CK_SOCKADDR,  /* connect, sendto, sendmsg, sendmmsg: named unix sockets of the job's */
 	CK_PRCTL,     /* prctl: nothing that locks the monitor out or opens the job up */
+	CK_PGID,      /* setpgid: a group of its own, or one of the job's */
 };
 
 enum err_conv {

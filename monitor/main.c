@@ -47,6 +47,9 @@ static void install_forwarding(void)
 		sigaction(sigs[i], &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);   /* a closed log or stderr is an error, not a death */
 	signal(SIGTTOU, SIG_IGN);   /* reporting from the background after the tty handover */
+	/* a job process left in pysbx-trace's group (no tty handover) that reads
+	 * the terminal from the background has the kernel stop the whole group */
+	signal(SIGTTIN, SIG_IGN);
 }
 
 /* One address for every code page of the job, low in the address space (see

@@ -73,8 +73,7 @@ const struct surface_call surface_allowed[] = {
 	 * threads, its group and session. */
 	S("exit"), S("exit_group"), S("wait4"), S("waitid"), S("getpid"), S("getppid"),
 	S("gettid"), S("getuid"), S("getgid"), S("geteuid"), S("getegid"), S("getresuid"),
-	S("getresgid"), S("getgroups"), S("getpgid"), S("getpgrp"), S("getsid"), S("setpgid"),
-	S("setsid"), S("capget"), S("uname"), S("sysinfo"), S("getrusage"), S("getrlimit"),
+	S("getresgid"), S("getgroups"), S("getpgid"), S("getpgrp"), S("getsid"), S("setsid"), S("capget"), S("uname"), S("sysinfo"), S("getrusage"), S("getrlimit"),
 	S("setrlimit"), S("getpriority"), S("ioprio_get"), S("sched_yield"),
 	S("sched_getparam"), S("sched_getscheduler"), S("sched_get_priority_max"),
 	S("sched_get_priority_min"), S("sched_rr_get_interval"), S("sched_getaffinity"),

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "monitor/log.h"
@@ -479,6 +480,33 @@ static int socket_target(void *ctx, pid_t caller, const char *path)
 	return rc;
 }
 
+/* The descriptor's SIGIO owner, read on a duplicate of the job's open file
+ * taken with pidfd_getfd (the tracer may; a container without
+ * CAP_SYS_PTRACE may refuse it: the check then denies).  Closing the
+ * duplicate drops only the monitor's reference. */
+static int sigio_owner(void *ctx, pid_t caller, int fd)
+{
+	struct f_owner_ex ex = {0};
+	int pidfd = (int)syscall(SYS_pidfd_open, caller, 0);
+	if (pidfd < 0)
+		return -errno;
+	int dup = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	int err = errno;
+	close(pidfd);
+	if (dup < 0)
+		return -err;
+	int rc = fcntl(dup, F_GETOWN_EX, &ex);
+	err = errno;
+	close(dup);
+	if (rc < 0)
+		return -err;
+	if (ex.pid == 0)
+		return 0;
+	if (ex.type == F_OWNER_PGRP)
+		return pgrp_in_job(ctx, ex.pid) ? 0 : 1;
+	return in_job(ctx, ex.pid) ? 0 : 1;
+}
+
 void world_init(struct monitor *m)
 {
 	m->view = (struct job_view){
@@ -494,5 +522,6 @@ void world_init(struct monitor *m)
 		.exists = exists,
 		.write_target = write_target,
 		.socket_target = socket_target,
+		.sigio_owner = sigio_owner,
 	};
 }

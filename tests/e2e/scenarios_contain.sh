@@ -57,6 +57,106 @@ time.sleep(0.5)" >"$d/out" 2>"$d/err")
   victim_verdict "$FUNCNAME" "$d"
 }
 
+# SIGIO routes on a descriptor the job inherited from an outside process that
+# made itself the descriptor's SIGIO owner (O_ASYNC off): the job turns on
+# O_ASYNC (F_SETFL, then FIOASYNC) or picks the signal (F_SETSIG, here
+# SIGUSR2; SIGKILL would do as well) and writes.  The outside process records
+# any signal.  The job's own pipe, owned by the job, still gets its SIGUSR1.
+t_contain_sigio_inherited() {
+  local py=$1 d; d=$(scratch)
+  cat >"$d/job.py" <<'JOB'
+import fcntl, os, signal, struct, sys, termios, time
+r, w = int(sys.argv[1]), int(sys.argv[2])
+def route(name, call):
+    try:
+        call()
+        os.write(w, b'x')
+        print(name, 'done')
+    except OSError as e:
+        print(name, 'refused', e.errno)
+fl = fcntl.fcntl(r, fcntl.F_GETFL)
+route('setfl', lambda: fcntl.fcntl(r, fcntl.F_SETFL, fl | os.O_ASYNC))
+route('fioasync', lambda: fcntl.ioctl(r, termios.FIOASYNC, struct.pack('i', 1)))
+route('setsig', lambda: fcntl.fcntl(r, 10, signal.SIGUSR2))
+got = []
+signal.signal(signal.SIGUSR1, lambda n, f: got.append(n))
+mr, mw = os.pipe()
+try:
+    fcntl.fcntl(mr, fcntl.F_SETOWN, os.getpid())
+    fcntl.fcntl(mr, 10, signal.SIGUSR1)
+    fcntl.fcntl(mr, fcntl.F_SETFL, fcntl.fcntl(mr, fcntl.F_GETFL) | os.O_ASYNC)
+    os.write(mw, b'x')
+    time.sleep(0.2)
+    print('own', 'ok' if got else 'no signal')
+except OSError as e:
+    print('own refused', e.errno)
+JOB
+  # The owner is read with pidfd_getfd; where the machine refuses it (Docker's
+  # default profile without CAP_SYS_PTRACE) the job's own F_SETSIG is refused
+  # too (fail closed).
+  local own='own ok'
+  "$py" -c "
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+pid = os.fork()
+if pid == 0:
+    os.read(os.pipe()[0], 1)
+pfd = os.pidfd_open(pid)
+ok = libc.syscall(438, pfd, 0, 0) >= 0
+os.kill(pid, 9); os.waitpid(pid, 0)
+sys.exit(0 if ok else 1)" || own='own refused 1'
+
+  (cd "$d" && timeout 30 "$py" -c "
+import fcntl, os, signal, subprocess, sys, time
+for s in (signal.SIGIO, signal.SIGUSR1, signal.SIGUSR2, signal.SIGURG):
+    signal.signal(s, lambda n, f: open('MARK', 'a').write('outside got signal %d\n' % n))
+r, w = os.pipe()
+fcntl.fcntl(r, fcntl.F_SETOWN, os.getpid())
+p = subprocess.run(sys.argv[1:] + ['job.py', str(r), str(w)], pass_fds=(r, w))
+time.sleep(0.5)
+print('job exit', p.returncode)" "$TRACE" "$py" >"$d/out" 2>"$d/err")
+  if [ -e "$d/MARK" ]; then bad "$FUNCNAME" "$(cat "$d/MARK")"
+  elif [ "$(grep -cE '^(setfl|fioasync|setsig) refused 1$' "$d/out")" != 3 ] || ! grep -qx "$own" "$d/out"; then
+    bad "$FUNCNAME" "$(cat "$d/out" "$d/err")"
+  else ok "$FUNCNAME"; fi
+  rm -rf "$d"
+}
+
+# Process groups outside the job: the job joins pysbx-trace's own group (from
+# there a read of the terminal in the background has the kernel stop the
+# whole group, pysbx-trace with it).  Refused, while groups of the job's own
+# (a child's, and joining it from another child) work; and pysbx-trace
+# ignores SIGTTIN, which a job process left in its group could still cause.
+t_contain_process_group_outside() {
+  local py=$1 d; d=$(scratch)
+  (cd "$d" && timeout 30 "$TRACE" "$py" -c "
+import os, time
+mon = os.getppid()
+try:
+    os.setpgid(0, os.getpgid(mon))
+    print('join call ok')
+except PermissionError:
+    print('join refused')
+print('same group' if os.getpgrp() == os.getpgid(mon) else 'apart')
+kids = []
+for i in range(2):
+    pid = os.fork()
+    if pid == 0:
+        time.sleep(0.5)
+        os._exit(0)
+    kids.append(pid)
+os.setpgid(kids[0], kids[0])
+os.setpgid(kids[1], kids[0])
+print('own groups', 'ok' if os.getpgid(kids[1]) == kids[0] else 'bad')
+ign = int([l for l in open('/proc/%d/status' % mon) if l.startswith('SigIgn')][0].split()[1], 16)
+print('ttin', 'ignored' if ign & (1 << 20) else 'default')
+for k in kids:
+    os.waitpid(k, 0)" >"$d/out" 2>"$d/err")
+  if [ "$(tr '\n' ' ' <"$d/out")" = "join refused apart own groups ok ttin ignored " ]; then ok "$FUNCNAME"
+  else bad "$FUNCNAME" "$(cat "$d/out" "$d/err")"; fi
+  rm -rf "$d"
+}
+
 # The fd number the monitor judged is not the one the kernel uses: one thread
 # flips descriptor N between a pidfd of the job's own child and the outside
 # process's /proc directory while another sends pidfd_send_signal(N).

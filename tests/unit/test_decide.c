@@ -105,9 +105,17 @@ static int socket_target(void *ctx, pid_t caller, const char *path)
 	return strncmp(path, "/tmp/job/", 9) ? 1 : 0;
 }
 
+/* SIGIO owners: descriptor 3's is the job's, 4's an outside process's; 9 is
+ * not open; any other has none. */
+static int sigio_owner(void *ctx, pid_t caller, int fd)
+{
+	(void)ctx; (void)caller;
+	return fd == 9 ? -EBADF : fd == 4 ? 1 : 0;
+}
+
 static const struct job_view view = {NULL, in_job, pgrp_in_job, pgrp_of, pidfd_pid, resolve,
                                       is_script, codepage, read_mem, exists, write_target,
-                                      socket_target};
+                                      socket_target, sigio_owner};
 
 static int setup(void **state)
 {
@@ -390,6 +398,34 @@ static void other_routes(void **state)
 	assert_int_equal(sys3("fcntl", 3, 15, 0x2000), V_DENY);
 	assert_int_equal(sys3("fcntl", 3, 15, 0x9000), V_DENY);           /* unreadable */
 	assert_int_equal(sys3("fcntl", 3, 3 /* F_GETFL */, 0), V_ALLOW);
+	/* process groups: its own, or the job's */
+	assert_int_equal(sys3("setpgid", 0, 0, 0), V_ALLOW);
+	assert_int_equal(sys3("setpgid", 0, 100, 0), V_ALLOW);           /* pid 100's own */
+	assert_int_equal(sys3("setpgid", 120, 120, 0), V_ALLOW);         /* a child's own */
+	assert_int_equal(sys3("setpgid", 120, 100, 0), V_ALLOW);         /* the job's group */
+	assert_int_equal(sys3("setpgid", 0, 7, 0), V_DENY);              /* another group */
+	assert_int_equal(sys3("setpgid", 120, 7, 0), V_DENY);
+	/* what makes the kernel signal an owner someone else set */
+	assert_int_equal(sys3("fcntl", 3, 10 /* F_SETSIG */, 12), V_ALLOW);
+	assert_int_equal(sys3("fcntl", 4, 10, 9), V_DENY);
+	assert_int_equal(sys3("fcntl", 4, 1026 /* F_NOTIFY */, 1), V_DENY);
+	assert_int_equal(sys3("fcntl", 4, 4 /* F_SETFL */, 04000 /* O_NONBLOCK */), V_ALLOW);
+	assert_int_equal(sys3("fcntl", 4, 4, 020000 /* O_ASYNC */), V_DENY);
+	assert_int_equal(sys3("fcntl", 5, 4, 020000), V_ALLOW);          /* no owner */
+	assert_int_equal(sys3("ioctl", 4, 0x5452 /* FIOASYNC */, 0x3000), V_DENY);
+	assert_int_equal(sys3("ioctl", 3, 0x5452, 0x3000), V_ALLOW);
+	assert_int_equal(sys3("ioctl", 4, 0x5452, 0x9000), V_DENY);       /* unreadable */
+	int err = 0;
+	struct call c = {.layer = LAYER_SYSCALL, .func = funcs_by_name("fcntl"), .outer = -1,
+	                 .pid = 100, .tid = 100, .nargs = 3};
+	struct decision d;
+	c.a[0] = (struct call_arg){.fmt = 'f', .raw = 9};
+	c.a[1] = (struct call_arg){.fmt = 'x', .raw = 10};
+	c.a[2] = (struct call_arg){.fmt = 'p', .raw = 9};
+	decide_call(pol, &c, &view, &d);
+	err = decision_errno(&d);
+	assert_int_equal(d.verdict, V_DENY);
+	assert_int_equal(err, EBADF);                                      /* the kernel's */
 	assert_int_equal(sys3("ioctl", 0, 0x5412 /* TIOCSTI */, 0), V_DENY);
 	assert_int_equal(sys3("ioctl", 0, 0x541C /* TIOCLINUX */, 0), V_DENY);
 	assert_int_equal(sys3("ioctl", 3, 0x8901 /* FIOSETOWN */, 0x3000), V_ALLOW);
