@@ -827,6 +827,30 @@ static bool check_fowner(const struct call *c, const struct job_view *v, struct 
 	return check_owner(c, v, ex.type, ex.pid, d);
 }
 
+/* A terminal signals its foreground group itself: SIGWINCH when resized,
+ * any signal by TIOCSIG on its master.  Another session's terminal (the
+ * user's shell, an editor on another pty: /dev/pts is in the write set)
+ * would carry them out of the job. */
+static bool check_tty_signal(const struct call *c, const struct job_view *v,
+                             struct decision *d, const char *what)
+{
+	int fd = (int)c->a[0].raw;
+	int where = v->tty_target ? v->tty_target(v->ctx, c->pid, fd) : -ENOSYS;
+	if (where == 0)
+		return verdict(d, V_ALLOW, NULL, "%s: terminal %d signals only the job", what, fd);
+	if (where == -EBADF || where == -ENOTTY) {  /* the kernel's own answers */
+		verdict(d, V_DENY, NULL, "%s: descriptor %d is %s", what, fd,
+		        where == -EBADF ? "not open" : "no terminal");
+		d->err = -where;
+		return false;
+	}
+	if (where < 0)
+		return verdict(d, V_DENY, NULL, "%s: terminal %d cannot be told (%s)", what, fd,
+		               strerror(-where));
+	return verdict(d, V_DENY, NULL, "%s: terminal %d is not the job's (its foreground group "
+	               "may be outside)", what, fd);
+}
+
 static bool check_ioctl(const struct call *c, const struct job_view *v, struct decision *d)
 {
 	unsigned req = (unsigned)c->a[1].raw;
@@ -840,6 +864,9 @@ static bool check_ioctl(const struct call *c, const struct job_view *v, struct d
 		return verdict(d, V_DENY, NULL, "TIOCCONS redirects the console");
 	case TIOCSETD:
 		return verdict(d, V_DENY, NULL, "TIOCSETD changes a terminal's line discipline");
+	case TIOCSWINSZ:
+	case TIOCSIG:
+		return check_tty_signal(c, v, d, req == TIOCSIG ? "TIOCSIG" : "TIOCSWINSZ");
 	case FIOASYNC:
 		if (!v->read_mem || v->read_mem(v->ctx, c->tid, c->a[2].raw, &who, sizeof who) < 0)
 			return verdict(d, V_DENY, NULL, "FIOASYNC: flag unreadable");

@@ -66,6 +66,12 @@ struct job_view {
 	 * or group of the job; 1 outside the job; -errno when it cannot be
 	 * told (-EBADF: no such descriptor).  May be NULL (the check denies) */
 	int (*sigio_owner)(void *ctx, pid_t caller, int fd);
+	/* the terminal behind the caller's descriptor fd (a master: its slave):
+	 * 0 when the signals it sends its foreground group can reach only the
+	 * job (that group is the job's; or it has none, or controls no job
+	 * process and its master is the job's), 1 otherwise, -errno (-ENOTTY:
+	 * no terminal, -EBADF).  May be NULL (the check denies) */
+	int (*tty_target)(void *ctx, pid_t caller, int fd);
 };
 
 /* The errno a denied call gets: the decision's, else EPERM. */

@@ -7,7 +7,8 @@
 
 static const char *const kind_names[] = {"in_job", "pgrp_in_job", "pgrp_of", "pidfd",
                                           "resolve", "script", "codepage", "exists",
-                                          "write_target", "socket_target", "sigio_owner"};
+                                          "write_target", "socket_target", "sigio_owner",
+                                          "tty_target"};
 
 static struct fact *add(struct facts *f, enum fact_kind k, long a, long b)
 {
@@ -171,6 +172,16 @@ static int rec_sigio_owner(void *ctx, pid_t caller, int fd)
 	return r;
 }
 
+static int rec_tty_target(void *ctx, pid_t caller, int fd)
+{
+	struct facts *f = ctx;
+	int r = f->inner->tty_target ? f->inner->tty_target(f->inner->ctx, caller, fd) : -ENOSYS;
+	struct fact *x = add(f, FACT_TTY_TARGET, caller, fd);
+	if (x)
+		x->answer = r;
+	return r;
+}
+
 /* Memory the check reads is not a fact of the world: it is passed through
  * and not recorded (a replay of such a call denies). */
 static int rec_read_mem(void *ctx, pid_t tid, uint64_t addr, void *buf, size_t len)
@@ -185,7 +196,8 @@ struct job_view facts_recorder(struct facts *f, const struct job_view *inner)
 	f->inner = inner;
 	return (struct job_view){f, rec_in_job, rec_pgrp_in_job, rec_pgrp_of, rec_pidfd,
 	                         rec_resolve, rec_script, rec_codepage, rec_read_mem, rec_exists,
-	                         rec_write_target, rec_socket_target, rec_sigio_owner};
+	                         rec_write_target, rec_socket_target, rec_sigio_owner,
+	                         rec_tty_target};
 }
 
 /* --- replaying ------------------------------------------------------------
@@ -275,12 +287,20 @@ static int rep_sigio_owner(void *ctx, pid_t caller, int fd)
 	return x ? (int)x->answer : 1;
 }
 
+/* Unrecorded: a terminal outside the job's (the cautious answer). */
+static int rep_tty_target(void *ctx, pid_t caller, int fd)
+{
+	const struct fact *x = find(ctx, FACT_TTY_TARGET, caller, fd, NULL, false);
+	return x ? (int)x->answer : 1;
+}
+
 struct job_view facts_replayer(struct facts *f)
 {
 	f->missing = false;
 	return (struct job_view){f, rep_in_job, rep_pgrp_in_job, rep_pgrp_of, rep_pidfd,
 	                         rep_resolve, rep_script, rep_codepage, NULL, rep_exists,
-	                         rep_write_target, rep_socket_target, rep_sigio_owner};
+	                         rep_write_target, rep_socket_target, rep_sigio_owner,
+	                         rep_tty_target};
 }
 
 /* --- the log's form --------------------------------------------------------- */

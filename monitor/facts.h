@@ -20,7 +20,8 @@
 
 enum fact_kind { FACT_IN_JOB, FACT_PGRP_IN_JOB, FACT_PGRP_OF, FACT_PIDFD, FACT_RESOLVE,
                  FACT_SCRIPT, FACT_CODEPAGE, FACT_EXISTS, FACT_WRITE_TARGET,
-                 FACT_SOCKET_TARGET, FACT_SIGIO_OWNER };
+                 FACT_SOCKET_TARGET, FACT_SIGIO_OWNER,
+                 FACT_TTY_TARGET };
 
 struct fact {
 	enum fact_kind kind;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "monitor/log.h"
@@ -507,6 +508,99 @@ static int sigio_owner(void *ctx, pid_t caller, int fd)
 	return in_job(ctx, ex.pid) ? 0 : 1;
 }
 
+/* --- terminals -------------------------------------------------------------
+ * A terminal signals its foreground group itself (SIGWINCH on a resize, any
+ * signal by TIOCSIG on its master).  That group is read from a job process
+ * the terminal controls (/proc/<pid>/stat: tty_nr and tpgid); the pty number
+ * of a master is in its fdinfo (tty-index). */
+
+struct tty_scan {
+	unsigned tty_nr;    /* the terminal, encoded as in /proc/<pid>/stat */
+	long index;         /* its pty number, or -1 */
+	int tpgid;          /* its foreground group (-1: none); 0: no job process it controls */
+	bool held;          /* a job process holds its master */
+};
+
+static long fdinfo_tty_index(pid_t pid, const char *fd)
+{
+	char what[64], *buf, *at;
+	size_t len;
+	long idx = -1;
+	snprintf(what, sizeof what, "fdinfo/%.16s", fd);
+	if (procfs_read(pid, what, &buf, &len, 4096) < 0)
+		return -1;
+	if ((at = strstr(buf, "tty-index:")))
+		idx = strtol(at + 10, NULL, 10);
+	free(buf);
+	return idx;
+}
+
+static bool holds_master(pid_t pid, long index)
+{
+	char dir[64], link[96], target[32];
+	bool held = false;
+	snprintf(dir, sizeof dir, "/proc/%d/fd", (int)pid);
+	DIR *d = opendir(dir);
+	for (struct dirent *e; d && !held && (e = readdir(d));) {
+		snprintf(link, sizeof link, "%s/%.16s", dir, e->d_name);
+		ssize_t len = readlink(link, target, sizeof target - 1);
+		if (len <= 0)
+			continue;
+		target[len] = 0;
+		if (!strcmp(target, "/dev/ptmx") || !strcmp(target, "/dev/pts/ptmx"))
+			held = fdinfo_tty_index(pid, e->d_name) == index;
+	}
+	if (d)
+		closedir(d);
+	return held;
+}
+
+static void scan_tty(void *ctx, struct proc *p)
+{
+	struct tty_scan *s = ctx;
+	char *buf, *rp;
+	size_t len;
+	unsigned nr;
+	int tpgid;
+	if (!s->tpgid && procfs_read(p->tgid, "stat", &buf, &len, 4096) == 0) {
+		rp = strrchr(buf, ')');
+		if (rp && sscanf(rp + 1, " %*c %*d %*d %*d %u %d", &nr, &tpgid) == 2 &&
+		    nr == s->tty_nr)
+			s->tpgid = tpgid > 0 ? tpgid : -1;
+		free(buf);
+	}
+	if (s->index >= 0 && !s->held)
+		s->held = holds_master(p->tgid, s->index);
+}
+
+static int tty_target(void *ctx, pid_t caller, int fd)
+{
+	struct monitor *m = ctx;
+	char path[64], name[16];
+	struct stat st;
+	snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)caller, fd);
+	if (fd < 0 || stat(path, &st) < 0)
+		return fd < 0 || errno == ENOENT ? -EBADF : -errno;
+	if (!S_ISCHR(st.st_mode))
+		return -ENOTTY;
+	unsigned maj = major(st.st_rdev), min = minor(st.st_rdev);
+	struct tty_scan s = {.index = maj >= 136 && maj <= 143 ? (long)(maj - 136) * 256 + min : -1};
+	if (maj == 5 && min == 2) {  /* a pty master: its slave is the terminal */
+		snprintf(name, sizeof name, "%d", fd);
+		s.index = fdinfo_tty_index(caller, name);
+		if (s.index < 0)
+			return -ENOTTY;
+		maj = 136 + (unsigned)(s.index / 256);
+		min = (unsigned)(s.index % 256);
+		s.held = true;
+	}
+	s.tty_nr = (min & 0xff) | (maj << 8) | ((min & ~0xffu) << 12);
+	tracee_each_proc(&m->t, scan_tty, &s);
+	if (s.tpgid > 0)
+		return pgrp_in_job(m, s.tpgid) ? 0 : 1;
+	return s.tpgid < 0 || s.held ? 0 : 1;
+}
+
 void world_init(struct monitor *m)
 {
 	m->view = (struct job_view){
@@ -523,5 +617,6 @@ void world_init(struct monitor *m)
 		.write_target = write_target,
 		.socket_target = socket_target,
 		.sigio_owner = sigio_owner,
+		.tty_target = tty_target,
 	};
 }

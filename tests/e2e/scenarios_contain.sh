@@ -157,6 +157,48 @@ for k in kids:
   rm -rf "$d"
 }
 
+# A terminal signals its foreground group itself: an outside process on a
+# pty of its own session (its controlling terminal, /dev/pts being in the
+# write set) gets SIGWINCH when the job resizes that pty.  Refused; the job's
+# own ptys (openpty, its slave and its master, as test_pty does) resize.
+t_contain_tty_resize_outside() {
+  local py=$1 d; d=$(scratch)
+  "$py" -c 'import os, signal, sys, time
+m, s = os.openpty()
+pid = os.fork()
+if pid == 0:
+    os.setsid()
+    os.close(os.open(os.ttyname(s), os.O_RDWR))      # its controlling terminal
+    signal.signal(signal.SIGWINCH, lambda n, f: open(sys.argv[1], "a").write("victim got SIGWINCH\n"))
+    open(sys.argv[1] + ".tty", "w").write(os.ttyname(s))
+    time.sleep(60)
+    os._exit(0)
+print(pid)
+os._exit(0)' "$d/MARK" >"$d/victim.pid" </dev/null 2>/dev/null
+  victim=$(cat "$d/victim.pid")
+  for _ in $(seq 50); do [ -s "$d/MARK.tty" ] && break; sleep 0.1; done
+  (cd "$d" && VTTY=$(cat "$d/MARK.tty") timeout 30 "$TRACE" "$py" -c "
+import fcntl, os, struct, termios
+ws = struct.pack('HHHH', 30, 100, 0, 0)
+fd = os.open(os.environ['VTTY'], os.O_RDWR | os.O_NOCTTY)
+try:
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, ws)
+    print('outside resized')
+except PermissionError:
+    print('outside refused')
+m, s = os.openpty()
+for end in (s, m):
+    fcntl.ioctl(end, termios.TIOCSWINSZ, ws)
+print('own', struct.unpack('HHHH', fcntl.ioctl(s, termios.TIOCGWINSZ, bytes(8)))[:2])" >"$d/out" 2>"$d/err")
+  sleep 0.3
+  if [ -e "$d/MARK" ]; then bad "$FUNCNAME" "$(cat "$d/MARK")"
+  elif [ "$(tr '\n' ' ' <"$d/out")" != "outside refused own (30, 100) " ]; then
+    bad "$FUNCNAME" "$(cat "$d/out" "$d/err")"
+  else ok "$FUNCNAME"; fi
+  kill -9 "$victim" 2>/dev/null
+  rm -rf "$d"
+}
+
 # The fd number the monitor judged is not the one the kernel uses: one thread
 # flips descriptor N between a pidfd of the job's own child and the outside
 # process's /proc directory while another sends pidfd_send_signal(N).

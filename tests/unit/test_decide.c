@@ -113,9 +113,17 @@ static int sigio_owner(void *ctx, pid_t caller, int fd)
 	return fd == 9 ? -EBADF : fd == 4 ? 1 : 0;
 }
 
+/* Terminals: descriptor 0 is the job's, 5 another session's; 6 is no
+ * terminal. */
+static int tty_target(void *ctx, pid_t caller, int fd)
+{
+	(void)ctx; (void)caller;
+	return fd == 0 ? 0 : fd == 5 ? 1 : fd == 6 ? -ENOTTY : -EBADF;
+}
+
 static const struct job_view view = {NULL, in_job, pgrp_in_job, pgrp_of, pidfd_pid, resolve,
                                       is_script, codepage, read_mem, exists, write_target,
-                                      socket_target, sigio_owner};
+                                      socket_target, sigio_owner, tty_target};
 
 static int setup(void **state)
 {
@@ -398,6 +406,12 @@ static void other_routes(void **state)
 	assert_int_equal(sys3("fcntl", 3, 15, 0x2000), V_DENY);
 	assert_int_equal(sys3("fcntl", 3, 15, 0x9000), V_DENY);           /* unreadable */
 	assert_int_equal(sys3("fcntl", 3, 3 /* F_GETFL */, 0), V_ALLOW);
+	/* terminals that signal their foreground group */
+	assert_int_equal(sys3("ioctl", 0, 0x5414 /* TIOCSWINSZ */, 0x3000), V_ALLOW);
+	assert_int_equal(sys3("ioctl", 5, 0x5414, 0x3000), V_DENY);
+	assert_int_equal(sys3("ioctl", 5, 0x40045436 /* TIOCSIG */, 9), V_DENY);
+	assert_int_equal(sys3("ioctl", 6, 0x5414, 0x3000), V_DENY);       /* ENOTTY, as the kernel */
+	assert_int_equal(sys3("ioctl", 5, 0x5413 /* TIOCGWINSZ */, 0x3000), V_ALLOW);
 	/* process groups: its own, or the job's */
 	assert_int_equal(sys3("setpgid", 0, 0, 0), V_ALLOW);
 	assert_int_equal(sys3("setpgid", 0, 100, 0), V_ALLOW);           /* pid 100's own */
