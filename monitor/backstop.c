@@ -126,6 +126,10 @@ static void surface_table(struct bpfgen_table *t, const struct policy *p, pid_t 
 		else
 			set(t, f->sysnr, trace);
 	}
+	/* openat2's mode is in memory, out of the filter's sight, and a set-ID
+	 * mode must stop (setid_rules): callers fall back to openat */
+	if (!audit)
+		set(t, SYS_openat2, SCMP_ACT_ERRNO(ENOSYS));
 }
 
 /* --- the rules: argument values that must stop ------------------------------

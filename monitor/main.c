@@ -34,8 +34,14 @@ static volatile pid_t job_pid;
 /* Signals meant for the job that reach pysbx-trace are passed on to it. */
 static void forward(int sig)
 {
-	if (job_pid > 0)
-		kill(job_pid, sig);
+	if (job_pid <= 0)
+		return;
+	kill(job_pid, sig);
+	/* a stopped process is killed by a fatal signal at once, but a traced
+	 * one acts on nothing until continued: a job that stopped itself must
+	 * not outlast SIGTERM or ^C sent to pysbx-trace */
+	if (sig != SIGUSR1 && sig != SIGUSR2)
+		kill(job_pid, SIGCONT);
 }
 
 static void install_forwarding(void)

@@ -74,6 +74,34 @@ time.sleep(20)" & pid=$!
   rm -rf "$d"
 }
 
+# A job that stopped itself (SIGSTOP to itself, and to its own new group)
+# still ends on SIGTERM sent to pysbx-trace, as an untraced stopped process
+# would: no hung job.  The verdict is the exit status and whether pysbx-trace
+# was still running 5 s later.
+t_sigterm_ends_stopped_job() {
+  local py=$1 d rc pid how; d=$(scratch)
+  for how in "os.kill(os.getpid(), signal.SIGSTOP)" "os.setpgid(0, 0); os.kill(0, signal.SIGSTOP)"; do
+    rm -f "$d/ready"
+    "$TRACE" "$py" -c "
+import os, signal
+open('$d/ready', 'w')
+$how
+open('$d/resumed', 'w')" & pid=$!
+    wait_for "$d/ready" 100; sleep 0.5
+    kill -TERM $pid
+    for _ in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+    if kill -0 $pid 2>/dev/null; then
+      bad "$FUNCNAME" "still running 5 s after SIGTERM ($how)"; kill -KILL $pid; wait $pid 2>/dev/null
+      rm -rf "$d"; return
+    fi
+    wait $pid; rc=$?
+    if [ $rc != 143 ] || [ -e "$d/resumed" ]; then
+      bad "$FUNCNAME" "exit $rc ($how)"; rm -rf "$d"; return
+    fi
+  done
+  ok "$FUNCNAME"; rm -rf "$d"
+}
+
 # pysbx-trace killed outright: no process of the job survives it.
 t_monitor_killed() {
   local py=$1 d pid jobpid; d=$(scratch)
