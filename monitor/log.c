@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,6 +179,48 @@ void log_fini(void)
 
 /* Notes name paths and variables the job chose: escaped as callfmt escapes
  * a call's strings, so no byte of theirs reaches the terminal as it is. */
+/* --- stderr ----------------------------------------------------------------
+ * On a terminal the job can stop output (tcflow TCOOFF, IXON and ^S): a
+ * blocking write would hang pysbx-trace, and the job with it at its next
+ * stopped call, past SIGTERM (writes restart).  Once the job runs, a terminal
+ * stderr is reopened as a description of pysbx-trace's own, non-blocking;
+ * a line waits at most STDERR_WAIT_MS for room, then is dropped (the event
+ * log has every line). */
+#define STDERR_WAIT_MS 2000
+
+void log_stderr_guard(void)
+{
+	if (!isatty(STDERR_FILENO))
+		return;
+	int fd = open("/proc/self/fd/2", O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	dup2(fd, STDERR_FILENO);
+	close(fd);
+}
+
+static void say(const char *buf, size_t len)
+{
+	static bool stalled;  /* a wait ran out: no more waiting until output moves */
+	while (len > 0) {
+		ssize_t n = write(STDERR_FILENO, buf, len);
+		if (n > 0) {
+			buf += n;
+			len -= (size_t)n;
+			stalled = false;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		struct pollfd p = {.fd = STDERR_FILENO, .events = POLLOUT};
+		bool full = n < 0 && errno == EAGAIN;
+		if (!full || stalled || poll(&p, 1, STDERR_WAIT_MS) <= 0) {
+			stalled = stalled || full;
+			return;  /* gone, or stopped longer than we wait */
+		}
+	}
+}
+
 void log_note(const char *fmt, ...)
 {
 	char buf[1024];
@@ -191,7 +234,7 @@ void log_note(const char *fmt, ...)
 	callfmt_text(&h, buf, strlen(buf));
 	jw_raw(&h, "\n", 1);
 	if (!h.failed)
-		(void)!write(STDERR_FILENO, h.buf, h.len);
+		say(h.buf, h.len);
 	jw_free(&h);
 }
 
@@ -639,7 +682,7 @@ static void human_call(const struct call *c, const struct decision *d, bool enfo
 	callfmt_line(&h, c, &o);
 	jw_raw(&h, "\n", 1);
 	if (!h.failed)
-		(void)!write(STDERR_FILENO, h.buf, h.len);
+		say(h.buf, h.len);
 	jw_free(&h);
 }
 

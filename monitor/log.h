@@ -39,6 +39,8 @@ int log_init(const struct log_opts *o);   /* 0 or -errno (the file cannot be ope
 /* Whether events are recorded (-o or --log-fd). */
 bool log_enabled(void);
 void log_fini(void);
+/* Once the job runs: pysbx-trace's own lines on a terminal cannot hang it. */
+void log_stderr_guard(void);
 
 /* What holds the job in this run, for the start event. */
 struct log_guarantees {

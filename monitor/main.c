@@ -235,6 +235,7 @@ static int run(struct monitor *m, const struct landlock_plan *ll, const struct r
 	launch_wait_exec(&l);
 	job_pid = l.pid;
 	install_forwarding();
+	log_stderr_guard();
 	if (l.exec_errno)
 		say_launch_failure(&l, m->opt->argv[0]);
 	m->main_pid = l.pid;

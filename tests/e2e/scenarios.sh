@@ -102,6 +102,44 @@ open('$d/resumed', 'w')" & pid=$!
   ok "$FUNCNAME"; rm -rf "$d"
 }
 
+# The job stops its terminal's output (IXON off, tcflow TCOOFF) and makes
+# denied calls: pysbx-trace's denial lines cannot be written.  pysbx-trace
+# must not hang on them: it ends with the job, its event log complete.  The
+# verdict is whether pysbx-trace exited within 15 s (it waits at most 2 s for
+# a stopped terminal) and the log's last event.
+t_stderr_terminal_stopped() {
+  local py=$1 d; d=$(scratch)
+  (cd "$d" && timeout 60 "$py" -c '
+import fcntl, os, subprocess, sys, termios, time
+m, s = os.openpty()
+def ctty():
+    os.setsid(); fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+job = r"""
+import os, stat, termios
+a = termios.tcgetattr(2); a[0] &= ~termios.IXON; termios.tcsetattr(2, termios.TCSANOW, a)
+termios.tcflow(2, termios.TCOOFF)
+mode = stat.S_IMODE(os.stat("/etc/hostname").st_mode)
+for i in range(20):
+    try:
+        os.chmod("/etc/hostname", mode)
+    except OSError:
+        pass
+"""
+p = subprocess.Popen([sys.argv[1], "-o", "run.jsonl", sys.argv[2], "-c", job], stdin=s, stdout=s,
+                     stderr=s, preexec_fn=ctty)
+try:
+    p.wait(15)
+    print("exited", p.returncode)
+except subprocess.TimeoutExpired:
+    print("hung")
+    p.kill(); p.wait()
+termios.tcflow(m, termios.TCOON)' "$TRACE" "$py" >"$d/out" 2>"$d/err")
+  if [ "$(cat "$d/out")" = "exited 0" ] && tail -n 1 "$d/run.jsonl" 2>/dev/null | grep -q '"event":"summary"'; then
+    ok "$FUNCNAME"
+  else bad "$FUNCNAME" "$(cat "$d/out" "$d/err")"; fi
+  rm -rf "$d"
+}
+
 # pysbx-trace killed outright: no process of the job survives it.
 t_monitor_killed() {
   local py=$1 d pid jobpid; d=$(scratch)
