@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,6 +37,7 @@ static struct {
 	 * the file, to find and undo changes made by anyone else (log_fini). */
 	int copy;             /* memfd, or -1 */
 	int dir;              /* O_PATH of the log's directory, or -1 */
+	char *dirpath;        /* its path when the run began, resolved */
 	char *base;           /* the log's name in it */
 	dev_t dev;
 	ino_t ino;
@@ -71,6 +74,7 @@ static void remember_file(const char *path)
 	if (slash)
 		slash[slash == dup] = 0;  /* "/x" -> "/" */
 	lg.dir = open(slash ? dup : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	lg.dirpath = realpath(slash ? dup : ".", NULL);
 	free(dup);
 	lg.copy = memfd_create("pysbx-log", MFD_CLOEXEC);
 	lg.dev = st.st_dev;
@@ -114,7 +118,8 @@ static void close_all(void)
 	lg.fd = lg.copy = lg.dir = -1;
 	free(lg.base);
 	free(lg.scratch);
-	lg.base = lg.scratch = NULL;
+	free(lg.dirpath);
+	lg.base = lg.scratch = lg.dirpath = NULL;
 	jw_free(&lg.j);
 }
 
@@ -803,10 +808,61 @@ void log_syscall(pid_t pid, long nr, const char *name, bool enforced)
 /* Before the summary: was the file changed by someone else?  Then it is
  * restored from pysbx's copy and the change is recorded.  The job is gone
  * by now, so nothing races the restore. */
+/* The directory the log's path names now, its links not followed (the path
+ * was resolved at the start: a link in it now is someone else's), made again
+ * if it is gone; -errno when there is none to write to. */
+static int dir_by_path(void)
+{
+	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+	                       .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
+	int fd = (int)syscall(SYS_openat2, AT_FDCWD, lg.dirpath, &how, sizeof how);
+	if (fd >= 0 || errno != ENOENT)
+		return fd >= 0 ? fd : -errno;
+	char *parent = strdup(lg.dirpath), *slash = parent ? strrchr(parent, '/') : NULL;
+	if (!slash) {
+		free(parent);
+		return -ENOMEM;
+	}
+	*slash = 0;
+	int pfd = (int)syscall(SYS_openat2, AT_FDCWD, *parent ? parent : "/", &how, sizeof how);
+	int rc = pfd < 0 ? -errno : mkdirat(pfd, slash + 1, 0755) < 0 ? -errno : 0;
+	if (rc == 0 && (fd = openat(pfd, slash + 1, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+	                            O_CLOEXEC)) < 0)
+		rc = -errno;
+	if (pfd >= 0)
+		close(pfd);
+	free(parent);
+	return rc < 0 ? rc : fd;
+}
+
+/* The log's directory may have been moved away (renamed, replaced by
+ * another) while pysbx held it open: the log belongs at the path the user
+ * named, so that is where it is checked and restored. */
+static int follow_path(void)
+{
+	struct stat held, now;
+	int fd = lg.dirpath ? dir_by_path() : -ENOENT;
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &now) == 0 && fstat(lg.dir, &held) == 0 &&
+	    (now.st_dev != held.st_dev || now.st_ino != held.st_ino)) {
+		close(lg.dir);
+		lg.dir = fd;
+		return 1;
+	}
+	close(fd);
+	return 0;
+}
+
 static void check_tamper(void)
 {
 	if (!lg.regular)
 		return;
+	int moved = follow_path();
+	if (moved < 0)
+		log_note("the event log's directory %s cannot be found as it was: %s (the log is "
+		         "checked where pysbx-trace opened it)", lg.dirpath ? lg.dirpath : "?",
+		         strerror(-moved));
 	off_t size = lseek(lg.copy, 0, SEEK_END);
 	if (size < 0 || file_intact(size))
 		return;

@@ -273,20 +273,38 @@ if b"injected" in queued:
   rm -rf "$d"
 }
 
-# The log in the job's own directory: the job truncates it and appends a
-# forged summary.  Afterwards the log holds pysbx's own record: the denial,
-# one summary, a tamper event, and an unbroken digest chain.
+# The log in the job's write set: the job truncates it and appends a forged
+# summary; or it moves the log's directory away and leaves, at the path the
+# user named, a log of its own with a digest chain of its own.  Afterwards the
+# log at that path holds pysbx's own record: the denial, one summary, a
+# tamper event, and an unbroken digest chain.
 t_contain_log_forgery() {
-  local py=$1 d; d=$(scratch)
-  (cd "$d" && timeout 30 "$TRACE" -o "$d/run.jsonl" "$py" -c "
-import json, os
+  local py=$1 d how why; d=$(scratch)
+  for how in in-place moved-dir; do
+    mkdir -p "$d/logs"
+    (cd "$d" && timeout 30 "$TRACE" -o "$d/logs/run.jsonl" "$py" -c "
+import hashlib, json, os, time
 os.system('bash -c true')
-with open('$d/run.jsonl', 'r+') as f:
-    f.truncate(0)
-    f.write(json.dumps({'v': 1, 'event': 'summary', 'denied': 0}) + '\n')
+log = '$d/logs/run.jsonl'
+if '$how' == 'in-place':
+    with open(log, 'r+') as f:
+        f.truncate(0)
+        f.write(json.dumps({'v': 1, 'event': 'summary', 'denied': 0}) + '\n')
+else:
+    # a whole log with a chain of its own, where the user will look for it;
+    # pysbx's file goes with the directory it was in
+    start = open(log).readline()
+    lines, chain = [], '0' * 64
+    for body in (start[:start.rfind(',\"chain\":\"')],
+                 json.dumps({'v': 1, 'time': time.time(), 'event': 'summary', 'pid': 0,
+                             'exit_code': 0, 'calls': 1, 'denied': 0})[:-1]):
+        chain = hashlib.sha256((chain + body).encode()).hexdigest()
+        lines.append(body + ',\"chain\":\"%s\"}' % chain)
+    os.rename('$d/logs', '$d/logs.moved')
+    os.mkdir('$d/logs')
+    open(log, 'w').write('\n'.join(lines) + '\n')
 " >"$d/out" 2>"$d/err")
-  local why
-  why=$("$py" -c "
+    why=$("$py" -c "
 import hashlib, json, sys
 chain, summaries, denials, tamper = '0' * 64, 0, 0, 0
 for n, line in enumerate(open(sys.argv[1], 'rb'), 1):
@@ -302,8 +320,11 @@ for n, line in enumerate(open(sys.argv[1], 'rb'), 1):
     tamper += e['event'] == 'tamper'
 if (summaries, tamper) != (1, 1) or not denials:
     sys.exit('%d summaries, %d tamper events, %d denials' % (summaries, tamper, denials))
-" "$d/run.jsonl" 2>&1)
-  [ -z "$why" ] && ok "$FUNCNAME" || bad "$FUNCNAME" "$why"
+" "$d/logs/run.jsonl" 2>&1)
+    [ -n "$why" ] && break
+    rm -rf "$d/logs" "$d/logs.moved"
+  done
+  [ -z "$why" ] && ok "$FUNCNAME" || bad "$FUNCNAME" "$how: $why"
   rm -rf "$d"
 }
 
