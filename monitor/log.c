@@ -809,25 +809,33 @@ void log_syscall(pid_t pid, long nr, const char *name, bool enforced)
  * restored from pysbx's copy and the change is recorded.  The job is gone
  * by now, so nothing races the restore. */
 /* The directory the log's path names now, its links not followed (the path
- * was resolved at the start: a link in it now is someone else's), made again
- * if it is gone; -errno when there is none to write to. */
+ * was resolved at the start: a link on it now is someone else's).  What the
+ * job left in the directory's place (a link, a file) is removed and the
+ * directory made again, as it is when gone; -errno when no directory can be
+ * had there. */
 static int dir_by_path(void)
 {
 	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
 	                       .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
+	struct stat st;
 	int fd = (int)syscall(SYS_openat2, AT_FDCWD, lg.dirpath, &how, sizeof how);
-	if (fd >= 0 || errno != ENOENT)
+	if (fd >= 0 || (errno != ENOENT && errno != ELOOP && errno != ENOTDIR))
 		return fd >= 0 ? fd : -errno;
 	char *parent = strdup(lg.dirpath), *slash = parent ? strrchr(parent, '/') : NULL;
-	if (!slash) {
+	if (!slash || !slash[1]) {
 		free(parent);
-		return -ENOMEM;
+		return parent ? -ENOENT : -ENOMEM;
 	}
 	*slash = 0;
+	const char *name = slash + 1;
 	int pfd = (int)syscall(SYS_openat2, AT_FDCWD, *parent ? parent : "/", &how, sizeof how);
-	int rc = pfd < 0 ? -errno : mkdirat(pfd, slash + 1, 0755) < 0 ? -errno : 0;
-	if (rc == 0 && (fd = openat(pfd, slash + 1, O_PATH | O_DIRECTORY | O_NOFOLLOW |
-	                            O_CLOEXEC)) < 0)
+	int rc = pfd < 0 ? -errno : 0;
+	if (rc == 0 && fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode) &&
+	    unlinkat(pfd, name, 0) < 0)
+		rc = -errno;
+	if (rc == 0 && mkdirat(pfd, name, 0755) < 0 && errno != EEXIST)
+		rc = -errno;
+	if (rc == 0 && (fd = openat(pfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		rc = -errno;
 	if (pfd >= 0)
 		close(pfd);
