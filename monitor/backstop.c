@@ -2,6 +2,7 @@
 #include "monitor/backstop.h"
 
 #include <errno.h>
+#include <linux/fs.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/ioprio.h>
@@ -264,7 +265,9 @@ static int route_rules(scmp_filter_ctx ctx)
 	const uint32_t trace = SCMP_ACT_TRACE(BACKSTOP_CALL);
 	static const unsigned fcntl_cmds[] = {F_SETOWN, F_SETOWN_EX, F_SETSIG, F_NOTIFY};
 	static const unsigned ioctls[] = {TIOCSTI, TIOCLINUX, TIOCCONS, TIOCSETD, TIOCSPGRP,
-	                                  FIOSETOWN, SIOCSPGRP, FIOASYNC, TIOCSWINSZ, TIOCSIG};
+	                                  FIOSETOWN, SIOCSPGRP, FIOASYNC, TIOCSWINSZ, TIOCSIG,
+	                                  FS_IOC_SETFLAGS, FS_IOC32_SETFLAGS, FS_IOC_FSSETXATTR,
+	                                  FS_IOC_SETVERSION, FS_IOC32_SETVERSION};
 	const struct scmp_arg_cmp async_on[2] = {SCMP_A1_32(SCMP_CMP_EQ, F_SETFL),
 	                                         SCMP_A2(SCMP_CMP_MASKED_EQ, O_ASYNC, O_ASYNC)};
 	int rc = rule(ctx, trace, SCMP_SYS(fcntl), 2, async_on);

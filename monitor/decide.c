@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
 #include <linux/ioprio.h>
 #include <fcntl.h>
 #include <linux/seccomp.h>
@@ -851,6 +852,25 @@ static bool check_tty_signal(const struct call *c, const struct job_view *v,
 	               "may be outside)", what, fd);
 }
 
+/* Inode flags (append-only, no-dump, ...), project attributes and the inode
+ * generation are a file's metadata too: changed only on files in the write
+ * set, as chmod is. */
+static bool check_ioctl_meta(const struct call *c, const struct job_view *v,
+                             struct decision *d, unsigned req)
+{
+	int where = v->write_target ? v->write_target(v->ctx, c->pid, (int)c->a[0].raw, NULL, false)
+	                            : -ENOSYS;
+	if (where < 0) {
+		d->err = where == -ENOSYS ? EPERM : -where;
+		return verdict(d, V_DENY, NULL, "ioctl %#x: the file cannot be found (%s)", req,
+		               strerror(-where));
+	}
+	if (where > 0)
+		return verdict(d, V_DENY, NULL, "ioctl %#x: the file is outside the job's write set",
+		               req);
+	return verdict(d, V_ALLOW, NULL, "ioctl %#x: the file is in the job's write set", req);
+}
+
 static bool check_ioctl(const struct call *c, const struct job_view *v, struct decision *d)
 {
 	unsigned req = (unsigned)c->a[1].raw;
@@ -864,6 +884,12 @@ static bool check_ioctl(const struct call *c, const struct job_view *v, struct d
 		return verdict(d, V_DENY, NULL, "TIOCCONS redirects the console");
 	case TIOCSETD:
 		return verdict(d, V_DENY, NULL, "TIOCSETD changes a terminal's line discipline");
+	case FS_IOC_SETFLAGS:
+	case FS_IOC32_SETFLAGS:
+	case FS_IOC_FSSETXATTR:
+	case FS_IOC_SETVERSION:
+	case FS_IOC32_SETVERSION:
+		return check_ioctl_meta(c, v, d, req);
 	case TIOCSWINSZ:
 	case TIOCSIG:
 		return check_tty_signal(c, v, d, req == TIOCSIG ? "TIOCSIG" : "TIOCSWINSZ");

@@ -406,6 +406,11 @@ static void other_routes(void **state)
 	assert_int_equal(sys3("fcntl", 3, 15, 0x2000), V_DENY);
 	assert_int_equal(sys3("fcntl", 3, 15, 0x9000), V_DENY);           /* unreadable */
 	assert_int_equal(sys3("fcntl", 3, 3 /* F_GETFL */, 0), V_ALLOW);
+	/* inode flags are metadata: of files in the write set only */
+	assert_int_equal(sys3("ioctl", 3, 0x40086602 /* FS_IOC_SETFLAGS */, 0x3000), V_ALLOW);
+	assert_int_equal(sys3("ioctl", 5, 0x40086602, 0x3000), V_DENY);
+	assert_int_equal(sys3("ioctl", 5, 0x401c5820 /* FS_IOC_FSSETXATTR */, 0x3000), V_DENY);
+	assert_int_equal(sys3("ioctl", 5, 0x80086601 /* FS_IOC_GETFLAGS */, 0x3000), V_ALLOW);
 	/* terminals that signal their foreground group */
 	assert_int_equal(sys3("ioctl", 0, 0x5414 /* TIOCSWINSZ */, 0x3000), V_ALLOW);
 	assert_int_equal(sys3("ioctl", 5, 0x5414, 0x3000), V_DENY);

@@ -2,7 +2,7 @@
 # A file's mode, owner, attributes and times change only inside the job's
 # write set: Landlock does not cover them, and a job owns files outside it
 # (root every system file; a user its home).  For each such file the job
-# owns, it sets the mode, owner and times to what they are and removes an
+# owns, it sets the mode, owner, times and inode flags to what they are and removes an
 # extended attribute that is not there (ENODATA when the call reached the
 # file): harmless either way.  A call that reaches the file leaves the marker.
 import ctypes, errno, os, sys
@@ -47,6 +47,14 @@ for p in targets:
             (errno.ENOSYS,) if False else ())
     fd = os.open(p, os.O_RDONLY)
     attempt("fchmod", p, lambda: os.fchmod(fd, st.st_mode & 0o7777))
+    # inode flags (chattr) by ioctl: set to what they are (ENOTTY/EOPNOTSUPP:
+    # a file system without them, so nothing to reach)
+    import fcntl, struct
+    try:
+        flags = fcntl.ioctl(fd, 0x80086601, bytes(8))       # FS_IOC_GETFLAGS
+        attempt("FS_IOC_SETFLAGS", p, lambda: fcntl.ioctl(fd, 0x40086602, flags))
+    except OSError as e:
+        print("no inode flags:", p, e.strerror)
     os.close(fd)
 if reached:
     open(os.environ["MARK"], "w").write("changed outside the job: %s\n" % reached)
