@@ -27,9 +27,11 @@ static const int dropped_caps[] = {
 	/* and what would reach the machine or other users from inside it:
 	 * file capabilities on a program, the network's configuration, raw
 	 * packets, other users' IPC objects, real-time priorities above the
-	 * monitor's, the console, the kernel log, audit, immutable files */
+	 * monitor's, the console, the kernel log, audit (also records written
+	 * into the machine's audit trail, in any user's name), immutable files */
 	CAP_SETFCAP, CAP_SETPCAP, CAP_NET_ADMIN, CAP_NET_RAW, CAP_IPC_OWNER, CAP_SYS_NICE,
-	CAP_SYS_TTY_CONFIG, CAP_SYSLOG, CAP_AUDIT_CONTROL, CAP_AUDIT_READ, CAP_LINUX_IMMUTABLE,
+	CAP_SYS_TTY_CONFIG, CAP_SYSLOG, CAP_AUDIT_CONTROL, CAP_AUDIT_READ, CAP_AUDIT_WRITE,
+	CAP_LINUX_IMMUTABLE,
 	CAP_SYS_PACCT, CAP_SYS_CHROOT, CAP_WAKE_ALARM, CAP_BLOCK_SUSPEND, CAP_LEASE,
 };
 
