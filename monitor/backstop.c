@@ -140,6 +140,24 @@ static void surface_table(struct bpfgen_table *t, const struct policy *p, pid_t 
  * wins, so the rules need no complement.  Numbers the kernel reads as int
  * are compared on their low 32 bits, as the kernel will use them. */
 
+/* clone: flags that escape the monitor or make namespaces, and a thread with
+ * a descriptor table or working directory of its own (the monitor reads
+ * both per process: decide.c's check_clone) */
+static int clone_rules(scmp_filter_ctx ctx, int nr)
+{
+	const uint32_t trace = SCMP_ACT_TRACE(BACKSTOP_CALL);
+	int rc = any_bit(ctx, trace, nr, 0, CLONE_UNTRACED | CLONE_NEWNS | CLONE_NEWUTS |
+	                 CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET |
+	                 CLONE_NEWCGROUP);
+	const uint64_t own[] = {CLONE_FILES, CLONE_FS};
+	for (size_t i = 0; i < 2 && rc == 0; i++) {
+		struct scmp_arg_cmp c = SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD | own[i],
+		                                CLONE_THREAD);
+		rc = rule(ctx, trace, nr, 1, &c);
+	}
+	return rc;
+}
+
 static int call_rules(scmp_filter_ctx ctx, const struct policy *p, pid_t self)
 {
 	const uint32_t trace = SCMP_ACT_TRACE(BACKSTOP_CALL);
@@ -149,9 +167,7 @@ static int call_rules(scmp_filter_ctx ctx, const struct policy *p, pid_t self)
 		if (f->sysnr < 0 || f->selfprot || p->fn[i].action != ACT_CHECK)
 			continue;
 		if (!strcmp(f->name, "clone"))
-			rc = any_bit(ctx, trace, (int)f->sysnr, 0, CLONE_UNTRACED | CLONE_NEWNS |
-			             CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID |
-			             CLONE_NEWNET | CLONE_NEWCGROUP);
+			rc = clone_rules(ctx, (int)f->sysnr);
 		else if (self > 0 && self_target(f->name)) {
 			struct scmp_arg_cmp c = SCMP_A0(SCMP_CMP_NE, (scmp_datum_t)self);
 			rc = rule(ctx, trace, (int)f->sysnr, 1, &c);

@@ -1127,6 +1127,12 @@ static bool check_clone(const struct policy *p, const struct call *c, struct dec
 	uint64_t ns = CLONE_NAMESPACES | (a->fmt == 'K' ? CLONE_NEWTIME : 0);
 	if (flags & CLONE_UNTRACED)
 		return verdict(d, V_DENY, NULL, "CLONE_UNTRACED would escape the monitor");
+	/* a thread's descriptors and working directory are judged as its
+	 * process's: one with a table or a directory of its own would have the
+	 * monitor look at another file than the kernel uses */
+	if ((flags & CLONE_THREAD) && (~flags & (CLONE_FILES | CLONE_FS)))
+		return verdict(d, V_DENY, NULL, "a thread without CLONE_FILES and CLONE_FS would "
+		               "have descriptors or a working directory of its own");
 	if (flags & ns) {
 		int us = funcs_by_name("unshare");
 		if (us < 0 || p->fn[us].action != ACT_ALLOW)

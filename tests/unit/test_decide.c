@@ -471,6 +471,11 @@ static void other_routes(void **state)
 	assert_int_equal(sys3("prctl", 15 /* PR_SET_NAME */, 0x1000, 0), V_ALLOW);
 	assert_int_equal(sys3("clone", 0x10000000 | 17 /* CLONE_NEWUSER */, 0, 0), V_DENY);
 	assert_int_equal(sys3("clone", 0x04000000 | 17 /* CLONE_NEWUTS */, 0, 0), V_DENY);
+	/* threads: glibc's flags, then without CLONE_FILES, then without CLONE_FS */
+	assert_int_equal(sys3("clone", 0x3d0f00, 0, 0), V_ALLOW);
+	assert_int_equal(sys3("clone", 0x3d0f00 & ~0x400u, 0, 0), V_DENY);
+	assert_int_equal(sys3("clone", 0x3d0f00 & ~0x200u, 0, 0), V_DENY);
+	assert_int_equal(sys3("clone", 0x1200011 /* fork's */, 0, 0), V_ALLOW);
 }
 
 /* A metadata call: descriptor, path (NULL: none), mode or flags. */
