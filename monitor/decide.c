@@ -553,6 +553,27 @@ static int check_dot(struct shell_ctx *s, char **argv, const unsigned *flags, si
 	return 1;
 }
 
+/* "set -s" (or -o stdin) in a command has dash read its input once the
+ * command string is done, as "sh -s" would; "set -i" makes it interactive. */
+static int check_set(struct shell_ctx *s, char **argv, size_t argc)
+{
+	struct program prog = {.argv = argv, .argc = argc};
+	struct sh_mode m;
+	for (size_t i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--") || (a[0] != '-' && a[0] != '+'))
+			break;
+		memset(&m, 0, sizeof m);
+		i += sh_flags(&m, &prog, i);
+		if (m.stdin_ || m.interactive || strpbrk(a, "$`")) {
+			s->denied = !verdict(s->d, V_DENY, NULL, "set %s would have the shell read "
+			                     "commands from its input", a);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static int check_simple(struct shell_ctx *s, char **argv, const unsigned *flags, size_t argc)
 {
 	while (argc > 0) {
@@ -572,6 +593,8 @@ static int check_simple(struct shell_ctx *s, char **argv, const unsigned *flags,
 		}
 		if (next == 0 && (!strcmp(argv[0], ".") || !strcmp(argv[0], "source")))
 			return check_dot(s, argv, flags, argc);
+		if (next == 0 && !strcmp(argv[0], "set"))
+			return check_set(s, argv, argc);
 		if (next == 0 && is_builtin(argv[0]))
 			return 0;
 		if (!shell_own) {

@@ -460,8 +460,17 @@ static bool judge_runner(struct monitor *m, struct proc *p, const struct given *
 	} else {
 		const struct elfscan_report *r = NULL;
 		monitor_decide(m, &c, &d);
-		if (elfscan_cached_opts(c.prog.resolved, 0, &r) == 0)
+		bool scanned = elfscan_cached_opts(c.prog.resolved, 0, &r) == 0;
+		if (scanned)
 			*python = is_python(r);
+		/* a runner's program that is a runner itself (valgrind running
+		 * ld.so) would load a third program unseen */
+		if (d.verdict == V_ALLOW && (!scanned || runner_kind(r, c.prog.resolved) != RUNNER_NONE)) {
+			d.verdict = V_DENY;
+			snprintf(d.why, sizeof d.why, "%s would run %s, %s", runner_name(k),
+			         c.prog.given, scanned ? "a program runner itself: what that loads is "
+			         "never exec'd" : "which cannot be read");
+		}
 		if (d.verdict == V_ALLOW && t.loads_code && !*python) {
 			d.verdict = V_DENY;
 			snprintf(d.why, sizeof d.why, "%s would load libraries ahead of %s, which no "

@@ -182,6 +182,13 @@ static void shell_commands(void **state)
 	assert_int_equal(shell("sh -c '. /dev/stdin'"), V_DENY);
 	assert_int_equal(shell("trap '. /dev/stdin' EXIT"), V_DENY);
 	assert_int_equal(shell(". \"$ENVFILE\""), V_ALLOW);   /* known at run time only */
+	/* set -s in the command: dash reads its input once the string is done */
+	assert_int_equal(shell("sh -c 'set -s\n'"), V_DENY);
+	assert_int_equal(shell("set -o stdin; :"), V_DENY);
+	assert_int_equal(shell("set -eus"), V_DENY);
+	assert_int_equal(shell("set -$x"), V_DENY);
+	assert_int_equal(shell("set -e; set +x; set -o pipefail; ls"), V_ALLOW);
+	assert_int_equal(shell("set -- -s; ls"), V_ALLOW);
 	assert_int_equal(shell("./mytool"), V_DENY);
 	assert_int_equal(shell("./ls"), V_DENY);
 	/* decided by the shell at run time: checked again at the exec stop */

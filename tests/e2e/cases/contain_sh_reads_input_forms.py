@@ -1,8 +1,9 @@
 # expect: blocked
 # sh reading commands from its input by forms other than a bare "sh": -s
-# beside -c (sh runs CMD, then reads its input), "." of /dev/stdin or of a
-# descriptor, and a script operand that is a pipe behind /dev/fd/N for every
-# N from 0 to 9 (N is judged as the job's descriptor, never the monitor's).
+# beside -c or set by the command (sh runs CMD, then reads its input), "."
+# of /dev/stdin or of a descriptor, and a script operand that is a pipe
+# behind /dev/fd/N for every N from 3 to 9 (N is judged as the job's
+# descriptor, never the monitor's).
 # Each shell gets a pipe whose text would append to the marker.
 import os, subprocess
 mark = os.environ["MARK"]
@@ -24,6 +25,8 @@ run(["/bin/sh", "-s", "-c", ":"])
 run(["/bin/sh", "-c", ". /dev/stdin"])
 run(["/bin/sh", "-c", "source /proc/self/fd/0"])
 run(["/bin/sh", "-c", "trap '. /dev/fd/0' EXIT"])
+run(["/bin/sh", "-c", "set -s\n"])                # -s set by the command itself
+run(["/bin/sh", "-c", "set -o stdin\n:"])
 os.system("sh -sc true < /dev/null; echo 'echo system >> %s' | sh -s -c :" % mark)
 for n in range(3, 10):
     run(["/bin/sh", "/dev/fd/%d" % n], fd=n)
