@@ -84,12 +84,13 @@ static bool ruled(const struct func *f, enum action a, pid_t self)
 }
 
 /* socket and socketpair run for the families a job needs; any other stops
- * and is refused (decide.c, EAFNOSUPPORT). */
+ * and is refused (decide.c, EAFNOSUPPORT), and netlink stops to have its
+ * protocol judged. */
 static void socket_families(struct bpfgen_table *t, int nr)
 {
 	struct bpfgen_arg0 *a = &t->arg0[t->n_arg0++];
-	*a = (struct bpfgen_arg0){.nr = nr, .vals = {AF_UNIX, AF_INET, AF_INET6, AF_NETLINK},
-	                          .n_vals = 4, .match = SCMP_ACT_ALLOW,
+	*a = (struct bpfgen_arg0){.nr = nr, .vals = {AF_UNIX, AF_INET, AF_INET6},
+	                          .n_vals = 3, .match = SCMP_ACT_ALLOW,
 	                          .otherwise = SCMP_ACT_TRACE(BACKSTOP_UNLISTED)};
 }
 

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <linux/fs.h>
 #include <linux/ioprio.h>
+#include <linux/netlink.h>
 #include <fcntl.h>
 #include <linux/seccomp.h>
 #include <linux/sockios.h>
@@ -974,9 +975,21 @@ static bool check_persona(const struct call *c, struct decision *d)
 /* The socket families a job may use. */
 static bool check_socket(const struct call *c, struct decision *d)
 {
-	int family = (int)(uint32_t)c->a[0].raw;
-	if (family == AF_UNIX || family == AF_INET || family == AF_INET6 || family == AF_NETLINK)
+	int family = (int)(uint32_t)c->a[0].raw, proto = (int)(uint32_t)c->a[2].raw;
+	if (family == AF_UNIX || family == AF_INET || family == AF_INET6)
 		return verdict(d, V_ALLOW, NULL, "address family %d", family);
+	/* netlink that reads the kernel's state (addresses and routes, socket
+	 * lists, device events, generic families); not user sockets, which
+	 * carry datagrams to any process, nor audit, connector and the rest */
+	if (family == AF_NETLINK && (proto == NETLINK_ROUTE || proto == NETLINK_SOCK_DIAG ||
+	                             proto == NETLINK_KOBJECT_UEVENT || proto == NETLINK_GENERIC))
+		return verdict(d, V_ALLOW, NULL, "netlink protocol %d", proto);
+	if (family == AF_NETLINK) {
+		verdict(d, V_DENY, NULL, "netlink protocol %d is not one a job needs (route, "
+		        "sock_diag, kobject_uevent, generic)", proto);
+		d->err = EPROTONOSUPPORT;
+		return false;
+	}
 	verdict(d, V_DENY, NULL, "address family %d is not one a job needs (unix, inet, inet6, "
 	        "netlink)", family);
 	d->err = EAFNOSUPPORT;

@@ -199,6 +199,38 @@ print('own', struct.unpack('HHHH', fcntl.ioctl(s, termios.TIOCGWINSZ, bytes(8)))
   rm -rf "$d"
 }
 
+# Netlink user sockets carry datagrams between any processes: an outside
+# process listens on NETLINK_USERSOCK, and the job sends to its port.  Only
+# the netlink protocols that read the kernel's state are the job's.
+t_contain_netlink_usersock() {
+  local py=$1 d; d=$(scratch)
+  "$py" -c 'import os, socket, sys
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 2)
+s.bind((0, 0))
+open(sys.argv[1] + ".port", "w").write(str(s.getsockname()[0]))
+s.settimeout(6)
+try:
+    data = s.recv(4096)
+    open(sys.argv[1], "w").write("outside got %r\n" % data[16:])
+except OSError:
+    pass' "$d/MARK" </dev/null >/dev/null 2>&1 &
+  local listener=$!
+  for _ in $(seq 50); do [ -s "$d/MARK.port" ] && break; sleep 0.1; done
+  (cd "$d" && timeout 30 "$TRACE" "$py" -c "
+import socket, struct
+try:
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 2)
+    text = b'pysbx e2e probe'
+    s.sendto(struct.pack('=IHHII', 16 + len(text), 0x10, 0, 1, 0) + text,
+             (int(open('MARK.port').read()), 0))
+    print('sent')
+except OSError as e:
+    print('refused:', e)" >"$d/out" 2>"$d/err")
+  kill "$listener" 2>/dev/null; wait "$listener" 2>/dev/null
+  if [ -e "$d/MARK" ]; then bad "$FUNCNAME" "$(cat "$d/MARK")"; else ok "$FUNCNAME"; fi
+  rm -rf "$d"
+}
+
 # The fd number the monitor judged is not the one the kernel uses: one thread
 # flips descriptor N between a pidfd of the job's own child and the outside
 # process's /proc directory while another sends pidfd_send_signal(N).

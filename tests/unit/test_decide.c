@@ -424,6 +424,11 @@ static void other_routes(void **state)
 	assert_int_equal(sys3("ioctl", 5, 0x40045436 /* TIOCSIG */, 9), V_DENY);
 	assert_int_equal(sys3("ioctl", 6, 0x5414, 0x3000), V_DENY);       /* ENOTTY, as the kernel */
 	assert_int_equal(sys3("ioctl", 5, 0x5413 /* TIOCGWINSZ */, 0x3000), V_ALLOW);
+	/* netlink: the protocols that read the kernel's state */
+	assert_int_equal(sys3("socket", 16, 3, 0 /* NETLINK_ROUTE */), V_ALLOW);
+	assert_int_equal(sys3("socket", 16, 3, 4 /* NETLINK_SOCK_DIAG */), V_ALLOW);
+	assert_int_equal(sys3("socket", 16, 3, 2 /* NETLINK_USERSOCK */), V_DENY);
+	assert_int_equal(sys3("socket", 16, 3, 9 /* NETLINK_AUDIT */), V_DENY);
 	/* process groups: its own, or the job's */
 	assert_int_equal(sys3("setpgid", 0, 0, 0), V_ALLOW);
 	assert_int_equal(sys3("setpgid", 0, 100, 0), V_ALLOW);           /* pid 100's own */
