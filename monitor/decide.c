@@ -132,6 +132,8 @@ static size_t sh_flags(struct sh_mode *m, const struct program *prog, size_t i)
 			m->stdin_ = on;
 		else if (*c == 'i')
 			m->interactive = on;
+		else if (*c == 'l' && on)
+			m->startup = "its login profiles";
 		else if (*c == 'o' || *c == 'O') {
 			if (*c == 'o')
 				sh_long_name(m, next, on);
@@ -140,6 +142,19 @@ static size_t sh_flags(struct sh_mode *m, const struct program *prog, size_t i)
 		}
 	}
 	return took;
+}
+
+/* bash's long options that take no value */
+static bool bash_long(const char *name)
+{
+	static const char *const names[] = {
+		"debug", "debugger", "dump-po-strings", "dump-strings", "help", "login",
+		"noediting", "noprofile", "norc", "posix", "pretty-print", "protected",
+		"restricted", "verbose", "version", "wordexp", NULL};
+	for (size_t i = 0; names[i]; i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	return false;
 }
 
 static void sh_parse(const struct program *prog, struct sh_mode *m)
@@ -152,13 +167,21 @@ static void sh_parse(const struct program *prog, struct sh_mode *m)
 			i++;
 			break;
 		}
-		if (!strcmp(a, "--rcfile") || !strcmp(a, "--init-file")) {
+		/* bash takes its long options with one dash too (-norc is --norc) */
+		const char *lng = a[0] == '-' && a[1] == '-' ? a + 2 : a[0] == '-' ? a + 1 : NULL;
+		if (lng && (!strcmp(lng, "rcfile") || !strcmp(lng, "init-file"))) {
 			m->startup = i + 1 < prog->argc ? prog->argv[i + 1] : a;
 			i++;
 			continue;
 		}
+		if (lng && !strcmp(lng, "login")) {
+			m->startup = "its login profiles";
+			continue;
+		}
 		if (a[0] == '-' && a[1] == '-')
 			continue;  /* bash's other long options take no value */
+		if (lng && bash_long(lng))
+			continue;
 		if ((a[0] != '-' && a[0] != '+') || a[1] == 0)
 			break;
 		i += sh_flags(m, prog, i);

@@ -514,9 +514,14 @@ static void note_interpreter(struct monitor *m, const struct stat *st, const cha
 static bool loader_var(const char *entry, bool python)
 {
 	static const char *const always[] = {"LD_AUDIT="};
-	static const char *const plain[] = {"LD_PRELOAD=", "LD_LIBRARY_PATH=", "GCONV_PATH="};
+	/* and what a shell runs at start, out of any command's sight: bash's
+	 * start-up file and options, exported functions, a traced shell's
+	 * prompt (it may hold a command substitution), an interactive sh's file */
+	static const char *const plain[] = {"LD_PRELOAD=", "LD_LIBRARY_PATH=", "GCONV_PATH=",
+	                                    "BASH_ENV=", "ENV=", "SHELLOPTS=", "BASHOPTS=",
+	                                    "PS4=", "BASH_FUNC_"};
 	bool hit = !strncmp(entry, always[0], strlen(always[0]));
-	for (size_t i = 0; !python && !hit && i < 3; i++)
+	for (size_t i = 0; !python && !hit && i < sizeof plain / sizeof plain[0]; i++)
 		hit = !strncmp(entry, plain[i], strlen(plain[i]));
 	return hit;
 }
@@ -543,7 +548,7 @@ static int rename_loader_vars(struct thread *th, const struct given *g, bool pyt
 				continue;
 			rc = mem_write(memfd, start + at, "X", 1) == 0 ? 0 : -1;
 			if (rc == 0)
-				log_note("pid %d: %.*s renamed X%.*s: the loader will not use it",
+				log_note("pid %d: %.*s renamed X%.*s: it is not read at start",
 				         (int)th->tid, (int)strcspn(env + at, "="), env + at,
 				         (int)strcspn(env + at + 1, "="), env + at + 1);
 		}

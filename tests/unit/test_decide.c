@@ -219,6 +219,12 @@ static void shell_grammar(void **state)
 	assert_int_equal(shell("sh --rcfile script.sh -c ls"), V_DENY);
 	assert_int_equal(shell("sh --init-file script.sh"), V_DENY);
 	assert_int_equal(shell("sh --norc -ec ls"), V_ALLOW);
+	/* bash's long options with one dash; login shells read profiles */
+	assert_int_equal(shell("sh -norc /dev/stdin true"), V_DENY);
+	assert_int_equal(shell("sh -rcfile script.sh -c ls"), V_DENY);
+	assert_int_equal(shell("sh -noprofile -c ls"), V_ALLOW);
+	assert_int_equal(shell("sh -l -c ls"), V_DENY);
+	assert_int_equal(shell("sh --login -c ls"), V_DENY);
 	assert_int_equal(shell("sh -O extglob script.sh"), V_ALLOW);
 	assert_int_equal(shell("sh -c ls -s"), V_ALLOW);        /* -s after the command is $0 */
 }
