@@ -28,20 +28,30 @@ static const int dropped_caps[] = {
 	 * file capabilities on a program, the network's configuration, raw
 	 * packets, other users' IPC objects, real-time priorities above the
 	 * monitor's, the console, the kernel log, audit (also records written
-	 * into the machine's audit trail, in any user's name), immutable files */
+	 * into the machine's audit trail, in any user's name), immutable files,
+	 * credentials in any user's name (SCM_CREDENTIALS to the journal; the
+	 * identity calls themselves are denied anyway), memory locked beyond
+	 * any limit */
 	CAP_SETFCAP, CAP_SETPCAP, CAP_NET_ADMIN, CAP_NET_RAW, CAP_IPC_OWNER, CAP_SYS_NICE,
 	CAP_SYS_TTY_CONFIG, CAP_SYSLOG, CAP_AUDIT_CONTROL, CAP_AUDIT_READ, CAP_AUDIT_WRITE,
-	CAP_LINUX_IMMUTABLE,
+	CAP_LINUX_IMMUTABLE, CAP_SETUID, CAP_SETGID, CAP_IPC_LOCK, CAP_NET_BROADCAST,
 	CAP_SYS_PACCT, CAP_SYS_CHROOT, CAP_WAKE_ALARM, CAP_BLOCK_SUSPEND, CAP_LEASE,
 };
 
+/* The bounding set first, while CAP_SETPCAP is there: no program of the job
+ * regains them (a set-user-ID root program included). */
+static void drop_bounding(void)
+{
+	for (size_t i = 0; i < sizeof dropped_caps / sizeof dropped_caps[0]; i++)
+		prctl(PR_CAPBSET_DROP, dropped_caps[i], 0, 0, 0);  /* EPERM: never had it */
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+}
+
+/* Then the process's own sets, after --user has used CAP_SETUID. */
 static void drop_caps(void)
 {
 	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
 	struct __user_cap_data_struct d[2];
-	for (size_t i = 0; i < sizeof dropped_caps / sizeof dropped_caps[0]; i++)
-		prctl(PR_CAPBSET_DROP, dropped_caps[i], 0, 0, 0);  /* EPERM: never had it */
-	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	if (syscall(SYS_capget, &h, d) != 0)
 		return;
 	for (size_t i = 0; i < sizeof dropped_caps / sizeof dropped_caps[0]; i++) {
@@ -88,12 +98,14 @@ static int child(void *arg)
 	if (read(cx->go, &c, 1) != 1)
 		_exit(125);  /* pysbx-trace gave up: do not run untraced */
 	if (!cx->cfg->audit)
-		drop_caps();
+		drop_bounding();
 	if (cx->cfg->user) {
 		int rc = become(cx->cfg->user);
 		if (rc < 0)
 			child_fail(cx->report, STAGE_USER, -rc);
 	}
+	if (!cx->cfg->audit)
+		drop_caps();
 	if (cx->cfg->landlock) {
 		int rc = landlock_enforce(cx->cfg->landlock);
 		if (rc < 0)

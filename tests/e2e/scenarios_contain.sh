@@ -437,7 +437,11 @@ t_user_option() {
   if [ "$out" = "$(id -u nobody) $(id -g nobody)" ]; then ok "$FUNCNAME"
   # where it cannot be done (no CAP_SYS_PTRACE; a user namespace that maps one
   # uid) it is refused before the job starts, with the cause
-  elif [ $rc = 125 ] && [ -z "$out" ] && grep -qE 'needs CAP_SYS_PTRACE|cannot take the identity' "$d/err"; then
+  elif [ $rc = 125 ] && [ -z "$out" ] && grep -qE 'needs CAP_SYS_PTRACE|cannot take the identity' "$d/err" &&
+       ! "$py" -c 'import sys
+eff = int([l for l in open("/proc/self/status") if l.startswith("CapEff")][0].split()[1], 16)
+full = open("/proc/self/uid_map").read().split() == ["0", "0", "4294967295"]
+sys.exit(0 if full and eff & (1 << 19) and eff & (1 << 7) else 1)'; then
     ok "$FUNCNAME (refused here, with the cause)"
   else bad "$FUNCNAME" "ran as '$out' (exit $rc): $(head -2 "$d/err")"; fi
   rm -rf "$d"
