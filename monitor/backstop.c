@@ -280,7 +280,7 @@ static int sock_rules(const struct monitor *m, scmp_filter_ctx ctx)
 static int route_rules(scmp_filter_ctx ctx)
 {
 	const uint32_t trace = SCMP_ACT_TRACE(BACKSTOP_CALL);
-	static const unsigned fcntl_cmds[] = {F_SETOWN, F_SETOWN_EX, F_SETSIG, F_NOTIFY};
+	static const unsigned fcntl_cmds[] = {F_SETOWN, F_SETOWN_EX, F_SETSIG, F_NOTIFY, F_SETLEASE};
 	static const unsigned ioctls[] = {TIOCSTI, TIOCLINUX, TIOCCONS, TIOCSETD, TIOCSPGRP,
 	                                  FIOSETOWN, SIOCSPGRP, FIOASYNC, TIOCSWINSZ, TIOCSIG,
 	                                  FS_IOC_SETFLAGS, FS_IOC32_SETFLAGS, FS_IOC_FSSETXATTR,

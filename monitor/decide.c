@@ -828,6 +828,9 @@ static bool check_owner(const struct call *c, const struct job_view *v, int type
 	return check_target(v, pid, d);
 }
 
+static bool check_fd_meta(const struct call *c, const struct job_view *v,
+                          struct decision *d, const char *what);
+
 /* F_SETSIG, F_NOTIFY and O_ASYNC (F_SETFL, FIOASYNC) have the kernel signal
  * the descriptor's owner, which an outside process may have made itself (a
  * descriptor the job inherited): the signal would leave the job, with the
@@ -866,6 +869,10 @@ static bool check_fowner(const struct call *c, const struct job_view *v, struct 
 		return check_sigio_route(c, v, d, "F_NOTIFY");
 	if (cmd == F_SETFL && (c->a[2].raw & O_ASYNC))
 		return check_sigio_route(c, v, d, "O_ASYNC");
+	/* a lease holds off every other opener of the file for up to
+	 * lease-break-time (a root job owns every system file) */
+	if (cmd == F_SETLEASE && (int)c->a[2].raw != F_UNLCK)
+		return check_fd_meta(c, v, d, "F_SETLEASE");
 	if (cmd != F_SETOWN_EX)
 		return verdict(d, V_ALLOW, NULL, "fcntl command %u names no process", cmd);
 	if (!v->read_mem || v->read_mem(v->ctx, c->tid, c->a[2].raw, &ex, sizeof ex) < 0)
@@ -900,28 +907,28 @@ static bool check_tty_signal(const struct call *c, const struct job_view *v,
 }
 
 /* Inode flags (append-only, no-dump, ...), project attributes and the inode
- * generation are a file's metadata too: changed only on files in the write
- * set, as chmod is. */
-static bool check_ioctl_meta(const struct call *c, const struct job_view *v,
-                             struct decision *d, unsigned req)
+ * generation are a file's metadata too, and a lease reaches every other
+ * opener of the file: of files in the write set only, as chmod is. */
+static bool check_fd_meta(const struct call *c, const struct job_view *v,
+                          struct decision *d, const char *what)
 {
 	int where = v->write_target ? v->write_target(v->ctx, c->pid, (int)c->a[0].raw, NULL, false)
 	                            : -ENOSYS;
 	if (where < 0) {
 		d->err = where == -ENOSYS ? EPERM : -where;
-		return verdict(d, V_DENY, NULL, "ioctl %#x: the file cannot be found (%s)", req,
+		return verdict(d, V_DENY, NULL, "%s: the file cannot be found (%s)", what,
 		               strerror(-where));
 	}
 	if (where > 0)
-		return verdict(d, V_DENY, NULL, "ioctl %#x: the file is outside the job's write set",
-		               req);
-	return verdict(d, V_ALLOW, NULL, "ioctl %#x: the file is in the job's write set", req);
+		return verdict(d, V_DENY, NULL, "%s: the file is outside the job's write set", what);
+	return verdict(d, V_ALLOW, NULL, "%s: the file is in the job's write set", what);
 }
 
 static bool check_ioctl(const struct call *c, const struct job_view *v, struct decision *d)
 {
 	unsigned req = (unsigned)c->a[1].raw;
 	int32_t who;
+	char what[32];
 	switch (req) {
 	case TIOCSTI:
 		return verdict(d, V_DENY, NULL, "TIOCSTI pushes input into a terminal");
@@ -936,7 +943,8 @@ static bool check_ioctl(const struct call *c, const struct job_view *v, struct d
 	case FS_IOC_FSSETXATTR:
 	case FS_IOC_SETVERSION:
 	case FS_IOC32_SETVERSION:
-		return check_ioctl_meta(c, v, d, req);
+		snprintf(what, sizeof what, "ioctl %#x", req);
+		return check_fd_meta(c, v, d, what);
 	case TIOCSWINSZ:
 	case TIOCSIG:
 		return check_tty_signal(c, v, d, req == TIOCSIG ? "TIOCSIG" : "TIOCSWINSZ");

@@ -419,6 +419,10 @@ static void other_routes(void **state)
 	assert_int_equal(sys3("fcntl", 3, 15, 0x2000), V_DENY);
 	assert_int_equal(sys3("fcntl", 3, 15, 0x9000), V_DENY);           /* unreadable */
 	assert_int_equal(sys3("fcntl", 3, 3 /* F_GETFL */, 0), V_ALLOW);
+	/* leases hold off other openers: of files in the write set only */
+	assert_int_equal(sys3("fcntl", 3, 1024 /* F_SETLEASE */, 0 /* F_RDLCK */), V_ALLOW);
+	assert_int_equal(sys3("fcntl", 5, 1024, 0), V_DENY);
+	assert_int_equal(sys3("fcntl", 5, 1024, 2 /* F_UNLCK */), V_ALLOW);
 	/* inode flags are metadata: of files in the write set only */
 	assert_int_equal(sys3("ioctl", 3, 0x40086602 /* FS_IOC_SETFLAGS */, 0x3000), V_ALLOW);
 	assert_int_equal(sys3("ioctl", 5, 0x40086602, 0x3000), V_DENY);
