@@ -190,16 +190,23 @@ void log_fini(void)
  * stopped call, past SIGTERM (writes restart).  Once the job runs, a terminal
  * stderr is reopened as a description of pysbx-trace's own, non-blocking;
  * a line waits at most STDERR_WAIT_MS for room, then is dropped (the event
- * log has every line). */
+ * log has every line).  A pipe is reopened too, blocking: the job's flags on
+ * the description it shares no longer reach pysbx-trace's writes. */
 #define STDERR_WAIT_MS 2000
 
 void log_stderr_guard(void)
 {
-	if (!isatty(STDERR_FILENO))
-		return;
+	struct stat st;
+	bool tty = isatty(STDERR_FILENO);
+	if (!tty && (fstat(STDERR_FILENO, &st) < 0 || !S_ISFIFO(st.st_mode)))
+		return;  /* a file: the job's flags do not hold writes back */
 	int fd = open("/proc/self/fd/2", O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return;
+	/* a pipe: a description of pysbx-trace's own, blocking, so that the job
+	 * setting O_NONBLOCK on the one it shares cannot have lines dropped */
+	if (!tty)
+		fcntl(fd, F_SETFL, 0);
 	dup2(fd, STDERR_FILENO);
 	close(fd);
 }

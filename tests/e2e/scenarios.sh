@@ -140,6 +140,30 @@ termios.tcflow(m, termios.TCOON)' "$TRACE" "$py" >"$d/out" 2>"$d/err")
   rm -rf "$d"
 }
 
+# The job sets O_NONBLOCK on the stderr pipe it shares with pysbx-trace, fills
+# the pipe while the reader waits, and makes a denied call: pysbx-trace's
+# line must still reach the reader (it writes through a description of its
+# own).  The verdict is the reader's count of the denial line.
+t_stderr_pipe_nonblocking() {
+  local py=$1 d n; d=$(scratch)
+  n=$(cd "$d" && timeout 30 "$TRACE" "$py" -c "
+import fcntl, os
+fl = fcntl.fcntl(2, fcntl.F_GETFL)
+fcntl.fcntl(2, fcntl.F_SETFL, fl | os.O_NONBLOCK)
+try:
+    while True:
+        os.write(2, b'x' * 4096)
+except BlockingIOError:
+    pass
+try:
+    os.kill(1, 0)
+except OSError:
+    pass
+fcntl.fcntl(2, fcntl.F_SETFL, fl)" 2>&1 >/dev/null | (sleep 2; grep -c 'pysbx: denied kill'))
+  [ "$n" = 1 ] && ok "$FUNCNAME" || bad "$FUNCNAME" "the reader saw $n denial lines"
+  rm -rf "$d"
+}
+
 # pysbx-trace killed outright: no process of the job survives it.
 t_monitor_killed() {
   local py=$1 d pid jobpid; d=$(scratch)
