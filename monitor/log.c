@@ -38,6 +38,7 @@ static struct {
 	int copy;             /* memfd, or -1 */
 	int dir;              /* O_PATH of the log's directory, or -1 */
 	char *dirpath;        /* its path when the run began, resolved */
+	mode_t dirmode;       /* its mode then */
 	char *base;           /* the log's name in it */
 	dev_t dev;
 	ino_t ino;
@@ -76,6 +77,8 @@ static void remember_file(const char *path)
 	lg.dir = open(slash ? dup : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	lg.dirpath = realpath(slash ? dup : ".", NULL);
 	free(dup);
+	struct stat dst;
+	lg.dirmode = lg.dir >= 0 && fstat(lg.dir, &dst) == 0 ? dst.st_mode & 07777 : 0;
 	lg.copy = memfd_create("pysbx-log", MFD_CLOEXEC);
 	lg.dev = st.st_dev;
 	lg.ino = st.st_ino;
@@ -869,11 +872,27 @@ static int follow_path(void)
 	return 0;
 }
 
+/* The job may change the mode of what is in its write set, the log's
+ * directory too (chmod 0: the restore could not get in): it gets its mode
+ * from the start back. */
+static void dir_mode_back(void)
+{
+	struct stat st;
+	char self[64];
+	if (!lg.dirmode || fstat(lg.dir, &st) < 0 || (st.st_mode & 07777) == lg.dirmode)
+		return;
+	snprintf(self, sizeof self, "/proc/self/fd/%d", lg.dir);
+	if (chmod(self, lg.dirmode) == 0)
+		log_note("the event log's directory had its mode changed during the run: set back "
+		         "to %04o", (unsigned)lg.dirmode);
+}
+
 static void check_tamper(void)
 {
 	if (!lg.regular)
 		return;
 	int moved = follow_path();
+	dir_mode_back();
 	if (moved < 0)
 		log_note("the event log's directory %s cannot be found as it was: %s (the log is "
 		         "checked where pysbx-trace opened it)", lg.dirpath ? lg.dirpath : "?",

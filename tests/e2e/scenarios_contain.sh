@@ -306,22 +306,25 @@ if b"injected" in queued:
 }
 
 # The log in the job's write set: the job truncates it and appends a forged
-# summary; or it moves the log's directory away and leaves, at the path the
-# user named, a log of its own with a digest chain of its own.  Afterwards the
+# summary (and closes the log's directory with chmod 0); or it moves the log's
+# directory away and leaves, at the path the user named, a log of its own
+# with a digest chain of its own.  Afterwards the
 # log at that path holds pysbx's own record: the denial, one summary, a
 # tamper event, and an unbroken digest chain.
 t_contain_log_forgery() {
   local py=$1 d how why; d=$(scratch)
-  for how in in-place moved-dir; do
+  for how in in-place moved-dir closed-dir; do
     mkdir -p "$d/logs"
     (cd "$d" && timeout 30 "$TRACE" -o "$d/logs/run.jsonl" "$py" -c "
 import hashlib, json, os, time
 os.system('bash -c true')
 log = '$d/logs/run.jsonl'
-if '$how' == 'in-place':
+if '$how' in ('in-place', 'closed-dir'):
     with open(log, 'r+') as f:
         f.truncate(0)
         f.write(json.dumps({'v': 1, 'event': 'summary', 'denied': 0}) + '\n')
+    if '$how' == 'closed-dir':   # no way in for a restore as the job's user
+        os.chmod('$d/logs', 0)
 else:
     # a whole log with a chain of its own, where the user will look for it;
     # pysbx's file goes with the directory it was in
