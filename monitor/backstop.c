@@ -296,6 +296,12 @@ static int route_rules(scmp_filter_ctx ctx)
 		struct scmp_arg_cmp c = SCMP_A1_32(SCMP_CMP_EQ, ioctls[i]);
 		rc = rule(ctx, trace, SCMP_SYS(ioctl), 1, &c);
 	}
+	/* the console's keyboard, fonts and virtual terminals: machine-wide */
+	static const unsigned console[] = {0x4b00 /* KD*, PIO_* */, 0x5600 /* VT_* */};
+	for (size_t i = 0; i < 2 && rc == 0; i++) {
+		struct scmp_arg_cmp c = SCMP_A1_32(SCMP_CMP_MASKED_EQ, 0xffffff00u, console[i]);
+		rc = rule(ctx, trace, SCMP_SYS(ioctl), 1, &c);
+	}
 	if (rc == 0) {  /* a group named: joining one (funcs.c) */
 		struct scmp_arg_cmp c = SCMP_A1_32(SCMP_CMP_NE, 0);
 		rc = rule(ctx, trace, SCMP_SYS(setpgid), 1, &c);

@@ -924,6 +924,21 @@ static bool check_fd_meta(const struct call *c, const struct job_view *v,
 	return verdict(d, V_ALLOW, NULL, "%s: the file is in the job's write set", what);
 }
 
+/* The console's requests (KD*, PIO_*, VT_*) act on the machine's keyboard,
+ * fonts and virtual terminals, whoever holds the terminal: only those that
+ * read are allowed. */
+static bool console_ioctl(unsigned req, struct decision *d)
+{
+	static const unsigned reads[] = {
+		0x4b31, 0x4b33, 0x4b3b, 0x4b40, 0x4b44, 0x4b46, 0x4b48, 0x4b4a, 0x4b4c, 0x4b60,
+		0x4b62, 0x4b64, 0x4b66, 0x4b69, 0x4b70, 0x4bfa, 0x5600, 0x5601, 0x5603, 0x560d};
+	for (size_t i = 0; i < sizeof reads / sizeof reads[0]; i++)
+		if (req == reads[i])
+			return verdict(d, V_ALLOW, NULL, "console ioctl %#x only reads", req);
+	return verdict(d, V_DENY, NULL, "console ioctl %#x changes the machine's console",
+	               req);
+}
+
 static bool check_ioctl(const struct call *c, const struct job_view *v, struct decision *d)
 {
 	unsigned req = (unsigned)c->a[1].raw;
@@ -963,6 +978,8 @@ static bool check_ioctl(const struct call *c, const struct job_view *v, struct d
 			return check_group(v, c->pid, who, d);
 		return check_owner(c, v, F_OWNER_PID, who, d);
 	}
+	if ((req & 0xffffff00u) == 0x4b00 || (req & 0xffffff00u) == 0x5600)
+		return console_ioctl(req, d);
 	return verdict(d, V_ALLOW, NULL, "ioctl %#x reaches no other process", req);
 }
 

@@ -419,6 +419,12 @@ static void other_routes(void **state)
 	assert_int_equal(sys3("fcntl", 3, 15, 0x2000), V_DENY);
 	assert_int_equal(sys3("fcntl", 3, 15, 0x9000), V_DENY);           /* unreadable */
 	assert_int_equal(sys3("fcntl", 3, 3 /* F_GETFL */, 0), V_ALLOW);
+	/* the console: reading only */
+	assert_int_equal(sys3("ioctl", 0, 0x5606 /* VT_ACTIVATE */, 1), V_DENY);
+	assert_int_equal(sys3("ioctl", 0, 0x4b41 /* PIO_SCRNMAP */, 0x3000), V_DENY);
+	assert_int_equal(sys3("ioctl", 0, 0x4b30 /* KDMKTONE */, 0), V_DENY);
+	assert_int_equal(sys3("ioctl", 0, 0x4b33 /* KDGKBTYPE */, 0x3000), V_ALLOW);
+	assert_int_equal(sys3("ioctl", 0, 0x5603 /* VT_GETSTATE */, 0x3000), V_ALLOW);
 	/* leases hold off other openers: of files in the write set only */
 	assert_int_equal(sys3("fcntl", 3, 1024 /* F_SETLEASE */, 0 /* F_RDLCK */), V_ALLOW);
 	assert_int_equal(sys3("fcntl", 5, 1024, 0), V_DENY);
