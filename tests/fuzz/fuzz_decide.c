@@ -119,8 +119,17 @@ static int resolve(void *ctx, pid_t caller, const char *word, bool path_search,
 	return 0;
 }
 
-static const struct job_view view = {NULL, in_job, pgrp_in_job, pgrp_of, pidfd_pid, resolve,
-                                      is_script, codepage, NULL, NULL, NULL, NULL};
+/* Callbacks that need a live process (memory, write set, sockets, SIGIO
+ * owners, terminals) are NULL: their checks deny, as in a replay. */
+static const struct job_view view = {
+	.in_job = in_job,
+	.pgrp_in_job = pgrp_in_job,
+	.pgrp_of = pgrp_of,
+	.pidfd_pid = pidfd_pid,
+	.resolve = resolve,
+	.is_script = is_script,
+	.codepage = codepage,
+};
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
