@@ -139,7 +139,8 @@ transparency: all
 
 # Real workloads bare and under pysbx-trace, side by side (psutil's process
 # tests, jupyter nbconvert under --profile notebook, pip, a setuptools C
-# extension, multiprocessing): a report, skipping what the machine lacks.
+# extension, multiprocessing): a report, skipping what the machine lacks;
+# lines that differ by design are listed with their reasons (INTENDED).
 .PHONY: workloads
 workloads: all
 	tests/transparency/workloads --trace $(CURDIR)/$(BIN)/pysbx-trace
