@@ -278,6 +278,29 @@ int argpin_path(struct thread *th, arch_regs *r, unsigned i, bool pin, char **pa
 	return 1;
 }
 
+int argpin_value(struct thread *th, arch_regs *r, unsigned i, size_t size, bool pin,
+                 uint64_t *at)
+{
+	unsigned char buf[64];
+	*at = arch_syscall_arg(r, i);
+	if (size > sizeof buf || size > ARGPIN_SLOT)
+		return -EINVAL;
+	if (!pin)
+		return 0;  /* audit: the decision reads the job's memory */
+	if (mem_read(th->tid, *at, buf, size) < 0)
+		return -EFAULT;
+	uint64_t slot = slot_of(th);
+	int memfd = slot ? aspace_memfd(th->proc->as, th->tid) : no_slot(th);
+	int rc = memfd < 0 ? memfd : mem_write(memfd, slot, buf, size) < 0 ? -EIO : 0;
+	if (rc < 0)
+		return rc;
+	th->pin_saved = *r;
+	th->pin_mmsg_len = 0;
+	arch_set_syscall_arg(r, i, slot);
+	*at = slot;
+	return 1;
+}
+
 /* The syscall-exit stop of a pinned call; a call the kernel will restart
  * (interrupted by a signal) gets the job's registers whole, so it runs again
  * as the job made it and stops again. */

@@ -72,6 +72,14 @@ int argpin_socket(struct thread *th, arch_regs *r, int fid, bool pin, char ***de
  * without its NUL within PATH_MAX ENAMETOOLONG, as the kernel would). */
 int argpin_path(struct thread *th, arch_regs *r, unsigned i, bool pin, char **path);
 
+/* The same for a value of size bytes (at most ARGPIN_SLOT) that argument i
+ * points to and the kernel only reads (a process id, struct f_owner_ex).
+ * *at gets where the decision is to read it (the pinned copy; the job's
+ * address when not pinned).  Returns 1, 0 or the negative errno as
+ * argpin_socket (EFAULT when it cannot be read, as the kernel would). */
+int argpin_value(struct thread *th, arch_regs *r, unsigned i, size_t size, bool pin,
+                 uint64_t *at);
+
 /* At the first such call of a process without a stage: makes the call the
  * stage's mmap (at base, read-only, never over another mapping), to be run
  * to its syscall-exit stop, where argpin_exit makes the thread run the call

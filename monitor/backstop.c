@@ -591,25 +591,32 @@ struct pinned {
 	size_t n_dests;
 	char *path;        /* metadata calls: the path */
 	int path_arg;
+	uint64_t value_at; /* fcntl, ioctl: where the value the check reads is */
+	int value_arg;
 };
 
 /* Whether a call's memory arguments are pinned (not in audit mode). */
-static bool pins(const struct monitor *m, int fid)
+static bool pins(const struct monitor *m, int fid, const arch_regs *r)
 {
 	return !m->opt->audit && (funcs[fid].check == CK_SOCKADDR ||
-	                          (funcs[fid].check == CK_META && decide_meta_path(fid) >= 0));
+	                          (funcs[fid].check == CK_META && decide_meta_path(fid) >= 0) ||
+	                          decide_owner_arg(fid, arch_syscall_arg(r, 1)) > 0);
 }
 
 static void pin_args(const struct monitor *m, struct thread *th, arch_regs *r, int fid,
                      struct pinned *p)
 {
 	bool pin = !m->opt->audit;  /* audit: read, not pinned (nothing the job sees changes) */
+	size_t value_size = decide_owner_arg(fid, arch_syscall_arg(r, 1));
 	memset(p, 0, sizeof *p);
-	p->path_arg = -1;
+	p->path_arg = p->value_arg = -1;
 	if (funcs[fid].check == CK_SOCKADDR)
 		p->rc = argpin_socket(th, r, fid, pin, &p->dests, &p->n_dests);
 	else if (funcs[fid].check == CK_META && (p->path_arg = decide_meta_path(fid)) >= 0)
 		p->rc = argpin_path(th, r, (unsigned)p->path_arg, pin, &p->path);
+	else if (value_size > 0 && (p->rc = argpin_value(th, r, 2, value_size, pin,
+	                                                 &p->value_at)) > 0)
+		p->value_arg = 2;
 }
 
 /* The copies go into the decoded call (which frees them), in place of what
@@ -622,6 +629,8 @@ static void put_pinned(struct call *c, struct pinned *p)
 			c->a[i].n = p->n_dests;
 			p->dests = NULL;
 		}
+	if (c && p->value_arg >= 0 && (size_t)p->value_arg < c->nargs)
+		c->a[p->value_arg].raw = p->value_at;  /* the check reads the copy */
 	if (c && p->path && p->path_arg >= 0 && (size_t)p->path_arg < c->nargs) {
 		struct call_arg *a = &c->a[p->path_arg];
 		free(a->str);
@@ -649,7 +658,7 @@ static void decide_stop(struct monitor *m, struct thread *th, arch_regs *r, int 
 	/* what the job's memory says is copied where the job cannot change it,
 	 * first: the decision reads that copy, and so will the kernel.  A
 	 * process's first such call maps the stage, then comes back. */
-	if (pins(m, fid) && argpin_stage(th, r, argpin_base(m->cp_addr))) {
+	if (pins(m, fid, r) && argpin_stage(th, r, argpin_base(m->cp_addr))) {
 		if (arch_set_regs(th->tid, r) == 0) {
 			th->pin_active = true;
 			pin_cont_to_exit(th->tid);
@@ -669,6 +678,8 @@ static void decide_stop(struct monitor *m, struct thread *th, arch_regs *r, int 
 		put_pinned(&c, &pin);
 		backtrace_attribute(th, r, false, m->policy, caller, &c);
 		monitor_decide(m, &c, &d);
+		if (pin.value_arg >= 0)  /* logged with the job's own pointer */
+			c.a[pin.value_arg].raw = arch_syscall_arg(&job, (unsigned)pin.value_arg);
 	}
 	put_pinned(NULL, &pin);
 	if (m->opt->backtrace)

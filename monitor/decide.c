@@ -1147,6 +1147,24 @@ static const struct meta_shape meta_shapes[] = {
 	{"futimesat", 0, 1, -1, false},   {"utimensat", 0, 1, 3, false},
 };
 
+size_t decide_owner_arg(int fid, uint64_t cmd)
+{
+	if (fid < 0)
+		return 0;
+	if (funcs[fid].check == CK_FOWNER)
+		return (int)cmd == F_SETOWN_EX ? sizeof(struct f_owner_ex) : 0;
+	if (funcs[fid].check != CK_IOCTL)
+		return 0;
+	switch ((unsigned)cmd) {
+	case FIOASYNC:
+	case FIOSETOWN:
+	case SIOCSPGRP:
+	case TIOCSPGRP:
+		return sizeof(int32_t);
+	}
+	return 0;
+}
+
 int decide_meta_path(int fid)
 {
 	for (size_t i = 0; fid >= 0 && i < sizeof meta_shapes / sizeof meta_shapes[0]; i++)

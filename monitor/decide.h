@@ -94,6 +94,13 @@ bool decide_stack_matters(const struct policy *p, const struct call *c);
  * descriptor only.  The system-call layer pins it (argpin.h). */
 int decide_meta_path(int fid);
 
+/* The size of the value at argument 2 that the check of fcntl or ioctl
+ * (funcs[fid], command or request cmd) reads from the job's memory: a
+ * process or group id, FIOASYNC's flag, struct f_owner_ex; 0 when it reads
+ * none.  The system-call layer pins it (argpin.h): another thread of the job
+ * could change it between the check and the kernel's read. */
+size_t decide_owner_arg(int fid, uint64_t cmd);
+
 /* Decides a program (exec-like calls and exec stops): deny list, shells,
  * allowed directories, the interpreter.  Returns true when allowed. */
 bool decide_program(const struct policy *p, const struct program *prog,

@@ -123,6 +123,64 @@ print('job exit', p.returncode)" "$TRACE" "$py" >"$d/out" 2>"$d/err")
   rm -rf "$d"
 }
 
+# The values these checks read are in the job's memory: a second thread
+# flips FIOASYNC's flag (0 when checked, 1 when the kernel reads it) on a
+# descriptor an outside process owns, and F_SETOWN_EX's pid (the job's own,
+# then the outside process's) on a pipe already in O_ASYNC mode.  Each loop
+# stops at its first win (the kernel's state shows it) or after 3 s; a win
+# then sends SIGIO to the outside process, which leaves the marker.
+t_contain_sigio_race() {
+  local py=$1 d; d=$(scratch)
+  cat >"$d/job.py" <<'JOB'
+import ctypes, fcntl, os, sys, termios, threading, time
+r, w, outside = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+libc = ctypes.CDLL(None, use_errno=True)
+class Owner(ctypes.Structure):
+    _fields_ = [("type", ctypes.c_int), ("pid", ctypes.c_int)]
+def race(flip, call, won):
+    stop = []
+    def flipper():
+        while not stop:
+            flip()
+    t = threading.Thread(target=flipper)
+    t.start()
+    tries, end = 0, time.monotonic() + 3
+    while time.monotonic() < end and not won():
+        call()
+        tries += 1
+    stop.append(1)
+    t.join()
+    return tries, won()
+flag = ctypes.c_int(0)
+def flip_flag():
+    flag.value ^= 1
+print('fioasync', race(flip_flag, lambda: libc.ioctl(r, termios.FIOASYNC, ctypes.byref(flag)),
+                       lambda: bool(fcntl.fcntl(r, fcntl.F_GETFL) & os.O_ASYNC)))
+os.write(w, b'x')
+mr, mw = os.pipe()
+fcntl.fcntl(mr, fcntl.F_SETFL, fcntl.fcntl(mr, fcntl.F_GETFL) | os.O_ASYNC)
+owner = Owner(1, os.getpid())                      # F_OWNER_PID
+def flip_pid():
+    owner.pid = outside if owner.pid == os.getpid() else os.getpid()
+print('setown_ex', race(flip_pid, lambda: libc.fcntl(mr, 15, ctypes.byref(owner)),  # F_SETOWN_EX
+                        lambda: fcntl.fcntl(mr, fcntl.F_GETOWN) == outside))
+os.write(mw, b'x')
+JOB
+  (cd "$d" && timeout 60 "$py" -c "
+import fcntl, os, signal, subprocess, sys, time
+signal.signal(signal.SIGIO, lambda n, f: open('MARK', 'a').write('outside got SIGIO\n'))
+r, w = os.pipe()
+fcntl.fcntl(r, fcntl.F_SETOWN, os.getpid())
+p = subprocess.run(sys.argv[1:] + ['job.py', str(r), str(w), str(os.getpid())], pass_fds=(r, w))
+time.sleep(0.5)
+print('job exit', p.returncode)" "$TRACE" "$py" >"$d/out" 2>"$d/err")
+  if [ -e "$d/MARK" ]; then bad "$FUNCNAME" "$(cat "$d/MARK" "$d/out")"
+  elif ! grep -q '^fioasync ([0-9]*, False)$' "$d/out" || ! grep -q '^setown_ex ([0-9]*, False)$' "$d/out"; then
+    bad "$FUNCNAME" "$(cat "$d/out" "$d/err")"
+  else ok "$FUNCNAME"; fi
+  rm -rf "$d"
+}
+
 # Process groups outside the job: the job joins pysbx-trace's own group (from
 # there a read of the terminal in the background has the kernel stop the
 # whole group, pysbx-trace with it).  Refused, while groups of the job's own

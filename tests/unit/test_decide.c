@@ -1,6 +1,9 @@
 /* Unit tests for decisions: made-up calls judged against the shipped policy
  * with a fake view of the world (a few programs, a job of pids 100..199). */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <linux/sockios.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <limits.h>
@@ -536,6 +539,23 @@ static enum verdict meta(const char *fn, int fd, const char *path, uint64_t last
 
 /* Mode, owner, attributes, times: only of files in the write set; a file
  * that is not there gets the kernel's ENOENT; set-ID modes never. */
+/* The values fcntl's and ioctl's checks read are the ones pinned. */
+static void owner_values_pinned(void **state)
+{
+	(void)state;
+	int fc = funcs_by_name("fcntl"), io = funcs_by_name("ioctl");
+	assert_int_equal(decide_owner_arg(fc, F_SETOWN_EX), sizeof(struct f_owner_ex));
+	assert_int_equal(decide_owner_arg(fc, F_SETOWN), 0);  /* a value, no memory */
+	assert_int_equal(decide_owner_arg(fc, F_SETFL), 0);
+	assert_int_equal(decide_owner_arg(io, FIOASYNC), 4);
+	assert_int_equal(decide_owner_arg(io, FIOSETOWN), 4);
+	assert_int_equal(decide_owner_arg(io, SIOCSPGRP), 4);
+	assert_int_equal(decide_owner_arg(io, TIOCSPGRP), 4);
+	assert_int_equal(decide_owner_arg(io, TIOCSWINSZ), 0);
+	assert_int_equal(decide_owner_arg(funcs_by_name("kill"), F_SETOWN_EX), 0);
+	assert_int_equal(decide_owner_arg(-1, FIOASYNC), 0);
+}
+
 static void metadata_only_in_write_set(void **state)
 {
 	int err;
@@ -1141,6 +1161,7 @@ int main(void)
 		cmocka_unit_test(extensions_and_what_they_need),
 		cmocka_unit_test(function_names),
 		cmocka_unit_test(metadata_only_in_write_set),
+		cmocka_unit_test(owner_values_pinned),
 		cmocka_unit_test(unix_sockets_only_of_the_job),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
