@@ -68,8 +68,9 @@ struct job_view {
 	int (*sigio_owner)(void *ctx, pid_t caller, int fd);
 	/* the terminal behind the caller's descriptor fd (a master: its slave):
 	 * 0 when the signals it sends its foreground group can reach only the
-	 * job (that group is the job's; or it has none, or controls no job
-	 * process and its master is the job's), 1 otherwise, -errno (-ENOTTY:
+	 * job (that group is the job's; or it has none; or no process pysbx
+	 * can see has it as controlling terminal and a job process holds its
+	 * master), 1 otherwise, -errno (-ENOTTY:
 	 * no terminal, -EBADF).  May be NULL (the check denies) */
 	int (*tty_target)(void *ctx, pid_t caller, int fd);
 };

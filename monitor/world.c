@@ -555,22 +555,44 @@ static bool holds_master(pid_t pid, long index)
 	return held;
 }
 
-static void scan_tty(void *ctx, struct proc *p)
+/* Whether process pid's controlling terminal is s's: then s->tpgid gets
+ * its foreground group (-1: none). */
+static void tty_of(struct tty_scan *s, pid_t pid)
 {
-	struct tty_scan *s = ctx;
 	char *buf, *rp;
 	size_t len;
 	unsigned nr;
 	int tpgid;
-	if (!s->tpgid && procfs_read(p->tgid, "stat", &buf, &len, 4096) == 0) {
-		rp = strrchr(buf, ')');
-		if (rp && sscanf(rp + 1, " %*c %*d %*d %*d %u %d", &nr, &tpgid) == 2 &&
-		    nr == s->tty_nr)
-			s->tpgid = tpgid > 0 ? tpgid : -1;
-		free(buf);
-	}
+	if (s->tpgid || procfs_read(pid, "stat", &buf, &len, 4096) < 0)
+		return;
+	rp = strrchr(buf, ')');
+	if (rp && sscanf(rp + 1, " %*c %*d %*d %*d %u %d", &nr, &tpgid) == 2 && nr == s->tty_nr)
+		s->tpgid = tpgid > 0 ? tpgid : -1;
+	free(buf);
+}
+
+static void scan_tty(void *ctx, struct proc *p)
+{
+	struct tty_scan *s = ctx;
+	tty_of(s, p->tgid);
 	if (s->index >= 0 && !s->held)
 		s->held = holds_master(p->tgid, s->index);
+}
+
+/* A terminal no job process controls may still be another session's (a
+ * master the job inherited or was passed): every process pysbx can see is
+ * looked at.  One it cannot see (another pid namespace, hidepid) is not. */
+static void scan_all_tty(struct tty_scan *s)
+{
+	DIR *d = opendir("/proc");
+	for (struct dirent *e; d && !s->tpgid && (e = readdir(d));) {
+		char *end;
+		long pid = strtol(e->d_name, &end, 10);
+		if (pid > 0 && pid <= INT_MAX && !*end)
+			tty_of(s, (pid_t)pid);
+	}
+	if (d)
+		closedir(d);
 }
 
 static int tty_target(void *ctx, pid_t caller, int fd)
@@ -590,12 +612,14 @@ static int tty_target(void *ctx, pid_t caller, int fd)
 		s.index = fdinfo_tty_index(caller, name);
 		if (s.index < 0)
 			return -ENOTTY;
-		maj = 136 + (unsigned)(s.index / 256);
-		min = (unsigned)(s.index % 256);
+		maj = 136;  /* devpts: MKDEV(136, index), a 20-bit minor */
+		min = (unsigned)s.index;
 		s.held = true;
 	}
 	s.tty_nr = (min & 0xff) | (maj << 8) | ((min & ~0xffu) << 12);
 	tracee_each_proc(&m->t, scan_tty, &s);
+	if (!s.tpgid)
+		scan_all_tty(&s);
 	if (s.tpgid > 0)
 		return pgrp_in_job(m, s.tpgid) ? 0 : 1;
 	return s.tpgid < 0 || s.held ? 0 : 1;

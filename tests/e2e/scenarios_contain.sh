@@ -258,6 +258,51 @@ print('own', struct.unpack('HHHH', fcntl.ioctl(s, termios.TIOCGWINSZ, bytes(8)))
   rm -rf "$d"
 }
 
+# A pty master the job was passed (its launcher's), whose terminal is an
+# outside session's: resizing it (SIGWINCH), or TIOCSIG (SIGINT, SIGQUIT or
+# SIGTSTP), signals that session's foreground group.  Holding a master is
+# not owning its terminal.
+t_contain_tty_master_passed() {
+  local py=$1 d; d=$(scratch)
+  cat >"$d/job.py" <<'JOB'
+import fcntl, struct, sys, termios
+m = int(sys.argv[1])
+for name, req, arg in (('resize', termios.TIOCSWINSZ, struct.pack('HHHH', 30, 100, 0, 0)),
+                       ('tiocsig', 0x40045436, 2)):   # TIOCSIG(SIGINT), a value
+    try:
+        fcntl.ioctl(m, req, arg)
+        print(name, 'done')
+    except OSError as e:
+        print(name, 'refused', e.errno)
+JOB
+  (cd "$d" && timeout 30 "$py" -c "
+import os, signal, subprocess, sys, time
+m, s = os.openpty()
+victim = os.fork()
+if victim == 0:
+    os.setsid()
+    os.close(os.open(os.ttyname(s), os.O_RDWR))      # its controlling terminal
+    for n in (signal.SIGWINCH, signal.SIGINT):
+        signal.signal(n, lambda n, f: open('MARK', 'a').write('victim got signal %d\n' % n))
+    open('ready', 'w').close()
+    time.sleep(20)
+    os._exit(0)
+os.close(s)
+for _ in range(50):
+    if os.path.exists('ready'):
+        break
+    time.sleep(0.1)
+subprocess.run(sys.argv[1:] + ['job.py', str(m)], pass_fds=(m,))
+time.sleep(0.3)
+os.kill(victim, 9)
+os.waitpid(victim, 0)" "$TRACE" "$py" >"$d/out" 2>"$d/err")
+  if [ -e "$d/MARK" ]; then bad "$FUNCNAME" "$(cat "$d/MARK" "$d/out")"
+  elif [ "$(tr '\n' ' ' <"$d/out")" != "resize refused 1 tiocsig refused 1 " ]; then
+    bad "$FUNCNAME" "$(cat "$d/out" "$d/err")"
+  else ok "$FUNCNAME"; fi
+  rm -rf "$d"
+}
+
 # Netlink user sockets carry datagrams between any processes: an outside
 # process listens on NETLINK_USERSOCK, and the job sends to its port.  Only
 # the netlink protocols that read the kernel's state are the job's.
