@@ -157,31 +157,49 @@ static bool bash_long(const char *name)
 	return false;
 }
 
-static void sh_parse(const struct program *prog, struct sh_mode *m)
+/* Whether a shell program is bash (by its file, its image's identity, or
+ * the name it was run by): its options are read as bash reads them. */
+static bool is_bash(const struct program *prog)
+{
+	const char *names[] = {base_name(prog->resolved), prog->known_as, base_name(prog->given)};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i] && (!strcmp(names[i], "bash") || !strcmp(names[i], "rbash")))
+			return true;
+	return false;
+}
+
+/* bash reads its long options first, with one dash or two (-norc is
+ * --norc), up to the first word that is none; later words, and every word
+ * for dash, are short options (dash reads -posix as -p -o six...). */
+static void sh_parse(const struct program *prog, struct sh_mode *m, bool bash)
 {
 	size_t i = 1;
+	bool longs = bash;
 	memset(m, 0, sizeof *m);
+	/* a login shell by its name: "-sh" runs the login profiles as -l does */
+	if (prog->argc > 0 && prog->argv[0] && prog->argv[0][0] == '-')
+		m->startup = "its login profiles (its name starts with -)";
 	for (; i < prog->argc; i++) {
 		const char *a = prog->argv[i];
 		if (!strcmp(a, "--") || !strcmp(a, "-")) {
 			i++;
 			break;
 		}
-		/* bash takes its long options with one dash too (-norc is --norc) */
 		const char *lng = a[0] == '-' && a[1] == '-' ? a + 2 : a[0] == '-' ? a + 1 : NULL;
-		if (lng && (!strcmp(lng, "rcfile") || !strcmp(lng, "init-file"))) {
+		if (longs && lng && (!strcmp(lng, "rcfile") || !strcmp(lng, "init-file"))) {
 			m->startup = i + 1 < prog->argc ? prog->argv[i + 1] : a;
 			i++;
 			continue;
 		}
-		if (lng && !strcmp(lng, "login")) {
+		if (longs && lng && !strcmp(lng, "login")) {
 			m->startup = "its login profiles";
 			continue;
 		}
-		if (a[0] == '-' && a[1] == '-')
-			continue;  /* bash's other long options take no value */
-		if (lng && bash_long(lng))
+		if (a[0] == '-' && a[1] == '-' && a[2])
+			continue;  /* bash's other long options take no value; dash refuses them */
+		if (longs && lng && bash_long(lng))
 			continue;
+		longs = false;
 		if ((a[0] != '-' && a[0] != '+') || a[1] == 0)
 			break;
 		i += sh_flags(m, prog, i);
@@ -221,7 +239,7 @@ static bool check_shell_program(const struct policy *p, const struct program *pr
                                 const struct shell_ctx *in_cmd)
 {
 	struct sh_mode m;
-	sh_parse(prog, &m);
+	sh_parse(prog, &m, is_bash(prog));
 	if (m.interactive)
 		return verdict(d, V_DENY, &w->rule, "%s -i is an interactive shell", w->word);
 	if (m.startup)
@@ -564,32 +582,43 @@ static bool enable_f(char **argv, size_t argc)
 }
 
 /* ". FILE" reads FILE as commands: judged as "sh FILE" is.  A device, pipe
- * or descriptor (". /dev/stdin") is the shell reading its input.  A word
- * known only at run time is not seen here, as for eval. */
+ * or descriptor (". /dev/stdin") is the shell reading its input.  Unlike
+ * "sh FILE" no exec follows to judge it again, so FILE must be a regular
+ * file now: not a word known only at run time, nor one the command itself
+ * would make (a link to /dev/stdin made just before). */
 static int check_dot(struct shell_ctx *s, char **argv, const unsigned *flags, size_t argc)
 {
-	if (argc < 2 || (flags[1] & SHSPLIT_DYNAMIC) ||
-	    s->v->is_script(s->v->ctx, s->caller, argv[1]) ||
-	    made_by_command(s, s->v, s->caller, argv[1]))
+	size_t f = argc > 2 && !strcmp(argv[1], "--") ? 2 : 1;
+	if (argc <= f)
+		return 0;  /* no file: the shell's own usage error */
+	if (flags[f] & SHSPLIT_DYNAMIC)
+		s->denied = !verdict(s->d, V_DENY, NULL, "%s %s: a file known only at run time "
+		                     "may be the shell's input", argv[0], argv[f]);
+	else if (!s->v->is_script(s->v->ctx, s->caller, argv[f]))
+		s->denied = !verdict(s->d, V_DENY, NULL, "%s %s would read commands from what is "
+		                     "not a regular file (now)", argv[0], argv[f]);
+	else
 		return 0;
-	s->denied = !verdict(s->d, V_DENY, NULL, "%s %s would read commands from what is not "
-	                     "a regular file", argv[0], argv[1]);
 	return 1;
 }
 
 /* "set -s" (or -o stdin) in a command has dash read its input once the
- * command string is done, as "sh -s" would; "set -i" makes it interactive. */
-static int check_set(struct shell_ctx *s, char **argv, size_t argc)
+ * command string is done, as "sh -s" would; "set -i" makes it interactive.
+ * A word known only at run time ($X, `...`, a glob such as -?) may become
+ * any option while options are read. */
+static int check_set(struct shell_ctx *s, char **argv, const unsigned *flags, size_t argc)
 {
 	struct program prog = {.argv = argv, .argc = argc};
 	struct sh_mode m;
 	for (size_t i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (!strcmp(a, "--") || (a[0] != '-' && a[0] != '+'))
+		bool dynamic = (flags[i] & SHSPLIT_DYNAMIC) || strpbrk(a, "$`*?[");
+		if (!dynamic && (!strcmp(a, "--") || (a[0] != '-' && a[0] != '+')))
 			break;
 		memset(&m, 0, sizeof m);
-		i += sh_flags(&m, &prog, i);
-		if (m.stdin_ || m.interactive || strpbrk(a, "$`")) {
+		if (!dynamic)
+			i += sh_flags(&m, &prog, i);
+		if (m.stdin_ || m.interactive || dynamic) {
 			s->denied = !verdict(s->d, V_DENY, NULL, "set %s would have the shell read "
 			                     "commands from its input", a);
 			return 1;
@@ -618,7 +647,7 @@ static int check_simple(struct shell_ctx *s, char **argv, const unsigned *flags,
 		if (next == 0 && (!strcmp(argv[0], ".") || !strcmp(argv[0], "source")))
 			return check_dot(s, argv, flags, argc);
 		if (next == 0 && !strcmp(argv[0], "set"))
-			return check_set(s, argv, argc);
+			return check_set(s, argv, flags, argc);
 		if (next == 0 && is_builtin(argv[0]))
 			return 0;
 		if (!shell_own) {

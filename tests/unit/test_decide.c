@@ -184,7 +184,11 @@ static void shell_commands(void **state)
 	assert_int_equal(shell("source /proc/self/fd/0"), V_DENY);
 	assert_int_equal(shell("sh -c '. /dev/stdin'"), V_DENY);
 	assert_int_equal(shell("trap '. /dev/stdin' EXIT"), V_DENY);
-	assert_int_equal(shell(". \"$ENVFILE\""), V_ALLOW);   /* known at run time only */
+	/* no exec follows ".": its file must be a regular file now */
+	assert_int_equal(shell(". \"$ENVFILE\""), V_DENY);    /* known at run time only */
+	assert_int_equal(shell(". -- /dev/stdin #--"), V_DENY);
+	assert_int_equal(shell(". -- script.sh"), V_ALLOW);
+	assert_int_equal(shell("ln -s /dev/stdin x; . ./x #./x"), V_DENY);
 	/* set -s in the command: dash reads its input once the string is done */
 	assert_int_equal(shell("sh -c 'set -s\n'"), V_DENY);
 	assert_int_equal(shell("set -o stdin; :"), V_DENY);
@@ -192,6 +196,10 @@ static void shell_commands(void **state)
 	assert_int_equal(shell("set -$x"), V_DENY);
 	assert_int_equal(shell("set -e; set +x; set -o pipefail; ls"), V_ALLOW);
 	assert_int_equal(shell("set -- -s; ls"), V_ALLOW);
+	assert_int_equal(shell("X=-s; set $X"), V_DENY);       /* any option at run time */
+	assert_int_equal(shell("set -?"), V_DENY);             /* a file named -s matches */
+	assert_int_equal(shell("set -- $X; ls"), V_ALLOW);     /* positional, not options */
+	assert_int_equal(shell("set a $X; ls"), V_ALLOW);
 	assert_int_equal(shell("./mytool"), V_DENY);
 	assert_int_equal(shell("./ls"), V_DENY);
 	/* decided by the shell at run time: checked again at the exec stop */
@@ -204,6 +212,8 @@ static void shell_commands(void **state)
 	assert_int_equal(shell("trap 'bash' EXIT; ls"), V_DENY);
 	assert_int_equal(shell("trap 'echo bye' EXIT; ls"), V_ALLOW);
 }
+
+static enum verdict exec_of(const char *given, char **argv, size_t argc, struct decision *d);
 
 /* The shells' own grammar: long option names, combined flags, the ends of
  * the options, bash's start-up files. */
@@ -219,17 +229,17 @@ static void shell_grammar(void **state)
 	assert_int_equal(shell("sh -- script.sh"), V_ALLOW);
 	assert_int_equal(shell("sh -- -s"), V_DENY);           /* a script named -s: not there */
 	assert_int_equal(shell("sh - script.sh"), V_ALLOW);
-	assert_int_equal(shell("sh --rcfile script.sh -c ls"), V_DENY);
-	assert_int_equal(shell("sh --init-file script.sh"), V_DENY);
 	assert_int_equal(shell("sh --norc -ec ls"), V_ALLOW);
-	/* bash's long options with one dash; login shells read profiles */
-	assert_int_equal(shell("sh -norc /dev/stdin true"), V_DENY);
-	assert_int_equal(shell("sh -rcfile script.sh -c ls"), V_DENY);
-	assert_int_equal(shell("sh -noprofile -c ls"), V_ALLOW);
+	/* dash has no long options: -posix is -p -o six (-s, -i) */
+	assert_int_equal(shell("sh -posix script.sh"), V_DENY);
 	assert_int_equal(shell("sh -l -c ls"), V_DENY);
-	assert_int_equal(shell("sh --login -c ls"), V_DENY);
 	assert_int_equal(shell("sh -O extglob script.sh"), V_ALLOW);
 	assert_int_equal(shell("sh -c ls -s"), V_ALLOW);        /* -s after the command is $0 */
+	/* a name starting with - makes a login shell: its profiles run */
+	struct decision d;
+	char *login[] = {"-sh", "-c", "ls", NULL}, *plain[] = {"sh", "-c", "ls", NULL};
+	assert_int_equal(exec_of("/bin/sh", login, 3, &d), V_DENY);
+	assert_int_equal(exec_of("/bin/sh", plain, 3, &d), V_ALLOW);
 }
 
 static void nesting_is_bounded(void **state)
@@ -1123,6 +1133,15 @@ static void notebook_profile(void **state)
 	assert_int_equal(shell("bash -i"), V_DENY);
 	assert_int_equal(shell("bash -s"), V_DENY);
 	assert_int_equal(shell("bash --rcfile script.sh -c ls"), V_DENY);
+	assert_int_equal(shell("bash --init-file script.sh"), V_DENY);
+	/* bash's long options, with one dash too, before its first short one */
+	assert_int_equal(shell("bash -norc /dev/stdin true"), V_DENY);
+	assert_int_equal(shell("bash -rcfile script.sh -c ls"), V_DENY);
+	assert_int_equal(shell("bash -noprofile -c ls"), V_ALLOW);
+	assert_int_equal(shell("bash -norc script.sh"), V_ALLOW);
+	assert_int_equal(shell("bash -e -posix script.sh"), V_DENY);  /* -p -o six */
+	assert_int_equal(shell("bash -l -c ls"), V_DENY);
+	assert_int_equal(shell("bash --login -c ls"), V_DENY);
 	assert_int_equal(shell("bash -c 'ls; zsh'"), V_DENY);
 	assert_int_equal(shell("bash -c 'cat < /dev/tcp/h/1'"), V_DENY);
 	struct decision d;
