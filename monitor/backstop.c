@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <linux/fs.h>
+#include <linux/fscrypt.h>
+#include <linux/fsverity.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/ioprio.h>
@@ -284,7 +286,8 @@ static int route_rules(scmp_filter_ctx ctx)
 	static const unsigned ioctls[] = {TIOCSTI, TIOCLINUX, TIOCCONS, TIOCSETD, TIOCSPGRP,
 	                                  FIOSETOWN, SIOCSPGRP, FIOASYNC, TIOCSWINSZ, TIOCSIG,
 	                                  FS_IOC_SETFLAGS, FS_IOC32_SETFLAGS, FS_IOC_FSSETXATTR,
-	                                  FS_IOC_SETVERSION, FS_IOC32_SETVERSION};
+	                                  FS_IOC_SETVERSION, FS_IOC32_SETVERSION,
+	                                  FS_IOC_ENABLE_VERITY, FS_IOC_SET_ENCRYPTION_POLICY};
 	const struct scmp_arg_cmp async_on[2] = {SCMP_A1_32(SCMP_CMP_EQ, F_SETFL),
 	                                         SCMP_A2(SCMP_CMP_MASKED_EQ, O_ASYNC, O_ASYNC)};
 	int rc = rule(ctx, trace, SCMP_SYS(fcntl), 2, async_on);

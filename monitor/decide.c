@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/fs.h>
+#include <linux/fscrypt.h>
+#include <linux/fsverity.h>
 #include <linux/ioprio.h>
 #include <linux/netlink.h>
 #include <fcntl.h>
@@ -987,6 +989,8 @@ static bool check_ioctl(const struct call *c, const struct job_view *v, struct d
 	case FS_IOC_FSSETXATTR:
 	case FS_IOC_SETVERSION:
 	case FS_IOC32_SETVERSION:
+	case FS_IOC_ENABLE_VERITY:           /* the file is read-only for good */
+	case FS_IOC_SET_ENCRYPTION_POLICY:   /* an empty directory is encrypted for good */
 		snprintf(what, sizeof what, "ioctl %#x", req);
 		return check_fd_meta(c, v, d, what);
 	case TIOCSWINSZ:

@@ -446,6 +446,10 @@ static void other_routes(void **state)
 	assert_int_equal(sys3("ioctl", 3, 0x40086602 /* FS_IOC_SETFLAGS */, 0x3000), V_ALLOW);
 	assert_int_equal(sys3("ioctl", 5, 0x40086602, 0x3000), V_DENY);
 	assert_int_equal(sys3("ioctl", 5, 0x401c5820 /* FS_IOC_FSSETXATTR */, 0x3000), V_DENY);
+	assert_int_equal(sys3("ioctl", 5, 0x40806685 /* FS_IOC_ENABLE_VERITY */, 0x3000), V_DENY);
+	assert_int_equal(sys3("ioctl", 3, 0x40806685, 0x3000), V_ALLOW);
+	assert_int_equal(sys3("ioctl", 5, 0x800c6613 /* FS_IOC_SET_ENCRYPTION_POLICY */, 0x3000),
+	                 V_DENY);
 	assert_int_equal(sys3("ioctl", 5, 0x80086601 /* FS_IOC_GETFLAGS */, 0x3000), V_ALLOW);
 	/* terminals that signal their foreground group */
 	assert_int_equal(sys3("ioctl", 0, 0x5414 /* TIOCSWINSZ */, 0x3000), V_ALLOW);
