@@ -39,6 +39,8 @@ static struct {
 	int dir;              /* O_PATH of the log's directory, or -1 */
 	char *dirpath;        /* its path when the run began, resolved */
 	mode_t dirmode;       /* its mode then */
+	mode_t *modes;        /* the modes of dirpath's directories then, from "/" down */
+	size_t nmodes;
 	char *base;           /* the log's name in it */
 	dev_t dev;
 	ino_t ino;
@@ -62,6 +64,29 @@ static int adopt_fd(int fd)
 	return own;
 }
 
+/* The mode of each directory on the log's path, from "/" down: the job may
+ * change those in its write set (chmod 0 on one keeps the check out). */
+static void remember_modes(void)
+{
+	char *prefix = lg.dirpath ? strdup(lg.dirpath) : NULL;
+	size_t n = 0;
+	for (const char *p = prefix; p && *p; p++)
+		n += *p == '/' && p[1] && p[1] != '/';
+	lg.modes = prefix && n ? calloc(n, sizeof *lg.modes) : NULL;
+	for (size_t i = 0, at = 1; lg.modes && i < n; i++) {
+		struct stat st;
+		char *end = strchr(prefix + at, '/'), keep = end ? *end : 0;
+		if (end)
+			*end = 0;
+		lg.modes[i] = lstat(prefix, &st) == 0 ? st.st_mode & 07777 : 0;
+		if (end)
+			*end = keep;
+		at = end ? (size_t)(end - prefix) + 1 : strlen(prefix);
+	}
+	lg.nmodes = lg.modes ? n : 0;
+	free(prefix);
+}
+
 static void remember_file(const char *path)
 {
 	struct stat st;
@@ -79,6 +104,7 @@ static void remember_file(const char *path)
 	free(dup);
 	struct stat dst;
 	lg.dirmode = lg.dir >= 0 && fstat(lg.dir, &dst) == 0 ? dst.st_mode & 07777 : 0;
+	remember_modes();
 	lg.copy = memfd_create("pysbx-log", MFD_CLOEXEC);
 	lg.dev = st.st_dev;
 	lg.ino = st.st_ino;
@@ -122,7 +148,10 @@ static void close_all(void)
 	free(lg.base);
 	free(lg.scratch);
 	free(lg.dirpath);
+	free(lg.modes);
 	lg.base = lg.scratch = lg.dirpath = NULL;
+	lg.modes = NULL;
+	lg.nmodes = 0;
 	jw_free(&lg.j);
 }
 
@@ -818,39 +847,57 @@ void log_syscall(pid_t pid, long nr, const char *name, bool enforced)
 /* Before the summary: was the file changed by someone else?  Then it is
  * restored from pysbx's copy and the change is recorded.  The job is gone
  * by now, so nothing races the restore. */
-/* The directory the log's path names now, its links not followed (the path
- * was resolved at the start: a link on it now is someone else's).  What the
- * job left in the directory's place (a link, a file) is removed and the
- * directory made again, as it is when gone; -errno when no directory can be
- * had there. */
-static int dir_by_path(void)
+/* One directory on the log's path, name in cur, as it was at the start:
+ * what the job left in its place (a link, a file) is removed and the
+ * directory made again, as it is when gone, and its mode from the start set
+ * back.  *changed tells whether any of that was needed.  Returns an O_PATH
+ * descriptor of it, or -errno. */
+static int path_step(int cur, const char *name, mode_t mode, bool *changed)
 {
-	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-	                       .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
 	struct stat st;
-	int fd = (int)syscall(SYS_openat2, AT_FDCWD, lg.dirpath, &how, sizeof how);
-	if (fd >= 0 || (errno != ENOENT && errno != ELOOP && errno != ENOTDIR))
-		return fd >= 0 ? fd : -errno;
-	char *parent = strdup(lg.dirpath), *slash = parent ? strrchr(parent, '/') : NULL;
-	if (!slash || !slash[1]) {
-		free(parent);
-		return parent ? -ENOENT : -ENOMEM;
+	char self[64];
+	int fd = openat(cur, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR || errno == ELOOP)) {
+		if (fstatat(cur, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode) &&
+		    unlinkat(cur, name, 0) < 0)
+			return -errno;
+		if (mkdirat(cur, name, mode ? mode : 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*changed = true;
+		fd = openat(cur, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	}
-	*slash = 0;
-	const char *name = slash + 1;
-	int pfd = (int)syscall(SYS_openat2, AT_FDCWD, *parent ? parent : "/", &how, sizeof how);
-	int rc = pfd < 0 ? -errno : 0;
-	if (rc == 0 && fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode) &&
-	    unlinkat(pfd, name, 0) < 0)
-		rc = -errno;
-	if (rc == 0 && mkdirat(pfd, name, 0755) < 0 && errno != EEXIST)
-		rc = -errno;
-	if (rc == 0 && (fd = openat(pfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		rc = -errno;
-	if (pfd >= 0)
-		close(pfd);
-	free(parent);
-	return rc < 0 ? rc : fd;
+	if (fd < 0)
+		return -errno;
+	snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+	if (mode && fstat(fd, &st) == 0 && (st.st_mode & 07777) != mode) {
+		if (chmod(self, mode) < 0) {
+			int e = -errno;
+			close(fd);
+			return e;
+		}
+		*changed = true;
+	}
+	return fd;
+}
+
+/* The directory the log's path names now, walked from "/" one name at a
+ * time with no link followed (the path was resolved at the start: a link on
+ * it now is someone else's), each directory on it set back as it was. */
+static int dir_by_path(bool *changed)
+{
+	char *copy = strdup(lg.dirpath), *save = NULL;
+	int cur = copy ? open("/", O_PATH | O_DIRECTORY | O_CLOEXEC) : -ENOMEM;
+	if (cur < 0 && copy)
+		cur = -errno;
+	size_t i = 0;
+	for (char *name = copy ? strtok_r(copy, "/", &save) : NULL; name && cur >= 0;
+	     name = strtok_r(NULL, "/", &save), i++) {
+		int fd = path_step(cur, name, i < lg.nmodes ? lg.modes[i] : 0, changed);
+		close(cur);
+		cur = fd;
+	}
+	free(copy);
+	return cur;
 }
 
 /* The log's directory may have been moved away (renamed, replaced by
@@ -859,7 +906,11 @@ static int dir_by_path(void)
 static int follow_path(void)
 {
 	struct stat held, now;
-	int fd = lg.dirpath ? dir_by_path() : -ENOENT;
+	bool changed = false;
+	int fd = lg.dirpath ? dir_by_path(&changed) : -ENOENT;
+	if (changed)
+		log_note("the event log's path %s was changed during the run (a directory on it "
+		         "moved, replaced or closed): set back", lg.dirpath);
 	if (fd < 0)
 		return fd;
 	if (fstat(fd, &now) == 0 && fstat(lg.dir, &held) == 0 &&
@@ -893,10 +944,21 @@ static void check_tamper(void)
 		return;
 	int moved = follow_path();
 	dir_mode_back();
-	if (moved < 0)
+	if (moved < 0) {
+		/* the user's path may show a log that is not pysbx's: said, and recorded */
 		log_note("the event log's directory %s cannot be found as it was: %s (the log is "
-		         "checked where pysbx-trace opened it)", lg.dirpath ? lg.dirpath : "?",
-		         strerror(-moved));
+		         "checked where pysbx-trace opened it; what is at that path now may not "
+		         "be pysbx's log)", lg.dirpath ? lg.dirpath : "?", strerror(-moved));
+		struct jw *j = begin("tamper", 0);
+		if (j) {
+			jw_key(j, "what");
+			jw_str(j, "the log's directory could not be found at its path: what is there "
+			       "now may not be pysbx's log");
+			jw_key(j, "restored");
+			jw_bool(j, false);
+			finish(j);
+		}
+	}
 	off_t size = lseek(lg.copy, 0, SEEK_END);
 	if (size < 0 || file_intact(size))
 		return;

@@ -410,28 +410,29 @@ if b"injected" in queued:
 }
 
 # The log in the job's write set: the job truncates it and appends a forged
-# summary (and closes the log's directory with chmod 0); or it moves the log's
-# directory away and leaves, at the path the user named, a log of its own
-# with a digest chain of its own.  Afterwards the
+# summary (and closes the log's directory, or one above it, with chmod 0); or
+# it moves the log's directory, or one above it, away and leaves, at the path
+# the user named, a log of its own with a digest chain of its own (above: a
+# link in the moved directory's place).  Afterwards the
 # log at that path holds pysbx's own record: the denial, one summary, a
 # tamper event, and an unbroken digest chain.
 t_contain_log_forgery() {
   local py=$1 d how why; d=$(scratch)
-  for how in in-place moved-dir closed-dir; do
-    mkdir -p "$d/logs"
-    (cd "$d" && timeout 30 "$TRACE" -o "$d/logs/run.jsonl" "$py" -c "
+  for how in in-place moved-dir closed-dir moved-parent closed-parent; do
+    mkdir -p "$d/run/logs"
+    (cd "$d" && timeout 30 "$TRACE" -o "$d/run/logs/run.jsonl" "$py" -c "
 import hashlib, json, os, time
 os.system('bash -c true')
-log = '$d/logs/run.jsonl'
-if '$how' in ('in-place', 'closed-dir'):
+log = '$d/run/logs/run.jsonl'
+if '$how' in ('in-place', 'closed-dir', 'closed-parent'):
     with open(log, 'r+') as f:
         f.truncate(0)
-        f.write(json.dumps({'v': 1, 'event': 'summary', 'denied': 0}) + '\n')
-    if '$how' == 'closed-dir':   # no way in for a restore as the job's user
-        os.chmod('$d/logs', 0)
+        f.write(json.dumps({'v': 1, 'event': 'summary', 'denied': 0}) + '\\n')
+    if '$how' != 'in-place':   # no way in for a restore as the job's user
+        os.chmod('$d/run/logs' if '$how' == 'closed-dir' else '$d/run', 0)
 else:
     # a whole log with a chain of its own, where the user will look for it;
-    # pysbx's file goes with the directory it was in
+    # pysbx's file goes with the directory it was in (or one above it)
     start = open(log).readline()
     lines, chain = [], '0' * 64
     for body in (start[:start.rfind(',\"chain\":\"')],
@@ -439,9 +440,15 @@ else:
                              'exit_code': 0, 'calls': 1, 'denied': 0})[:-1]):
         chain = hashlib.sha256((chain + body).encode()).hexdigest()
         lines.append(body + ',\"chain\":\"%s\"}' % chain)
-    os.rename('$d/logs', '$d/logs.moved')
-    os.mkdir('$d/logs')
-    open(log, 'w').write('\n'.join(lines) + '\n')
+    if '$how' == 'moved-dir':
+        os.rename('$d/run/logs', '$d/run/logs.moved')
+        os.mkdir('$d/run/logs')
+        open(log, 'w').write('\\n'.join(lines) + '\\n')
+    else:                      # a link in the place of a directory above
+        os.rename('$d/run', '$d/run.old')
+        os.makedirs('$d/fake/logs')
+        open('$d/fake/logs/run.jsonl', 'w').write('\\n'.join(lines) + '\\n')
+        os.symlink('fake', '$d/run')
 " >"$d/out" 2>"$d/err")
     why=$("$py" -c "
 import hashlib, json, sys
@@ -459,11 +466,13 @@ for n, line in enumerate(open(sys.argv[1], 'rb'), 1):
     tamper += e['event'] == 'tamper'
 if (summaries, tamper) != (1, 1) or not denials:
     sys.exit('%d summaries, %d tamper events, %d denials' % (summaries, tamper, denials))
-" "$d/logs/run.jsonl" 2>&1)
+" "$d/run/logs/run.jsonl" 2>&1)
     [ -n "$why" ] && break
-    rm -rf "$d/logs" "$d/logs.moved"
+    chmod -R u+rwx "$d" 2>/dev/null
+    rm -rf "$d/run" "$d/run.old" "$d/fake"
   done
   [ -z "$why" ] && ok "$FUNCNAME" || bad "$FUNCNAME" "$how: $why"
+  chmod -R u+rwx "$d" 2>/dev/null
   rm -rf "$d"
 }
 
