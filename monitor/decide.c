@@ -159,15 +159,13 @@ static bool bash_long(const char *name)
 	return false;
 }
 
-/* Whether a shell program is bash (by its file, its image's identity, or
- * the name it was run by): its options are read as bash reads them. */
+/* Whether a shell program is bash, by what its file is (its content's
+ * identity, else the file's own name), never by the name the job ran it by:
+ * a link named rbash to dash reads -posix as dash does. */
 static bool is_bash(const struct program *prog)
 {
-	const char *names[] = {base_name(prog->resolved), prog->known_as, base_name(prog->given)};
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (names[i] && (!strcmp(names[i], "bash") || !strcmp(names[i], "rbash")))
-			return true;
-	return false;
+	const char *name = prog->known_as ? prog->known_as : base_name(prog->resolved);
+	return name && (!strcmp(name, "bash") || !strcmp(name, "rbash"));
 }
 
 /* bash reads its long options first, with one dash or two (-norc is
@@ -583,11 +581,23 @@ static bool enable_f(char **argv, size_t argc)
 	return false;
 }
 
+/* How often the command string holds word (as part of any word). */
+static size_t times_named(const struct shell_ctx *s, const char *word)
+{
+	size_t n = strlen(word), seen = 0;
+	for (const char *at = s->cmd; n && at && at < s->cmd + s->len; at += n, seen++)
+		if (!(at = memmem(at, (size_t)(s->cmd + s->len - at), word, n)))
+			break;
+	return seen;
+}
+
 /* ". FILE" reads FILE as commands: judged as "sh FILE" is.  A device, pipe
  * or descriptor (". /dev/stdin") is the shell reading its input.  Unlike
  * "sh FILE" no exec follows to judge it again, so FILE must be a regular
- * file now: not a word known only at run time, nor one the command itself
- * would make (a link to /dev/stdin made just before). */
+ * file now, and the one the shell will read: not a word known only at run
+ * time, not a name without a slash (the shell looks it up in a PATH the
+ * command may set), nor a file the command names elsewhere too (it may
+ * replace it first: "ln -sf /dev/stdin x; . ./x"). */
 static int check_dot(struct shell_ctx *s, char **argv, const unsigned *flags, size_t argc)
 {
 	size_t f = argc > 2 && !strcmp(argv[1], "--") ? 2 : 1;
@@ -596,6 +606,13 @@ static int check_dot(struct shell_ctx *s, char **argv, const unsigned *flags, si
 	if (flags[f] & SHSPLIT_DYNAMIC)
 		s->denied = !verdict(s->d, V_DENY, NULL, "%s %s: a file known only at run time "
 		                     "may be the shell's input", argv[0], argv[f]);
+	else if (!strchr(argv[f], '/'))
+		s->denied = !verdict(s->d, V_DENY, NULL, "%s %s: the shell looks the name up in "
+		                     "PATH, which the command may set (write ./%s)", argv[0],
+		                     argv[f], argv[f]);
+	else if (times_named(s, base_name(argv[f])) > 1)
+		s->denied = !verdict(s->d, V_DENY, NULL, "%s %s: the command names the file "
+		                     "elsewhere too, and may replace it first", argv[0], argv[f]);
 	else if (!s->v->is_script(s->v->ctx, s->caller, argv[f]))
 		s->denied = !verdict(s->d, V_DENY, NULL, "%s %s would read commands from what is "
 		                     "not a regular file (now)", argv[0], argv[f]);
@@ -618,8 +635,11 @@ static int check_set(struct shell_ctx *s, char **argv, const unsigned *flags, si
 		if (!dynamic && (!strcmp(a, "--") || (a[0] != '-' && a[0] != '+')))
 			break;
 		memset(&m, 0, sizeof m);
-		if (!dynamic)
-			i += sh_flags(&m, &prog, i);
+		size_t took = dynamic ? 0 : sh_flags(&m, &prog, i);
+		for (size_t k = 1; k <= took; k++)  /* -o $X: the option known at run time */
+			dynamic = dynamic || (flags[i + k] & SHSPLIT_DYNAMIC) ||
+			          strpbrk(argv[i + k], "$`*?[");
+		i += took;
 		if (m.stdin_ || m.interactive || dynamic) {
 			s->denied = !verdict(s->d, V_DENY, NULL, "set %s would have the shell read "
 			                     "commands from its input", a);
@@ -871,6 +891,12 @@ static bool check_sigio_route(const struct call *c, const struct job_view *v,
 {
 	int fd = (int)c->a[0].raw;
 	int where = v->sigio_owner ? v->sigio_owner(v->ctx, c->pid, fd) : -ENOSYS;
+	/* a terminal with no owner makes its foreground group the owner when
+	 * O_ASYNC goes on (tty_fasync): that group must be the job's too */
+	int tty = where == 0 && v->tty_target ? v->tty_target(v->ctx, c->pid, fd) : 0;
+	if (tty > 0 || (tty < 0 && tty != -ENOTTY))
+		return verdict(d, V_DENY, NULL, "%s: descriptor %d is a terminal whose foreground "
+		               "group is outside the job", what, fd);
 	if (where == 0)
 		return verdict(d, V_ALLOW, NULL, "%s: descriptor %d's SIGIO owner is none or the "
 		               "job's", what, fd);

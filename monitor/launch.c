@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <dirent.h>
 #include <grp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,8 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -63,6 +66,38 @@ static void drop_caps(void)
 	syscall(SYS_capset, &h, d);
 }
 
+/* A terminal's master side the job would inherit is another session's
+ * keyboard: what is written to it is that session's input (a line to its
+ * shell, ^C to its foreground group), and no check sees a write.  The job
+ * gets /dev/null in its place.  Masters the job opens itself are its own. */
+static void drop_pty_masters(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int null = -1;
+	for (struct dirent *e; d && (e = readdir(d));) {
+		char *end;
+		long fd = strtol(e->d_name, &end, 10);
+		struct stat st;
+		if (*end || fd < 0 || fd == dirfd(d) || fstat((int)fd, &st) < 0 ||
+		    !S_ISCHR(st.st_mode) || (fcntl((int)fd, F_GETFD) & FD_CLOEXEC))
+			continue;
+		bool master = (major(st.st_rdev) == 5 && minor(st.st_rdev) == 2) ||
+		              major(st.st_rdev) == 2;  /* /dev/ptmx's, legacy BSD ones */
+		if (!master)
+			continue;
+		if (null < 0)
+			null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (null < 0 || dup2(null, (int)fd) < 0)
+			_exit(125);  /* fail closed: never run with the master */
+		dprintf(STDERR_FILENO, "pysbx-trace: descriptor %ld is a terminal's master side "
+		        "(another session's input): the job gets /dev/null there\n", fd);
+	}
+	if (d)
+		closedir(d);
+	if (null >= 0)
+		close(null);
+}
+
 struct child_ctx {
 	const struct launch_cfg *cfg;
 	int go, report;
@@ -106,6 +141,8 @@ static int child(void *arg)
 	}
 	if (!cx->cfg->audit)
 		drop_caps();
+	if (!cx->cfg->audit)
+		drop_pty_masters();
 	if (cx->cfg->landlock) {
 		int rc = landlock_enforce(cx->cfg->landlock);
 		if (rc < 0)

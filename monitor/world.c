@@ -595,6 +595,25 @@ static void scan_all_tty(struct tty_scan *s)
 		closedir(d);
 }
 
+/* The terminal /dev/tty means for pid, from its stat's tty_nr (major in
+ * bits 8-19, minor in bits 0-7 and 20-31). */
+static int controlling_tty(pid_t pid, unsigned *maj, unsigned *min)
+{
+	char *buf, *rp;
+	size_t len;
+	unsigned nr = 0;
+	if (procfs_read(pid, "stat", &buf, &len, 4096) < 0)
+		return -ESRCH;
+	rp = strrchr(buf, ')');
+	bool ok = rp && sscanf(rp + 1, " %*c %*d %*d %*d %u", &nr) == 1 && nr;
+	free(buf);
+	if (!ok)
+		return -ENXIO;  /* no controlling terminal: /dev/tty opens nothing */
+	*maj = (nr >> 8) & 0xfff;
+	*min = (nr & 0xff) | ((nr >> 12) & 0xfff00);
+	return 0;
+}
+
 static int tty_target(void *ctx, pid_t caller, int fd)
 {
 	struct monitor *m = ctx;
@@ -606,6 +625,11 @@ static int tty_target(void *ctx, pid_t caller, int fd)
 	if (!S_ISCHR(st.st_mode))
 		return -ENOTTY;
 	unsigned maj = major(st.st_rdev), min = minor(st.st_rdev);
+	if (maj == 5 && min == 0) {  /* /dev/tty: the caller's controlling terminal */
+		int rc = controlling_tty(caller, &maj, &min);
+		if (rc < 0)
+			return rc;
+	}
 	struct tty_scan s = {.index = maj >= 136 && maj <= 143 ? (long)(maj - 136) * 256 + min : -1};
 	if (maj == 5 && min == 2) {  /* a pty master: its slave is the terminal */
 		snprintf(name, sizeof name, "%d", fd);

@@ -32,7 +32,7 @@ static pid_t pidfd_pid(void *ctx, pid_t caller, int fd)
 static bool is_script(void *ctx, pid_t caller, const char *path)
 {
 	(void)ctx; (void)caller;
-	return strcmp(path, "script.sh") == 0;
+	return strcmp(path, "script.sh") == 0 || strcmp(path, "./script.sh") == 0;
 }
 
 /* name -> file, as PATH search or realpath would give it */
@@ -116,12 +116,12 @@ static int sigio_owner(void *ctx, pid_t caller, int fd)
 	return fd == 9 ? -EBADF : fd == 4 ? 1 : 0;
 }
 
-/* Terminals: descriptor 0 is the job's, 5 another session's; 6 is no
- * terminal. */
+/* Terminals: descriptor 0 is the job's, 5 another session's; 9 is not
+ * open; any other is no terminal. */
 static int tty_target(void *ctx, pid_t caller, int fd)
 {
 	(void)ctx; (void)caller;
-	return fd == 0 ? 0 : fd == 5 ? 1 : fd == 6 ? -ENOTTY : -EBADF;
+	return fd == 0 ? 0 : fd == 5 ? 1 : fd == 9 ? -EBADF : -ENOTTY;
 }
 
 static const struct job_view view = {NULL, in_job, pgrp_in_job, pgrp_of, pidfd_pid, resolve,
@@ -179,7 +179,14 @@ static void shell_commands(void **state)
 	assert_int_equal(shell("sh -s -c : < cmds"), V_DENY);
 	assert_int_equal(shell("sh +s -c ls"), V_ALLOW);
 	/* "." reads a file as commands: a script file, not the shell's input */
-	assert_int_equal(shell(". script.sh; ls"), V_ALLOW);
+	assert_int_equal(shell(". ./script.sh; ls"), V_ALLOW);
+	assert_int_equal(shell(". script.sh"), V_DENY);           /* looked up in PATH */
+	assert_int_equal(shell("PATH=/tmp/p; . x"), V_DENY);
+	/* a regular file now, which the command may replace first */
+	assert_int_equal(shell("ln -sf /dev/stdin script.sh; . ./script.sh"), V_DENY);
+	assert_int_equal(shell("X=stdin; set -o $X"), V_DENY);
+	assert_int_equal(shell("set -o std?n"), V_DENY);
+	assert_int_equal(shell("set -o errexit"), V_ALLOW);
 	assert_int_equal(shell(". /dev/stdin"), V_DENY);
 	assert_int_equal(shell("source /proc/self/fd/0"), V_DENY);
 	assert_int_equal(shell("sh -c '. /dev/stdin'"), V_DENY);
@@ -187,7 +194,7 @@ static void shell_commands(void **state)
 	/* no exec follows ".": its file must be a regular file now */
 	assert_int_equal(shell(". \"$ENVFILE\""), V_DENY);    /* known at run time only */
 	assert_int_equal(shell(". -- /dev/stdin #--"), V_DENY);
-	assert_int_equal(shell(". -- script.sh"), V_ALLOW);
+	assert_int_equal(shell(". -- ./script.sh"), V_ALLOW);
 	assert_int_equal(shell("ln -s /dev/stdin x; . ./x #./x"), V_DENY);
 	/* set -s in the command: dash reads its input once the string is done */
 	assert_int_equal(shell("sh -c 'set -s\n'"), V_DENY);
@@ -475,7 +482,11 @@ static void other_routes(void **state)
 	assert_int_equal(sys3("fcntl", 4, 1026 /* F_NOTIFY */, 1), V_DENY);
 	assert_int_equal(sys3("fcntl", 4, 4 /* F_SETFL */, 04000 /* O_NONBLOCK */), V_ALLOW);
 	assert_int_equal(sys3("fcntl", 4, 4, 020000 /* O_ASYNC */), V_DENY);
-	assert_int_equal(sys3("fcntl", 5, 4, 020000), V_ALLOW);          /* no owner */
+	assert_int_equal(sys3("fcntl", 6, 4, 020000), V_ALLOW);          /* no owner */
+	assert_int_equal(sys3("fcntl", 0, 4, 020000), V_ALLOW);          /* the job's terminal */
+	/* no owner, but a terminal makes its foreground group the owner */
+	assert_int_equal(sys3("fcntl", 5, 4, 020000), V_DENY);
+	assert_int_equal(sys3("ioctl", 5, 0x5452 /* FIOASYNC */, 0x3000), V_DENY);
 	assert_int_equal(sys3("ioctl", 4, 0x5452 /* FIOASYNC */, 0x3000), V_DENY);
 	assert_int_equal(sys3("ioctl", 3, 0x5452, 0x3000), V_ALLOW);
 	assert_int_equal(sys3("ioctl", 4, 0x5452, 0x9000), V_DENY);       /* unreadable */
