@@ -299,6 +299,14 @@ static int route_rules(scmp_filter_ctx ctx)
 		struct scmp_arg_cmp c = SCMP_A1_32(SCMP_CMP_EQ, ioctls[i]);
 		rc = rule(ctx, trace, SCMP_SYS(ioctl), 1, &c);
 	}
+	/* the file systems' families, but for requests that only read (decide.c) */
+	static const unsigned fs_types[] = {'f', 'X', 0x94};
+	static const unsigned fs_dirs[] = {0, 1u << 30 /* _IOW */, 3u << 30 /* _IOWR */};
+	for (size_t i = 0; i < 9 && rc == 0; i++) {
+		struct scmp_arg_cmp c = SCMP_A1_32(SCMP_CMP_MASKED_EQ, 0xc000ff00u,
+		                                   fs_dirs[i % 3] | fs_types[i / 3] << 8);
+		rc = rule(ctx, trace, SCMP_SYS(ioctl), 1, &c);
+	}
 	/* the console's keyboard, fonts and virtual terminals: machine-wide */
 	static const unsigned console[] = {0x4b00 /* KD*, PIO_* */, 0x5600 /* VT_* */};
 	for (size_t i = 0; i < 2 && rc == 0; i++) {

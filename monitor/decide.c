@@ -14,7 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/btrfs.h>
+#include <linux/fiemap.h>
 #include <linux/fs.h>
+#include <linux/fsmap.h>
 #include <linux/fscrypt.h>
 #include <linux/fsverity.h>
 #include <linux/ioprio.h>
@@ -996,6 +999,35 @@ static bool console_ioctl(unsigned req, struct decision *d)
 	               req);
 }
 
+/* The file systems' ioctl families (fs.h's 'f', the VFS's and XFS's 'X',
+ * btrfs's 0x94) hold requests that change a file or a file system with no
+ * more than a read-only descriptor and ownership, which Landlock does not
+ * see (inode flags, a subvolume made read-only, a snapshot, extents
+ * migrated).  A request that only reads says so in its direction (_IOR,
+ * never stopped) or is a query listed here; any other is judged like chmod:
+ * on files in the write set only. */
+static bool fs_family(unsigned req)
+{
+	unsigned type = _IOC_TYPE(req);
+	return type == 'f' || type == 'X' || type == BTRFS_IOCTL_MAGIC;
+}
+
+static bool fs_query(unsigned req)
+{
+	static const unsigned queries[] = {
+		FS_IOC_FIEMAP, FS_IOC_GETFSMAP, FS_IOC_GET_ENCRYPTION_POLICY_EX,
+		FS_IOC_GET_ENCRYPTION_KEY_STATUS, FS_IOC_MEASURE_VERITY,
+		FS_IOC_READ_VERITY_METADATA, BTRFS_IOC_INO_LOOKUP, BTRFS_IOC_INO_LOOKUP_USER,
+		BTRFS_IOC_SPACE_INFO, BTRFS_IOC_GET_SUBVOL_ROOTREF, BTRFS_IOC_TREE_SEARCH,
+		BTRFS_IOC_TREE_SEARCH_V2, _IO('f', 18) /* EXT4_IOC_PRECACHE_EXTENTS */};
+	if (_IOC_DIR(req) == _IOC_READ)
+		return true;
+	for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++)
+		if (req == queries[i])
+			return true;
+	return false;
+}
+
 static bool check_ioctl(const struct call *c, const struct job_view *v, struct decision *d)
 {
 	unsigned req = (unsigned)c->a[1].raw;
@@ -1039,6 +1071,10 @@ static bool check_ioctl(const struct call *c, const struct job_view *v, struct d
 	}
 	if ((req & 0xffffff00u) == 0x4b00 || (req & 0xffffff00u) == 0x5600)
 		return console_ioctl(req, d);
+	if (fs_family(req) && !fs_query(req)) {
+		snprintf(what, sizeof what, "ioctl %#x", req);
+		return check_fd_meta(c, v, d, what);
+	}
 	return verdict(d, V_ALLOW, NULL, "ioctl %#x reaches no other process", req);
 }
 

@@ -458,6 +458,15 @@ static void other_routes(void **state)
 	assert_int_equal(sys3("ioctl", 5, 0x800c6613 /* FS_IOC_SET_ENCRYPTION_POLICY */, 0x3000),
 	                 V_DENY);
 	assert_int_equal(sys3("ioctl", 5, 0x80086601 /* FS_IOC_GETFLAGS */, 0x3000), V_ALLOW);
+	/* the rest of the file systems' families: any request that does not only read */
+	assert_int_equal(sys3("ioctl", 5, 0x660c /* EXT4_IOC_ALLOC_DA_BLKS */, 0), V_DENY);
+	assert_int_equal(sys3("ioctl", 3, 0x660c, 0), V_ALLOW);
+	assert_int_equal(sys3("ioctl", 5, 0x4008941a /* BTRFS_IOC_SUBVOL_SETFLAGS */, 0x3000),
+	                 V_DENY);
+	assert_int_equal(sys3("ioctl", 5, 0x50009401 /* BTRFS_IOC_SNAP_CREATE */, 0x3000), V_DENY);
+	assert_int_equal(sys3("ioctl", 5, 0xc020660b /* FS_IOC_FIEMAP, a query */, 0x3000), V_ALLOW);
+	assert_int_equal(sys3("ioctl", 5, 0x80089419 /* BTRFS_IOC_GET_SUBVOL_FLAGS */, 0x3000),
+	                 V_ALLOW);
 	/* terminals that signal their foreground group */
 	assert_int_equal(sys3("ioctl", 0, 0x5414 /* TIOCSWINSZ */, 0x3000), V_ALLOW);
 	assert_int_equal(sys3("ioctl", 5, 0x5414, 0x3000), V_DENY);
