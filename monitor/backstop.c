@@ -299,12 +299,18 @@ static int route_rules(scmp_filter_ctx ctx)
 		struct scmp_arg_cmp c = SCMP_A1_32(SCMP_CMP_EQ, ioctls[i]);
 		rc = rule(ctx, trace, SCMP_SYS(ioctl), 1, &c);
 	}
-	/* the file systems' families, but for requests that only read (decide.c) */
-	static const unsigned fs_types[] = {'f', 'X', 0x94};
+	/* the file systems' families, but for requests that only read (decide.c);
+	 * the direction bits are x86_64's (asm-generic), the only architecture
+	 * the filter allows */
+	static const unsigned fs_types[] = {'f', 'X', 0x94, 0xf5};
 	static const unsigned fs_dirs[] = {0, 1u << 30 /* _IOW */, 3u << 30 /* _IOWR */};
-	for (size_t i = 0; i < 9 && rc == 0; i++) {
+	for (size_t i = 0; i < 12 && rc == 0; i++) {
 		struct scmp_arg_cmp c = SCMP_A1_32(SCMP_CMP_MASKED_EQ, 0xc000ff00u,
 		                                   fs_dirs[i % 3] | fs_types[i / 3] << 8);
+		rc = rule(ctx, trace, SCMP_SYS(ioctl), 1, &c);
+	}
+	if (rc == 0) {  /* vfat's FAT_IOCTL_SET_ATTRIBUTES, a chmod by descriptor */
+		struct scmp_arg_cmp c = SCMP_A1_32(SCMP_CMP_EQ, 0x40047211u);
 		rc = rule(ctx, trace, SCMP_SYS(ioctl), 1, &c);
 	}
 	/* the console's keyboard, fonts and virtual terminals: machine-wide */

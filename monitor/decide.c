@@ -162,13 +162,20 @@ static bool bash_long(const char *name)
 	return false;
 }
 
-/* Whether a shell program is bash, by what its file is (its content's
- * identity, else the file's own name), never by the name the job ran it by:
- * a link named rbash to dash reads -posix as dash does. */
-static bool is_bash(const struct program *prog)
+enum sh_kind { SH_DASH, SH_BASH, SH_UNKNOWN };
+
+/* Which shell a program is, by what its file is (its content's identity,
+ * else the file's own name), never by the name the job ran it by: a link
+ * named rbash to dash reads -posix as dash does.  A file known as neither
+ * (a shell a policy adds) is read both ways. */
+static enum sh_kind sh_kind(const struct program *prog)
 {
 	const char *name = prog->known_as ? prog->known_as : base_name(prog->resolved);
-	return name && (!strcmp(name, "bash") || !strcmp(name, "rbash"));
+	if (name && (!strcmp(name, "bash") || !strcmp(name, "rbash")))
+		return SH_BASH;
+	if (name && (!strcmp(name, "dash") || !strcmp(name, "sh")))
+		return SH_DASH;
+	return SH_UNKNOWN;
 }
 
 /* bash reads its long options first, with one dash or two (-norc is
@@ -236,13 +243,30 @@ static bool made_by_command(const struct shell_ctx *in_cmd, const struct job_vie
 	return seen >= 2;
 }
 
+static bool check_sh_mode(const struct policy *p, const struct program *prog,
+                          const struct rule_word *w, const struct job_view *v,
+                          pid_t caller, struct decision *d, unsigned depth,
+                          const struct shell_ctx *in_cmd, bool bash);
+
 static bool check_shell_program(const struct policy *p, const struct program *prog,
                                 const struct rule_word *w, const struct job_view *v,
                                 pid_t caller, struct decision *d, unsigned depth,
                                 const struct shell_ctx *in_cmd)
 {
+	enum sh_kind kind = sh_kind(prog);
+	if (!check_sh_mode(p, prog, w, v, caller, d, depth, in_cmd, kind == SH_BASH))
+		return false;
+	return kind != SH_UNKNOWN || check_sh_mode(p, prog, w, v, caller, d, depth, in_cmd, true);
+}
+
+/* The shell's command line read as bash's (bash) or dash's. */
+static bool check_sh_mode(const struct policy *p, const struct program *prog,
+                          const struct rule_word *w, const struct job_view *v,
+                          pid_t caller, struct decision *d, unsigned depth,
+                          const struct shell_ctx *in_cmd, bool bash)
+{
 	struct sh_mode m;
-	sh_parse(prog, &m, is_bash(prog));
+	sh_parse(prog, &m, bash);
 	if (m.interactive)
 		return verdict(d, V_DENY, &w->rule, "%s -i is an interactive shell", w->word);
 	if (m.startup)
@@ -584,13 +608,21 @@ static bool enable_f(char **argv, size_t argc)
 	return false;
 }
 
-/* How often the command string holds word (as part of any word). */
-static size_t times_named(const struct shell_ctx *s, const char *word)
+/* How often the command string names a file by name: name as a whole path
+ * component ("x", "./x", "d/x", '"x"', "f=x"), not inside another word
+ * ("deactivate" does not name "activate"). */
+static size_t times_named(const struct shell_ctx *s, const char *name)
 {
-	size_t n = strlen(word), seen = 0;
-	for (const char *at = s->cmd; n && at && at < s->cmd + s->len; at += n, seen++)
-		if (!(at = memmem(at, (size_t)(s->cmd + s->len - at), word, n)))
+	static const char *const bounds = " \t\n/\"'=;&|<>()`$";
+	size_t n = strlen(name), seen = 0;
+	const char *end = s->cmd + s->len;
+	for (const char *at = s->cmd; n && at < end; at++) {
+		if (!(at = memmem(at, (size_t)(end - at), name, n)))
 			break;
+		bool left = at == s->cmd || strchr(bounds, at[-1]);
+		bool right = at + n == end || strchr(bounds, at[n]);
+		seen += left && right;
+	}
 	return seen;
 }
 
@@ -890,13 +922,13 @@ static bool check_fd_meta(const struct call *c, const struct job_view *v,
  * descriptor the job inherited): the signal would leave the job, with the
  * number the job chose.  Allowed when the owner is none or the job's. */
 static bool check_sigio_route(const struct call *c, const struct job_view *v,
-                              struct decision *d, const char *what)
+                              struct decision *d, const char *what, bool fasync)
 {
 	int fd = (int)c->a[0].raw;
 	int where = v->sigio_owner ? v->sigio_owner(v->ctx, c->pid, fd) : -ENOSYS;
 	/* a terminal with no owner makes its foreground group the owner when
 	 * O_ASYNC goes on (tty_fasync): that group must be the job's too */
-	int tty = where == 0 && v->tty_target ? v->tty_target(v->ctx, c->pid, fd) : 0;
+	int tty = fasync && where == 0 && v->tty_target ? v->tty_target(v->ctx, c->pid, fd) : 0;
 	if (tty > 0 || (tty < 0 && tty != -ENOTTY))
 		return verdict(d, V_DENY, NULL, "%s: descriptor %d is a terminal whose foreground "
 		               "group is outside the job", what, fd);
@@ -924,11 +956,11 @@ static bool check_fowner(const struct call *c, const struct job_view *v, struct 
 	if (cmd == F_SETOWN)
 		return check_owner(c, v, F_OWNER_PID, (pid_t)(int)c->a[2].raw, d);
 	if (cmd == F_SETSIG)
-		return check_sigio_route(c, v, d, "F_SETSIG");
+		return check_sigio_route(c, v, d, "F_SETSIG", false);
 	if (cmd == F_NOTIFY)
-		return check_sigio_route(c, v, d, "F_NOTIFY");
+		return check_sigio_route(c, v, d, "F_NOTIFY", false);
 	if (cmd == F_SETFL && (c->a[2].raw & O_ASYNC))
-		return check_sigio_route(c, v, d, "O_ASYNC");
+		return check_sigio_route(c, v, d, "O_ASYNC", true);
 	/* a lease holds off every other opener of the file for up to
 	 * lease-break-time (a root job owns every system file) */
 	if (cmd == F_SETLEASE && (int)c->a[2].raw != F_UNLCK)
@@ -1000,7 +1032,8 @@ static bool console_ioctl(unsigned req, struct decision *d)
 }
 
 /* The file systems' ioctl families (fs.h's 'f', the VFS's and XFS's 'X',
- * btrfs's 0x94) hold requests that change a file or a file system with no
+ * btrfs's 0x94, f2fs's 0xf5, vfat's 'r' 0x10-0x1f: FAT_IOCTL_SET_ATTRIBUTES
+ * is a chmod) hold requests that change a file or a file system with no
  * more than a read-only descriptor and ownership, which Landlock does not
  * see (inode flags, a subvolume made read-only, a snapshot, extents
  * migrated).  A request that only reads says so in its direction (_IOR,
@@ -1009,21 +1042,34 @@ static bool console_ioctl(unsigned req, struct decision *d)
 static bool fs_family(unsigned req)
 {
 	unsigned type = _IOC_TYPE(req);
-	return type == 'f' || type == 'X' || type == BTRFS_IOCTL_MAGIC;
+	return type == 'f' || type == 'X' || type == BTRFS_IOCTL_MAGIC || type == 0xf5 /* f2fs */ ||
+	       (type == 'r' && _IOC_NR(req) >= 0x10 && _IOC_NR(req) <= 0x1f);  /* vfat's */
 }
 
 static bool fs_query(unsigned req)
 {
+	/* by type and number: the size part differs between versions */
+#define Q(type, nr) ((unsigned)(type) << 8 | (nr))
 	static const unsigned queries[] = {
-		FS_IOC_FIEMAP, FS_IOC_GETFSMAP, FS_IOC_GET_ENCRYPTION_POLICY_EX,
-		FS_IOC_GET_ENCRYPTION_KEY_STATUS, FS_IOC_MEASURE_VERITY,
-		FS_IOC_READ_VERITY_METADATA, BTRFS_IOC_INO_LOOKUP, BTRFS_IOC_INO_LOOKUP_USER,
-		BTRFS_IOC_SPACE_INFO, BTRFS_IOC_GET_SUBVOL_ROOTREF, BTRFS_IOC_TREE_SEARCH,
-		BTRFS_IOC_TREE_SEARCH_V2, _IO('f', 18) /* EXT4_IOC_PRECACHE_EXTENTS */};
+		Q('f', 11) /* FS_IOC_FIEMAP */, Q('f', 18) /* EXT4_IOC_PRECACHE_EXTENTS */,
+		Q('f', 21) /* FS_IOC_GET_ENCRYPTION_POLICY */,
+		Q('f', 22) /* FS_IOC_GET_ENCRYPTION_POLICY_EX */,
+		Q('f', 26) /* FS_IOC_GET_ENCRYPTION_KEY_STATUS */, Q('f', 41) /* EXT4_IOC_GETSTATE */,
+		Q('f', 42) /* EXT4_IOC_GET_ES_CACHE */, Q('f', 134) /* FS_IOC_MEASURE_VERITY */,
+		Q('f', 135) /* FS_IOC_READ_VERITY_METADATA */,
+		Q('X', 38) /* XFS_IOC_GETBMAP */, Q('X', 44) /* XFS_IOC_GETBMAPA */,
+		Q('X', 56) /* XFS_IOC_GETBMAPX */, Q('X', 59) /* FS_IOC_GETFSMAP */,
+		Q(0x94, 8) /* BTRFS_IOC_SYNC */, Q(0x94, 17) /* BTRFS_IOC_TREE_SEARCH(_V2) */,
+		Q(0x94, 18) /* BTRFS_IOC_INO_LOOKUP */, Q(0x94, 20) /* BTRFS_IOC_SPACE_INFO */,
+		Q(0x94, 30) /* BTRFS_IOC_DEV_INFO */, Q(0x94, 52) /* BTRFS_IOC_GET_DEV_STATS */,
+		Q(0x94, 54) /* FIDEDUPERANGE: the data stays the same */,
+		Q(0x94, 61) /* BTRFS_IOC_GET_SUBVOL_ROOTREF */,
+		Q(0x94, 62) /* BTRFS_IOC_INO_LOOKUP_USER */};
+#undef Q
 	if (_IOC_DIR(req) == _IOC_READ)
 		return true;
 	for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++)
-		if (req == queries[i])
+		if ((req & 0xffff) == queries[i])
 			return true;
 	return false;
 }
@@ -1059,7 +1105,7 @@ static bool check_ioctl(const struct call *c, const struct job_view *v, struct d
 			return verdict(d, V_DENY, NULL, "FIOASYNC: flag unreadable");
 		if (!who)
 			return verdict(d, V_ALLOW, NULL, "FIOASYNC off");
-		return check_sigio_route(c, v, d, "FIOASYNC");
+		return check_sigio_route(c, v, d, "FIOASYNC", true);
 	case FIOSETOWN:
 	case SIOCSPGRP:
 	case TIOCSPGRP:

@@ -70,11 +70,13 @@ static void drop_caps(void)
  * keyboard: what is written to it is that session's input (a line to its
  * shell, ^C to its foreground group), and no check sees a write.  The job
  * gets /dev/null in its place.  Masters the job opens itself are its own. */
-static void drop_pty_masters(void)
+static int drop_pty_masters(void)
 {
 	DIR *d = opendir("/proc/self/fd");
 	int null = -1;
-	for (struct dirent *e; d && (e = readdir(d));) {
+	if (!d)
+		return -errno;  /* fail closed: the job does not run */
+	for (struct dirent *e; (e = readdir(d));) {
 		char *end;
 		long fd = strtol(e->d_name, &end, 10);
 		struct stat st;
@@ -87,15 +89,18 @@ static void drop_pty_masters(void)
 			continue;
 		if (null < 0)
 			null = open("/dev/null", O_RDWR | O_CLOEXEC);
-		if (null < 0 || dup2(null, (int)fd) < 0)
-			_exit(125);  /* fail closed: never run with the master */
+		if (null < 0 || dup2(null, (int)fd) < 0) {
+			int err = errno;
+			closedir(d);
+			return -err;  /* fail closed: never run with the master */
+		}
 		dprintf(STDERR_FILENO, "pysbx-trace: descriptor %ld is a terminal's master side "
 		        "(another session's input): the job gets /dev/null there\n", fd);
 	}
-	if (d)
-		closedir(d);
+	closedir(d);
 	if (null >= 0)
 		close(null);
+	return 0;
 }
 
 struct child_ctx {
@@ -141,8 +146,11 @@ static int child(void *arg)
 	}
 	if (!cx->cfg->audit)
 		drop_caps();
-	if (!cx->cfg->audit)
-		drop_pty_masters();
+	if (!cx->cfg->audit) {
+		int rc = drop_pty_masters();
+		if (rc < 0)
+			child_fail(cx->report, STAGE_FDS, -rc);
+	}
 	if (cx->cfg->landlock) {
 		int rc = landlock_enforce(cx->cfg->landlock);
 		if (rc < 0)

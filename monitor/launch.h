@@ -34,7 +34,7 @@ struct run_as {
 };
 
 /* What the child does before its exec, and where it went wrong. */
-enum launch_stage { STAGE_EXEC, STAGE_USER, STAGE_LANDLOCK };
+enum launch_stage { STAGE_EXEC, STAGE_USER, STAGE_LANDLOCK, STAGE_FDS };
 
 struct launch {
 	pid_t pid;         /* the job's first process */

@@ -169,6 +169,9 @@ static void say_launch_failure(const struct launch *l, const char *prog)
 	if (l->stage == STAGE_USER)
 		fprintf(stderr, "pysbx-trace: cannot take the identity --user asked for: %s\n",
 		        strerror(l->exec_errno));
+	else if (l->stage == STAGE_FDS)
+		fprintf(stderr, "pysbx-trace: cannot check the descriptors the job would inherit "
+		        "for terminal masters: %s\n", strerror(l->exec_errno));
 	else if (l->stage == STAGE_LANDLOCK)
 		fprintf(stderr, "pysbx-trace: cannot enforce the Landlock domain: %s\n",
 		        strerror(l->exec_errno));

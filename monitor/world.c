@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -485,19 +486,25 @@ static int socket_target(void *ctx, pid_t caller, const char *path)
  * taken with pidfd_getfd (the tracer may; a container without
  * CAP_SYS_PTRACE may refuse it: the check then denies).  Closing the
  * duplicate drops only the monitor's reference. */
-static int sigio_owner(void *ctx, pid_t caller, int fd)
+static int dup_of(pid_t caller, int fd)
 {
-	struct f_owner_ex ex = {0};
 	int pidfd = (int)syscall(SYS_pidfd_open, caller, 0);
 	if (pidfd < 0)
 		return -errno;
 	int dup = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
 	int err = errno;
 	close(pidfd);
+	return dup < 0 ? -err : dup;
+}
+
+static int sigio_owner(void *ctx, pid_t caller, int fd)
+{
+	struct f_owner_ex ex = {0};
+	int dup = dup_of(caller, fd);
 	if (dup < 0)
-		return -err;
+		return dup;
 	int rc = fcntl(dup, F_GETOWN_EX, &ex);
-	err = errno;
+	int err = errno;
 	close(dup);
 	if (rc < 0)
 		return -err;
@@ -595,22 +602,43 @@ static void scan_all_tty(struct tty_scan *s)
 		closedir(d);
 }
 
-/* The terminal /dev/tty means for pid, from its stat's tty_nr (major in
- * bits 8-19, minor in bits 0-7 and 20-31). */
-static int controlling_tty(pid_t pid, unsigned *maj, unsigned *min)
+/* Whether device maj:min is a terminal: in a range of /proc/tty/drivers
+ * (a table that cannot be read counts every device as one: the terminal
+ * checks then judge it). */
+static bool tty_device(unsigned maj, unsigned min)
 {
-	char *buf, *rp;
-	size_t len;
-	unsigned nr = 0;
-	if (procfs_read(pid, "stat", &buf, &len, 4096) < 0)
-		return -ESRCH;
-	rp = strrchr(buf, ')');
-	bool ok = rp && sscanf(rp + 1, " %*c %*d %*d %*d %u", &nr) == 1 && nr;
-	free(buf);
-	if (!ok)
-		return -ENXIO;  /* no controlling terminal: /dev/tty opens nothing */
-	*maj = (nr >> 8) & 0xfff;
-	*min = (nr & 0xff) | ((nr >> 12) & 0xfff00);
+	FILE *f = fopen("/proc/tty/drivers", "re");
+	char line[256], range[32];
+	bool yes = !f;
+	while (f && !yes && fgets(line, sizeof line, f)) {
+		unsigned dmaj, lo, hi;
+		int n;
+		if (sscanf(line, "%*s %*s %u %31s", &dmaj, range) != 2 ||
+		    (n = sscanf(range, "%u-%u", &lo, &hi)) < 1)
+			continue;
+		yes = dmaj == maj && min >= lo && min <= (n == 2 ? hi : lo);
+	}
+	if (f)
+		fclose(f);
+	return yes;
+}
+
+/* /dev/tty and /dev/console stand for another terminal, fixed when the
+ * descriptor was opened (not the caller's terminal now: it may have made a
+ * session of its own since): asked of the descriptor itself (TIOCGDEV on a
+ * duplicate; where that is refused, the check denies). */
+static int real_tty(pid_t caller, int fd, unsigned *maj, unsigned *min)
+{
+	unsigned dev;
+	int dup = dup_of(caller, fd);
+	if (dup < 0)
+		return dup;
+	int rc = ioctl(dup, TIOCGDEV, &dev), err = errno;
+	close(dup);
+	if (rc < 0)
+		return err == ENOTTY || err == EIO ? -ENXIO : -err;
+	*maj = (dev >> 8) & 0xfff;  /* new_encode_dev: minor in bits 0-7 and 20-31 */
+	*min = (dev & 0xff) | ((dev >> 12) & 0xfff00);
 	return 0;
 }
 
@@ -625,8 +653,10 @@ static int tty_target(void *ctx, pid_t caller, int fd)
 	if (!S_ISCHR(st.st_mode))
 		return -ENOTTY;
 	unsigned maj = major(st.st_rdev), min = minor(st.st_rdev);
-	if (maj == 5 && min == 0) {  /* /dev/tty: the caller's controlling terminal */
-		int rc = controlling_tty(caller, &maj, &min);
+	if (!tty_device(maj, min))
+		return -ENOTTY;
+	if (maj == 5 && (min == 0 || min == 1)) {  /* /dev/tty, /dev/console */
+		int rc = real_tty(caller, fd, &maj, &min);
 		if (rc < 0)
 			return rc;
 	}

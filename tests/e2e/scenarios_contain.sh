@@ -332,7 +332,8 @@ os.waitpid(victim, 0)" "$TRACE" "$py" >"$d/out" 2>"$d/err")
 
 # /dev/tty is the job's own terminal when the job runs on one (here a pty
 # of script(1)): resizing it and O_ASYNC on it work as on the terminal's
-# own device, as bare.
+# own device, as bare; O_ASYNC and F_SETSIG on devices that are no terminal
+# too.
 t_devtty_own_terminal() {
   local py=$1 d; d=$(scratch)
   if ! command -v script >/dev/null; then echo "SKIP $FUNCNAME (no script(1))"; rm -rf "$d"; return; fi
@@ -342,11 +343,57 @@ t = os.open('/dev/tty', os.O_RDWR)
 ws = fcntl.ioctl(t, termios.TIOCGWINSZ, bytes(8))
 fcntl.ioctl(t, termios.TIOCSWINSZ, ws)
 fcntl.fcntl(t, fcntl.F_SETFL, fcntl.fcntl(t, fcntl.F_GETFL) | os.O_ASYNC)
+for dev in ('/dev/null', '/dev/urandom'):      # devices that are no terminal
+    n = os.open(dev, os.O_RDONLY)
+    fcntl.fcntl(n, fcntl.F_SETFL, fcntl.fcntl(n, fcntl.F_GETFL) | os.O_ASYNC)
+    fcntl.fcntl(n, 10, 0)                      # F_SETSIG
 print('devtty ok')
 JOB
   (cd "$d" && timeout 30 script -qc "'$TRACE' '$py' job.py" /dev/null </dev/null >"$d/out" 2>&1)
   if grep -q 'devtty ok' "$d/out"; then ok "$FUNCNAME"
   else bad "$FUNCNAME" "$(cat "$d/out")"; fi
+  rm -rf "$d"
+}
+
+# /dev/tty stands for the terminal it was opened on: a job process that
+# makes a session of its own, with a terminal of its own, still holds the
+# outside one through it.  Here the job does not have the terminal's
+# foreground (its stdin is not the terminal, so pysbx-trace keeps it), and
+# neither the job nor such a child may resize it or become its SIGIO route.
+t_contain_devtty_other_session() {
+  local py=$1 d; d=$(scratch)
+  if ! command -v script >/dev/null; then echo "SKIP $FUNCNAME (no script(1))"; rm -rf "$d"; return; fi
+  cat >"$d/job.py" <<'JOB'
+import fcntl, os, struct, termios
+t = os.open('/dev/tty', os.O_RDWR)
+size = lambda: struct.unpack('HHHH', fcntl.ioctl(t, termios.TIOCGWINSZ, bytes(8)))[:2]
+before = size()
+def attempts(who):
+    for name, fn in (('resize', lambda: fcntl.ioctl(t, termios.TIOCSWINSZ,
+                                                    struct.pack('HHHH', 33, 111, 0, 0))),
+                     ('async', lambda: fcntl.fcntl(t, fcntl.F_SETFL,
+                                                   fcntl.fcntl(t, fcntl.F_GETFL) | os.O_ASYNC))):
+        try:
+            fn()
+            print(who, name, 'done')
+        except OSError as e:
+            print(who, name, 'refused', e.errno)
+attempts('job')
+pid = os.fork()
+if pid == 0:
+    os.setsid()
+    m, s = os.openpty()
+    fcntl.ioctl(s, termios.TIOCSCTTY, 0)       # a controlling terminal of its own
+    attempts('child')
+    os._exit(0)
+os.waitpid(pid, 0)
+owner = struct.unpack('ii', fcntl.fcntl(t, 16, bytes(8)))[1]   # F_GETOWN_EX
+print('size', 'same' if size() == before else 'changed', 'owner', 'none' if owner == 0 else 'set')
+JOB
+  (cd "$d" && timeout 30 script -qc "'$TRACE' '$py' job.py </dev/null" /dev/null </dev/null >"$d/out" 2>&1)
+  if ! grep -q '^size same owner none' "$d/out" || grep -q done "$d/out" ||
+     [ "$(grep -c refused "$d/out")" != 4 ]; then bad "$FUNCNAME" "$(cat "$d/out")"
+  else ok "$FUNCNAME"; fi
   rm -rf "$d"
 }
 

@@ -184,6 +184,9 @@ static void shell_commands(void **state)
 	assert_int_equal(shell("PATH=/tmp/p; . x"), V_DENY);
 	/* a regular file now, which the command may replace first */
 	assert_int_equal(shell("ln -sf /dev/stdin script.sh; . ./script.sh"), V_DENY);
+	assert_int_equal(shell("cp /dev/stdin \"script.sh\"; . ./script.sh"), V_DENY);
+	/* a name inside another word is no other naming of the file */
+	assert_int_equal(shell(". ./script.sh && myscript.sh.bak"), V_ALLOW);
 	assert_int_equal(shell("X=stdin; set -o $X"), V_DENY);
 	assert_int_equal(shell("set -o std?n"), V_DENY);
 	assert_int_equal(shell("set -o errexit"), V_ALLOW);
@@ -465,6 +468,13 @@ static void other_routes(void **state)
 	                 V_DENY);
 	assert_int_equal(sys3("ioctl", 5, 0x50009401 /* BTRFS_IOC_SNAP_CREATE */, 0x3000), V_DENY);
 	assert_int_equal(sys3("ioctl", 5, 0xc020660b /* FS_IOC_FIEMAP, a query */, 0x3000), V_ALLOW);
+	assert_int_equal(sys3("ioctl", 5, 0x40046629 /* EXT4_IOC_GETSTATE */, 0x3000), V_ALLOW);
+	assert_int_equal(sys3("ioctl", 5, 0xc0189436 /* FIDEDUPERANGE */, 0x3000), V_ALLOW);
+	assert_int_equal(sys3("ioctl", 5, 0x4004f50d /* F2FS_IOC_SET_PIN_FILE */, 0x3000), V_DENY);
+	assert_int_equal(sys3("ioctl", 5, 0x40047211 /* FAT_IOCTL_SET_ATTRIBUTES */, 0x3000),
+	                 V_DENY);
+	assert_int_equal(sys3("ioctl", 5, 0x80047210 /* FAT_IOCTL_GET_ATTRIBUTES */, 0x3000),
+	                 V_ALLOW);
 	assert_int_equal(sys3("ioctl", 5, 0x80089419 /* BTRFS_IOC_GET_SUBVOL_FLAGS */, 0x3000),
 	                 V_ALLOW);
 	/* terminals that signal their foreground group */
