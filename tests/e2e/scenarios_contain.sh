@@ -391,8 +391,9 @@ owner = struct.unpack('ii', fcntl.fcntl(t, 16, bytes(8)))[1]   # F_GETOWN_EX
 print('size', 'same' if size() == before else 'changed', 'owner', 'none' if owner == 0 else 'set')
 JOB
   (cd "$d" && timeout 30 script -qc "'$TRACE' '$py' job.py </dev/null" /dev/null </dev/null >"$d/out" 2>&1)
-  if ! grep -q '^size same owner none' "$d/out" || grep -q done "$d/out" ||
-     [ "$(grep -c refused "$d/out")" != 4 ]; then bad "$FUNCNAME" "$(cat "$d/out")"
+  if ! grep -q '^size same owner none' "$d/out" || grep -qE '^(job|child) .* done' "$d/out" ||
+     [ "$(grep -cE '^(job|child) .* refused [0-9]+' "$d/out")" != 4 ]; then
+    bad "$FUNCNAME" "$(cat "$d/out")"
   else ok "$FUNCNAME"; fi
   rm -rf "$d"
 }
