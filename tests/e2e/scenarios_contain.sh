@@ -330,13 +330,19 @@ os.waitpid(victim, 0)" "$TRACE" "$py" >"$d/out" 2>"$d/err")
   rm -rf "$d"
 }
 
+# script(1) runs a job on a terminal of its own (util-linux; a minimal image
+# may lack it).
+have_script() {
+  command -v script >/dev/null && return 0
+  echo "SKIP $1 (no script(1))"; return 1
+}
+
 # /dev/tty is the job's own terminal when the job runs on one (here a pty
 # of script(1)): resizing it and O_ASYNC on it work as on the terminal's
 # own device, as bare; O_ASYNC and F_SETSIG on devices that are no terminal
 # too.
 t_devtty_own_terminal() {
-  local py=$1 d; d=$(scratch)
-  if ! command -v script >/dev/null; then echo "SKIP $FUNCNAME (no script(1))"; rm -rf "$d"; return; fi
+  local py=$1 d; have_script "$FUNCNAME" || return; d=$(scratch)
   cat >"$d/job.py" <<'JOB'
 import fcntl, os, termios
 t = os.open('/dev/tty', os.O_RDWR)
@@ -361,8 +367,7 @@ JOB
 # foreground (its stdin is not the terminal, so pysbx-trace keeps it), and
 # neither the job nor such a child may resize it or become its SIGIO route.
 t_contain_devtty_other_session() {
-  local py=$1 d; d=$(scratch)
-  if ! command -v script >/dev/null; then echo "SKIP $FUNCNAME (no script(1))"; rm -rf "$d"; return; fi
+  local py=$1 d; have_script "$FUNCNAME" || return; d=$(scratch)
   cat >"$d/job.py" <<'JOB'
 import fcntl, os, struct, termios
 t = os.open('/dev/tty', os.O_RDWR)
