@@ -283,11 +283,11 @@ static int route_rules(scmp_filter_ctx ctx)
 {
 	const uint32_t trace = SCMP_ACT_TRACE(BACKSTOP_CALL);
 	static const unsigned fcntl_cmds[] = {F_SETOWN, F_SETOWN_EX, F_SETSIG, F_NOTIFY, F_SETLEASE};
+	/* (FS_IOC_SETFLAGS, FSSETXATTR, ENABLE_VERITY... are in the families below) */
 	static const unsigned ioctls[] = {TIOCSTI, TIOCLINUX, TIOCCONS, TIOCSETD, TIOCSPGRP,
 	                                  FIOSETOWN, SIOCSPGRP, FIOASYNC, TIOCSWINSZ, TIOCSIG,
-	                                  FS_IOC_SETFLAGS, FS_IOC32_SETFLAGS, FS_IOC_FSSETXATTR,
 	                                  FS_IOC_SETVERSION, FS_IOC32_SETVERSION,
-	                                  FS_IOC_ENABLE_VERITY, FS_IOC_SET_ENCRYPTION_POLICY};
+	                                  FS_IOC_SET_ENCRYPTION_POLICY};
 	const struct scmp_arg_cmp async_on[2] = {SCMP_A1_32(SCMP_CMP_EQ, F_SETFL),
 	                                         SCMP_A2(SCMP_CMP_MASKED_EQ, O_ASYNC, O_ASYNC)};
 	int rc = rule(ctx, trace, SCMP_SYS(fcntl), 2, async_on);

@@ -164,18 +164,24 @@ static bool bash_long(const char *name)
 
 enum sh_kind { SH_DASH, SH_BASH, SH_UNKNOWN };
 
-/* Which shell a program is, by what its file is (its content's identity,
- * else the file's own name), never by the name the job ran it by: a link
- * named rbash to dash reads -posix as dash does.  A file known as neither
- * (a shell a policy adds) is read both ways. */
-static enum sh_kind sh_kind(const struct program *prog)
+static enum sh_kind name_kind(const char *name)
 {
-	const char *name = prog->known_as ? prog->known_as : base_name(prog->resolved);
 	if (name && (!strcmp(name, "bash") || !strcmp(name, "rbash")))
 		return SH_BASH;
-	if (name && (!strcmp(name, "dash") || !strcmp(name, "sh")))
-		return SH_DASH;
-	return SH_UNKNOWN;
+	return name && !strcmp(name, "dash") ? SH_DASH : SH_UNKNOWN;
+}
+
+/* Which shell a program is, by what its file is (its content's identity and
+ * the file's own name), never by the name the job ran it by: a link named
+ * rbash to dash reads -posix as dash does.  "sh" tells nothing (bash on some
+ * systems), and names that disagree, or a shell known as neither (one a
+ * policy adds), have the command line read both ways. */
+static enum sh_kind sh_kind(const struct program *prog)
+{
+	enum sh_kind a = name_kind(prog->known_as), b = name_kind(base_name(prog->resolved));
+	if (a == SH_UNKNOWN)
+		return b;
+	return b == SH_UNKNOWN || b == a ? a : SH_UNKNOWN;
 }
 
 /* bash reads its long options first, with one dash or two (-norc is
@@ -217,6 +223,24 @@ static void sh_parse(const struct program *prog, struct sh_mode *m, bool bash)
 	m->operand = i < prog->argc ? prog->argv[i] : NULL;
 }
 
+/* How often the command string names a file by name: name as a whole path
+ * component ("x", "./x", "d/x", '"x"', "f=x"), not inside another word
+ * ("deactivate" does not name "activate"). */
+static size_t times_named(const struct shell_ctx *s, const char *name)
+{
+	static const char *const bounds = " \t\n/\"'=;&|<>()`$";
+	size_t n = strlen(name), seen = 0;
+	const char *end = s->cmd + s->len;
+	for (const char *at = s->cmd; n && at < end; at++) {
+		if (!(at = memmem(at, (size_t)(end - at), name, n)))
+			break;
+		bool left = at == s->cmd || strchr(bounds, at[-1]);
+		bool right = at + n == end || strchr(bounds, at[n]);
+		seen += left && right;
+	}
+	return seen;
+}
+
 /* Whether a script operand that is not there now may be made by the command
  * it is part of ("echo ... > s.sh; sh s.sh"): it does not exist, and it is a
  * word known only at run time or one the command names elsewhere too.  Such
@@ -225,8 +249,7 @@ static bool made_by_command(const struct shell_ctx *in_cmd, const struct job_vie
                             pid_t caller, const char *operand)
 {
 	struct program prog = {.given = (char *)operand};
-	size_t n = strlen(operand), seen = 0;
-	if (!in_cmd || !n)
+	if (!in_cmd || !*operand)
 		return false;
 	int rc = v->resolve(v->ctx, caller, operand, false, &prog);
 	free(prog.resolved);
@@ -234,13 +257,7 @@ static bool made_by_command(const struct shell_ctx *in_cmd, const struct job_vie
 		return false;
 	if (strpbrk(operand, "$`*?[") || operand[0] == '~')
 		return true;
-	for (const char *at = in_cmd->cmd; at && at < in_cmd->cmd + in_cmd->len; at += n) {
-		at = memmem(at, (size_t)(in_cmd->cmd + in_cmd->len - at), operand, n);
-		if (!at)
-			break;
-		seen++;
-	}
-	return seen >= 2;
+	return times_named(in_cmd, operand) >= 2;
 }
 
 static bool check_sh_mode(const struct policy *p, const struct program *prog,
@@ -608,24 +625,6 @@ static bool enable_f(char **argv, size_t argc)
 	return false;
 }
 
-/* How often the command string names a file by name: name as a whole path
- * component ("x", "./x", "d/x", '"x"', "f=x"), not inside another word
- * ("deactivate" does not name "activate"). */
-static size_t times_named(const struct shell_ctx *s, const char *name)
-{
-	static const char *const bounds = " \t\n/\"'=;&|<>()`$";
-	size_t n = strlen(name), seen = 0;
-	const char *end = s->cmd + s->len;
-	for (const char *at = s->cmd; n && at < end; at++) {
-		if (!(at = memmem(at, (size_t)(end - at), name, n)))
-			break;
-		bool left = at == s->cmd || strchr(bounds, at[-1]);
-		bool right = at + n == end || strchr(bounds, at[n]);
-		seen += left && right;
-	}
-	return seen;
-}
-
 /* ". FILE" reads FILE as commands: judged as "sh FILE" is.  A device, pipe
  * or descriptor (". /dev/stdin") is the shell reading its input.  Unlike
  * "sh FILE" no exec follows to judge it again, so FILE must be a regular
@@ -929,9 +928,12 @@ static bool check_sigio_route(const struct call *c, const struct job_view *v,
 	/* a terminal with no owner makes its foreground group the owner when
 	 * O_ASYNC goes on (tty_fasync): that group must be the job's too */
 	int tty = fasync && where == 0 && v->tty_target ? v->tty_target(v->ctx, c->pid, fd) : 0;
-	if (tty > 0 || (tty < 0 && tty != -ENOTTY))
+	if (tty > 0)
 		return verdict(d, V_DENY, NULL, "%s: descriptor %d is a terminal whose foreground "
 		               "group is outside the job", what, fd);
+	if (tty < 0 && tty != -ENOTTY)
+		return verdict(d, V_DENY, NULL, "%s: terminal %d cannot be told (%s)", what, fd,
+		               strerror(-tty));
 	if (where == 0)
 		return verdict(d, V_ALLOW, NULL, "%s: descriptor %d's SIGIO owner is none or the "
 		               "job's", what, fd);
@@ -1088,13 +1090,9 @@ static bool check_ioctl(const struct call *c, const struct job_view *v, struct d
 		return verdict(d, V_DENY, NULL, "TIOCCONS redirects the console");
 	case TIOCSETD:
 		return verdict(d, V_DENY, NULL, "TIOCSETD changes a terminal's line discipline");
-	case FS_IOC_SETFLAGS:
-	case FS_IOC32_SETFLAGS:
-	case FS_IOC_FSSETXATTR:
-	case FS_IOC_SETVERSION:
+	case FS_IOC_SETVERSION:              /* 'v', outside the families below */
 	case FS_IOC32_SETVERSION:
-	case FS_IOC_ENABLE_VERITY:           /* the file is read-only for good */
-	case FS_IOC_SET_ENCRYPTION_POLICY:   /* an empty directory is encrypted for good */
+	case FS_IOC_SET_ENCRYPTION_POLICY:   /* _IOR, yet an empty directory is encrypted for good */
 		snprintf(what, sizeof what, "ioctl %#x", req);
 		return check_fd_meta(c, v, d, what);
 	case TIOCSWINSZ:

@@ -144,9 +144,8 @@ static int child(void *arg)
 		if (rc < 0)
 			child_fail(cx->report, STAGE_USER, -rc);
 	}
-	if (!cx->cfg->audit)
-		drop_caps();
 	if (!cx->cfg->audit) {
+		drop_caps();
 		int rc = drop_pty_masters();
 		if (rc < 0)
 			child_fail(cx->report, STAGE_FDS, -rc);

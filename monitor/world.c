@@ -665,7 +665,7 @@ static int tty_target(void *ctx, pid_t caller, int fd)
 		snprintf(name, sizeof name, "%d", fd);
 		s.index = fdinfo_tty_index(caller, name);
 		if (s.index < 0)
-			return -ENOTTY;
+			return -EIO;  /* a master whose terminal cannot be told: denied */
 		maj = 136;  /* devpts: MKDEV(136, index), a 20-bit minor */
 		min = (unsigned)s.index;
 		s.held = true;
